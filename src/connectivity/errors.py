@@ -1,0 +1,41 @@
+"""Exception classes of the library. Each subclasses a built-in so callers can catch broadly."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConnectivityError",
+    "NetworkValidationError",
+    "UnknownIdError",
+    "NoRouteError",
+    "SolverError",
+    "InfeasibleModelError",
+]
+
+
+class ConnectivityError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class NetworkValidationError(ConnectivityError, ValueError):
+    """The network tables break one or more rules; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        head = f"network validation failed with {len(self.problems)} problem(s):"
+        super().__init__("\n  - ".join([head, *self.problems]))
+
+
+class UnknownIdError(ConnectivityError, ValueError):
+    """A place, link, mode, commodity or country id that the network does not have."""
+
+
+class NoRouteError(ConnectivityError, ValueError):
+    """No route exists between two places under the given restrictions."""
+
+
+class SolverError(ConnectivityError, RuntimeError):
+    """The optimisation solver failed or returned no usable solution."""
+
+
+class InfeasibleModelError(SolverError):
+    """The optimisation model has no feasible solution."""
