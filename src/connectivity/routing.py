@@ -1,0 +1,565 @@
+"""Routing for planners: least-cost routes, skims, alternatives and Pareto routes.
+
+Every function takes a :class:`~connectivity.network.Network` or, to route many times
+without recompiling, a :class:`~connectivity.compiled.CompiledNetwork`. Places are
+given by id or name (``"KZ_ALMATY"``, ``"Almaty"``, ``"almaty"``).
+
+Examples
+--------
+>>> import connectivity as cn
+>>> r = cn.route(cn.load_bundled(), "Xi'an", "Tashkent", commodity="container")
+>>> r.time_h > 0 and r.legs[0].from_place == "CN_XIAN"
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from connectivity import paths
+from connectivity.compiled import (
+    CompiledNetwork,
+    compile_network,
+    edge_costs,
+    scenario_attributes,
+)
+from connectivity.errors import NoRouteError
+from connectivity.network import Network, resolve_place
+from connectivity.scenario import Scenario
+
+__all__ = [
+    "Leg",
+    "Transfer",
+    "Route",
+    "Skim",
+    "route",
+    "skim",
+    "alternatives",
+    "pareto_routes",
+    "CRITERIA",
+]
+
+#: Criteria available to :func:`pareto_routes`.
+CRITERIA = ("cost_usd_per_t", "time_h", "co2e_kg_per_t", "distance_km")
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A run of line-haul links in one mode between two transfers."""
+
+    mode: str
+    from_place: str
+    to_place: str
+    distance_km: float
+    time_h: float
+    cost_usd_per_t: float
+    co2e_kg_per_t: float
+    link_ids: tuple[str, ...]
+    crossings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A load, unload or transshipment at one place."""
+
+    kind: str
+    place: str
+    from_terminal: str
+    to_terminal: str
+    time_h: float
+    cost_usd_per_t: float
+    co2e_kg_per_t: float
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with its legs, transfers, crossings and totals (per tonne).
+
+    The totals are the sums over legs and transfers.
+    """
+
+    origin: str
+    destination: str
+    commodity: str
+    scenario: str
+    generalized_cost_usd_per_t: float
+    time_h: float
+    distance_km: float
+    cost_usd_per_t: float
+    co2e_kg_per_t: float
+    legs: tuple[Leg, ...]
+    transfers: tuple[Transfer, ...]
+    crossings: tuple[str, ...]
+    edges: tuple[int, ...] = field(repr=False)
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The mode chain, e.g. ``('rail', 'ferry', 'rail')``."""
+        return tuple(leg.mode for leg in self.legs)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the CLI's contract: see ``connectivity route --format json``)."""
+        out: dict[str, Any] = {
+            "origin": self.origin,
+            "destination": self.destination,
+            "commodity": self.commodity,
+            "scenario": self.scenario,
+            "generalized_cost_usd_per_t": self.generalized_cost_usd_per_t,
+            "time_h": self.time_h,
+            "distance_km": self.distance_km,
+            "cost_usd_per_t": self.cost_usd_per_t,
+            "co2e_kg_per_t": self.co2e_kg_per_t,
+            "modes": list(self.modes),
+            "crossings": list(self.crossings),
+            "legs": [],
+            "transfers": [asdict(t) for t in self.transfers],
+        }
+        for leg in self.legs:
+            item = asdict(leg)
+            item["from"] = item.pop("from_place")
+            item["to"] = item.pop("to_place")
+            item["link_ids"] = list(leg.link_ids)
+            item["crossings"] = list(leg.crossings)
+            out["legs"].append(item)
+        return out
+
+
+@dataclass(frozen=True)
+class Skim:
+    """Origin-destination matrices over the least generalized-cost routes.
+
+    Attributes
+    ----------
+    origins, destinations
+        Place ids of the rows and columns.
+    generalized_cost_usd_per_t, time_h, distance_km, cost_usd_per_t, co2e_kg_per_t
+        ``len(origins) x len(destinations)`` float64 matrices; ``inf`` where no route.
+    """
+
+    origins: tuple[str, ...]
+    destinations: tuple[str, ...]
+    commodity: str
+    generalized_cost_usd_per_t: NDArray[np.float64]
+    time_h: NDArray[np.float64]
+    distance_km: NDArray[np.float64]
+    cost_usd_per_t: NDArray[np.float64]
+    co2e_kg_per_t: NDArray[np.float64]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: one row per OD pair with every measure."""
+        o, d = np.meshgrid(np.arange(len(self.origins)), np.arange(len(self.destinations)),
+                           indexing="ij")
+        frame = pd.DataFrame(
+            {
+                "origin": np.asarray(self.origins, dtype=object)[o.ravel()],
+                "destination": np.asarray(self.destinations, dtype=object)[d.ravel()],
+                "commodity": self.commodity,
+            }
+        )
+        for name in ("generalized_cost_usd_per_t", "time_h", "distance_km",
+                     "cost_usd_per_t", "co2e_kg_per_t"):
+            frame[name] = getattr(self, name).ravel()
+        return frame
+
+
+def _compiled(network: Network | CompiledNetwork) -> CompiledNetwork:
+    return network if isinstance(network, CompiledNetwork) else compile_network(network)
+
+
+def _endpoints(
+    compiled: CompiledNetwork, origin: str, destination: str, scenario: Scenario
+) -> tuple[str, str]:
+    o = resolve_place(compiled.network, origin)
+    d = resolve_place(compiled.network, destination)
+    if o == d:
+        raise ValueError(f"origin and destination are the same place {o!r}")
+    places = compiled.network.places.set_index("place_id")
+    for pid in (o, d):
+        if pid in scenario.closed_places:
+            raise NoRouteError(f"place {pid!r} is closed in scenario {scenario.name!r}")
+        country = places.at[pid, "country"]
+        if country in scenario.avoid_countries:
+            raise NoRouteError(
+                f"place {pid!r} lies in {country}, which scenario {scenario.name!r} avoids"
+            )
+    return o, d
+
+
+def route(
+    network: Network | CompiledNetwork,
+    origin: str,
+    destination: str,
+    *,
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+    via: Sequence[str] = (),
+) -> Route:
+    """The least generalized-cost route between two places for a commodity.
+
+    Parameters
+    ----------
+    network
+        Tables or compiled network.
+    origin, destination
+        Place ids or names.
+    commodity
+        Commodity id (its value of time and allowed modes apply).
+    scenario
+        Closures, avoided countries or modes, factors, carbon price.
+    via
+        Places the route must pass through, in order (e.g. ``["AZ_BAKU_PORT"]``).
+
+    Returns
+    -------
+    Route
+
+    Raises
+    ------
+    UnknownIdError
+        Unknown place (with the closest matches) or commodity.
+    NoRouteError
+        When the places are not connected under the restrictions.
+    """
+    compiled = _compiled(network)
+    scenario = scenario or Scenario()
+    o, d = _endpoints(compiled, origin, destination, scenario)
+    costs = edge_costs(compiled, commodity, scenario)
+    graph = paths.reweight(compiled.graph, costs)
+    vias = [resolve_place(compiled.network, v) for v in via]
+    edges = _route_edges(compiled, graph, o, d, vias, scenario)
+    return _make_route(compiled, edges, o, d, commodity, scenario, costs)
+
+
+def _route_edges(
+    compiled: CompiledNetwork,
+    graph: paths.CSRGraph,
+    o: str,
+    d: str,
+    vias: Sequence[str],
+    scenario: Scenario,
+) -> NDArray[np.int64]:
+    """Edges of the cheapest route from ``o`` to ``d`` passing through ``vias`` in order.
+
+    Passing through a place means reaching any of its terminals (without unloading),
+    so the route is a chain of shortest paths between layers of terminal nodes,
+    picked by dynamic programming over the layers.
+    """
+    if not vias:
+        return _path(compiled, graph, o, d, scenario)
+    nodes = compiled.expanded.nodes
+    layers: list[NDArray[np.int64]] = [np.array([compiled.origin_node[o]], dtype=np.int64)]
+    for v in vias:
+        terminal = nodes[(nodes["place_id"] == v)
+                         & ~nodes["terminal"].isin(["origin", "destination"])]
+        layers.append(terminal["node"].to_numpy(dtype=np.int64))
+    layers.append(np.array([compiled.destination_node[d]], dtype=np.int64))
+    best = np.zeros(1)
+    choice: list[NDArray[np.int64]] = []
+    for a, b in zip(layers[:-1], layers[1:], strict=True):
+        dist = paths.distances(graph, a, b)  # len(a) x len(b)
+        total = best[:, None] + dist
+        choice.append(np.argmin(total, axis=0))
+        best = total.min(axis=0)
+    if not np.isfinite(best[0]):
+        raise NoRouteError(
+            f"no route from {o!r} to {d!r} via {list(vias)} under scenario {scenario.name!r}"
+        )
+    picks = [0]
+    for ch in reversed(choice):
+        picks.append(int(ch[picks[-1]]))
+    picks.reverse()  # index into each layer
+    pieces = [
+        paths.shortest_path(graph, int(layers[i][picks[i]]), int(layers[i + 1][picks[i + 1]]))
+        for i in range(len(layers) - 1)
+    ]
+    return np.concatenate(pieces).astype(np.int64)
+
+
+def _path(
+    compiled: CompiledNetwork, graph: paths.CSRGraph, a: str, b: str, scenario: Scenario
+) -> NDArray[np.int64]:
+    try:
+        return paths.shortest_path(graph, compiled.origin_node[a], compiled.destination_node[b])
+    except NoRouteError:
+        raise NoRouteError(
+            f"no route from {a!r} to {b!r} under scenario {scenario.name!r}"
+        ) from None
+
+
+def _make_route(
+    compiled: CompiledNetwork,
+    edge_idx: NDArray[np.int64],
+    origin: str,
+    destination: str,
+    commodity: str,
+    scenario: Scenario,
+    costs: NDArray[np.float64],
+) -> Route:
+    edges = compiled.edges
+    attrs = scenario_attributes(compiled, scenario)
+    legs: list[Leg] = []
+    transfers: list[Transfer] = []
+    crossings: list[str] = []
+    run: list[int] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        rows = edges.iloc[run]
+        cross = tuple(c for c in rows["crossing_id"] if c)
+        legs.append(
+            Leg(
+                mode=str(rows["mode"].iloc[0]),
+                from_place=str(rows["from_place"].iloc[0]),
+                to_place=str(rows["to_place"].iloc[-1]),
+                distance_km=float(attrs["distance_km"][run].sum()),
+                time_h=float(attrs["time_h"][run].sum()),
+                cost_usd_per_t=float(attrs["cost_usd_per_t"][run].sum()),
+                co2e_kg_per_t=float(attrs["co2e_kg_per_t"][run].sum()),
+                link_ids=tuple(str(x) for x in rows["link_id"]),
+                crossings=cross,
+            )
+        )
+        crossings.extend(cross)
+        run.clear()
+
+    kinds = edges["kind"].to_numpy()
+    modes = edges["mode"].to_numpy()
+    for e in edge_idx.tolist():
+        if kinds[e] == "link":
+            if run and modes[run[-1]] != modes[e]:
+                close_run()
+            run.append(e)
+            continue
+        close_run()
+        row = edges.iloc[e]
+        transfers.append(
+            Transfer(
+                kind=str(row["kind"]),
+                place=str(row["from_place"]),
+                from_terminal=str(row["from_terminal"]),
+                to_terminal=str(row["to_terminal"]),
+                time_h=float(attrs["time_h"][e]),
+                cost_usd_per_t=float(attrs["cost_usd_per_t"][e]),
+                co2e_kg_per_t=float(attrs["co2e_kg_per_t"][e]),
+            )
+        )
+    close_run()
+    sel = edge_idx
+    return Route(
+        origin=origin,
+        destination=destination,
+        commodity=commodity,
+        scenario=scenario.name,
+        generalized_cost_usd_per_t=float(costs[sel].sum()),
+        time_h=float(attrs["time_h"][sel].sum()),
+        distance_km=float(attrs["distance_km"][sel].sum()),
+        cost_usd_per_t=float(attrs["cost_usd_per_t"][sel].sum()),
+        co2e_kg_per_t=float(attrs["co2e_kg_per_t"][sel].sum()),
+        legs=tuple(legs),
+        transfers=tuple(transfers),
+        crossings=tuple(crossings),
+        edges=tuple(int(x) for x in sel),
+    )
+
+
+def _tree_sums(
+    pred: NDArray[np.int64], tail: NDArray[np.int64], values: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Sum ``values`` along each node's predecessor chain (pointer doubling, O(n log depth))."""
+    n = pred.shape[0]
+    has = pred >= 0
+    acc = np.zeros(n + 1)
+    acc[:n][has] = values[pred[has]]
+    up = np.full(n + 1, n, dtype=np.int64)  # node n is a sink with value 0
+    up[:n][has] = tail[pred[has]]
+    while True:
+        active = up[:n] != n
+        if not active.any():
+            break
+        acc[:n] += acc[up[:n]]
+        up[:n] = up[up[:n]]
+    return acc[:n]
+
+
+def skim(
+    network: Network | CompiledNetwork,
+    origins: Sequence[str],
+    destinations: Sequence[str] | None = None,
+    *,
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+) -> Skim:
+    """Origin-destination matrices of generalized cost, time, distance, money and CO2e.
+
+    Each cell describes the least generalized-cost route; ``inf`` where none exists and
+    0 on the diagonal.
+
+    Parameters
+    ----------
+    network
+        Tables or compiled network.
+    origins, destinations
+        Place ids or names (destinations default to the origins).
+    commodity, scenario
+        As for :func:`route`.
+
+    Returns
+    -------
+    Skim
+    """
+    compiled = _compiled(network)
+    scenario = scenario or Scenario()
+    o_ids = [resolve_place(compiled.network, p) for p in origins]
+    d_ids = o_ids if destinations is None else [
+        resolve_place(compiled.network, p) for p in destinations
+    ]
+    costs = edge_costs(compiled, commodity, scenario)
+    graph = paths.reweight(compiled.graph, costs)
+    attrs = scenario_attributes(compiled, scenario)
+    targets = np.array([compiled.destination_node[d] for d in d_ids], dtype=np.int64)
+    shape = (len(o_ids), len(d_ids))
+    out = {k: np.full(shape, np.inf) for k in ("gc", *attrs)}
+    for i, o in enumerate(o_ids):
+        dist, pred = paths.shortest_path_tree(graph, compiled.origin_node[o])
+        out["gc"][i] = dist[targets]
+        reach = np.isfinite(dist[targets])
+        for name, values in attrs.items():
+            sums = _tree_sums(pred, compiled.tail, values)[targets]
+            out[name][i] = np.where(reach, sums, np.inf)
+        for j, d in enumerate(d_ids):
+            if d == o:
+                for arr in out.values():
+                    arr[i, j] = 0.0
+    return Skim(
+        origins=tuple(o_ids),
+        destinations=tuple(d_ids),
+        commodity=commodity,
+        generalized_cost_usd_per_t=out["gc"],
+        time_h=out["time_h"],
+        distance_km=out["distance_km"],
+        cost_usd_per_t=out["cost_usd_per_t"],
+        co2e_kg_per_t=out["co2e_kg_per_t"],
+    )
+
+
+def _revisits_place(compiled: CompiledNetwork, edge_idx: NDArray[np.int64]) -> bool:
+    """True if the route leaves a place and comes back to it later (a detour loop)."""
+    seq: list[str] = []
+    for p in compiled.edges["to_place"].to_numpy()[edge_idx]:
+        if not seq or seq[-1] != p:
+            seq.append(str(p))
+    first = compiled.edges["from_place"].to_numpy()[edge_idx[0]]
+    if seq and seq[0] != first:
+        seq.insert(0, str(first))
+    return len(seq) != len(set(seq))
+
+
+def alternatives(
+    network: Network | CompiledNetwork,
+    origin: str,
+    destination: str,
+    *,
+    k: int = 3,
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+) -> list[Route]:
+    """The ``k`` best loopless routes in order of generalized cost (Yen's algorithm).
+
+    A route never visits a place twice. Routes that differ only in a parallel link
+    count as different routes. To restrict modes ("rail only") or avoid places, pass a
+    :class:`Scenario`; to force a place ("via the Caspian") use :func:`route` with
+    ``via``.
+
+    Returns
+    -------
+    list of Route
+        At most ``k`` routes, cheapest first (fewer if fewer exist).
+    """
+    from connectivity._kpaths import k_shortest_paths
+
+    if k < 1:
+        raise ValueError(f"k={k} must be at least 1")
+    compiled = _compiled(network)
+    scenario = scenario or Scenario()
+    o, d = _endpoints(compiled, origin, destination, scenario)
+    costs = edge_costs(compiled, commodity, scenario)
+    graph = paths.reweight(compiled.graph, costs)
+    found: list[Route] = []
+    want = k
+    while True:
+        # Yen works on the expanded graph, where revisiting a place through another
+        # terminal is still a simple path; ask for more and keep the place-simple ones.
+        candidates = k_shortest_paths(
+            graph, compiled.origin_node[o], compiled.destination_node[d], want * 3
+        )
+        found = []
+        for _, edge_idx in candidates:
+            if not _revisits_place(compiled, edge_idx):
+                found.append(_make_route(compiled, edge_idx, o, d, commodity, scenario, costs))
+            if len(found) == k:
+                return found
+        if len(candidates) < want * 3 or want >= 64 * k:
+            if not found:
+                raise NoRouteError(f"no route from {o!r} to {d!r} under {scenario.name!r}")
+            return found
+        want *= 4
+
+
+def pareto_routes(
+    network: Network | CompiledNetwork,
+    origin: str,
+    destination: str,
+    *,
+    criteria: Sequence[str] = ("cost_usd_per_t", "time_h"),
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+    max_labels: int = 2_000_000,
+) -> list[Route]:
+    """Every Pareto-optimal route over two or three criteria, by label setting.
+
+    No route in the result is beaten on every criterion by another route.
+
+    Parameters
+    ----------
+    criteria
+        Two or three of :data:`CRITERIA`.
+
+    Returns
+    -------
+    list of Route
+        Sorted by the first criterion.
+    """
+    from connectivity._pareto import pareto_paths
+
+    bad = [c for c in criteria if c not in CRITERIA]
+    if bad or not 2 <= len(criteria) <= 3 or len(set(criteria)) != len(criteria):
+        raise ValueError(
+            f"criteria={list(criteria)}: give two or three distinct names from {list(CRITERIA)}"
+        )
+    compiled = _compiled(network)
+    scenario = scenario or Scenario()
+    o, d = _endpoints(compiled, origin, destination, scenario)
+    costs = edge_costs(compiled, commodity, scenario)
+    attrs = scenario_attributes(compiled, scenario)
+    closed = ~np.isfinite(costs)
+    matrix = np.column_stack([attrs[c] for c in criteria]).astype(np.float64)
+    matrix[closed] = np.inf
+    found = pareto_paths(
+        compiled.tail,
+        compiled.head,
+        matrix,
+        len(compiled.expanded.nodes),
+        compiled.origin_node[o],
+        compiled.destination_node[d],
+        max_labels=max_labels,
+    )
+    if not found:
+        raise NoRouteError(f"no route from {o!r} to {d!r} under {scenario.name!r}")
+    return [_make_route(compiled, e, o, d, commodity, scenario, costs) for _, e in found]
