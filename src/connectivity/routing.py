@@ -492,6 +492,7 @@ def alternatives(
     costs = edge_costs(compiled, commodity, scenario)
     graph = paths.reweight(compiled.graph, costs)
     found: list[Route] = []
+    is_link = compiled.edges["kind"].to_numpy() == "link"
     want = k
     while True:
         # Yen works on the expanded graph, where revisiting a place through another
@@ -500,9 +501,15 @@ def alternatives(
             graph, compiled.origin_node[o], compiled.destination_node[d], want * 3
         )
         found = []
+        seen: set[tuple[int, ...]] = set()
         for _, edge_idx in candidates:
-            if not _revisits_place(compiled, edge_idx):
-                found.append(_make_route(compiled, edge_idx, o, d, commodity, scenario, costs))
+            # Paths that use the same links and differ only in where cargo is handled
+            # at a terminal are one route to a planner: keep the cheapest (first).
+            signature = tuple(int(e) for e in edge_idx[is_link[edge_idx]])
+            if signature in seen or _revisits_place(compiled, edge_idx):
+                continue
+            seen.add(signature)
+            found.append(_make_route(compiled, edge_idx, o, d, commodity, scenario, costs))
             if len(found) == k:
                 return found
         if len(candidates) < want * 3 or want >= 64 * k:

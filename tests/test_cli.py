@@ -1,0 +1,96 @@
+"""The command line, run as a user would: ``connectivity ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import tiny
+
+
+def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "connectivity.cli", *args],
+        capture_output=True, text=True, timeout=300,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def tiny_dir(tmp_path):
+    for name, frame in tiny.frames().items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    return tmp_path
+
+
+def test_route_json_contract(tiny_dir):
+    out = json.loads(run("route", "Alpha", "Delta", "--data", str(tiny_dir),
+                         "--format", "json").stdout)
+    for key in ("origin", "destination", "commodity", "time_h", "distance_km",
+                "cost_usd_per_t", "co2e_kg_per_t", "crossings", "legs"):
+        assert key in out
+    assert out["origin"] == "CN_A" and out["destination"] == "KZ_D"
+    assert out["time_h"] == pytest.approx(28.25)
+    assert out["crossings"] == ["X_RAIL"]
+    leg = out["legs"][0]
+    assert {k: leg[k] for k in ("mode", "from", "to")} == {
+        "mode": "rail", "from": "CN_A", "to": "KZ_D"}
+    assert leg["distance_km"] == pytest.approx(210) and leg["time_h"] > 0
+
+
+def test_route_options(tiny_dir):
+    road = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--modes", "road",
+                          "--format", "json").stdout)
+    assert [leg["mode"] for leg in road["legs"]] == ["road"]
+    alts = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir),
+                          "--alternatives", "3", "--format", "json").stdout)
+    assert isinstance(alts, list) and len(alts) == 3
+    costs = [a["generalized_cost_usd_per_t"] for a in alts]
+    assert costs == sorted(costs)
+    csv_out = run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--format", "csv").stdout
+    assert csv_out.splitlines()[0].startswith("#,modes,time_h")
+    table = run("route", "CN_A", "KZ_D", "--data", str(tiny_dir)).stdout
+    assert "CN_A -> KZ_D" in table and "X_RAIL" in table
+
+
+def test_errors_name_the_value(tiny_dir):
+    proc = run("route", "Alpha", "Delt", "--data", str(tiny_dir), check=False)
+    assert proc.returncode == 2
+    assert "unknown place 'Delt'; did you mean 'KZ_D' (Delta)?" in proc.stderr
+    proc = run("route", "Alpha", "Delta", "--data", str(tiny_dir), "--avoid-country", "KZ",
+               check=False)
+    assert proc.returncode == 2 and "lies in KZ" in proc.stderr
+    proc = run("route", "Alpha", "Delta", "--data", str(tiny_dir), "--modes", "rail,boat",
+               check=False)
+    assert proc.returncode == 2 and "unknown mode(s) ['boat']" in proc.stderr
+
+
+def test_skim_csv(tiny_dir):
+    out = run("skim", "--origins", "CN_A", "CN_B", "--destinations", "KZ_D", "--data",
+              str(tiny_dir), "--format", "csv").stdout.splitlines()
+    assert out[0] == ("origin,destination,commodity,generalized_cost_usd_per_t,time_h,"
+                      "distance_km,cost_usd_per_t,co2e_kg_per_t")
+    assert len(out) == 3 and out[1].startswith("CN_A,KZ_D,container,56.45")
+
+
+def test_places_and_validate(tiny_dir):
+    places = json.loads(run("places", "--data", str(tiny_dir), "--format", "json").stdout)
+    assert places[0] == {"place_id": "CN_A", "name": "Alpha", "country": "CN", "lon": 80.0,
+                         "lat": 44.0, "kind": "city", "terminals": ["road", "rail_1435"]}
+    assert "ok: 4 places, 7 links" in run("validate", "--data", str(tiny_dir)).stdout
+    (tiny_dir / "links.csv").write_text(
+        (tiny_dir / "links.csv").read_text().replace("L3,KZ_C,KZ_D,rail,rail C-D,100",
+                                                    "L3,KZ_C,KZ_D,rail,rail C-D,-100"))
+    proc = run("validate", "--data", str(tiny_dir), check=False)
+    assert proc.returncode == 2 and "links 'L3': length_km=-100.0 must be positive" in proc.stderr
+
+
+def test_pareto_cli(tiny_dir):
+    out = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
+                         "--format", "json").stdout)
+    assert len(out) == 4
