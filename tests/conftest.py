@@ -7,9 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import tiny  # noqa: E402
-
 import connectivity as cn  # noqa: E402
+import tiny  # noqa: E402
 
 
 @pytest.fixture

@@ -71,7 +71,8 @@ def test_closed_crossing_and_mode_restriction(tiny_net):
 def test_avoided_country_and_unknown_names(tiny_net):
     with pytest.raises(NoRouteError, match="'KZ_D' lies in KZ"):
         cn.route(tiny_net, "CN_A", "KZ_D", scenario=cn.Scenario(avoid_countries=("kz",)))
-    with pytest.raises(UnknownIdError, match=r"unknown place 'Delt'; did you mean 'KZ_D' \(Delta\)"):
+    with pytest.raises(UnknownIdError,
+                       match=r"unknown place 'Delt'; did you mean 'KZ_D' \(Delta\)"):
         cn.route(tiny_net, "CN_A", "Delt")
     with pytest.raises(UnknownIdError, match="unknown commodity 'gold'"):
         cn.route(tiny_net, "CN_A", "KZ_D", commodity="gold")

@@ -174,7 +174,7 @@ def _cmd_places(args: argparse.Namespace) -> None:
             records.append(row)
         print(json.dumps(records, indent=1, ensure_ascii=False))
     elif args.format == "csv":
-        sys.stdout.write(_csv(cols, places[cols].itertuples(index=False)))  # type: ignore[arg-type]
+        sys.stdout.write(_csv(cols, places[cols].itertuples(index=False)))
     else:
         print(format_table(cols, [list(r) for r in places[cols].itertuples(index=False)]))
 

@@ -26,15 +26,17 @@ import pandas as pd
 from shapely import wkt
 from shapely.geometry import LineString
 
+from connectivity._datapath import bundled_data_dir
 from connectivity._tables import COLUMNS
 from connectivity.network import Network, from_frames, read_table
-from connectivity._datapath import bundled_data_dir
 
 __all__ = ["to_networkx", "from_networkx", "from_osm_xml", "haversine_km"]
 
 EARTH_RADIUS_KM = 6371.0088
 
-_LINK_ATTRS = [c.name for c in COLUMNS["links"] if c.name not in ("link_id", "from_place", "to_place")]
+_LINK_ATTRS = [
+    c.name for c in COLUMNS["links"] if c.name not in ("link_id", "from_place", "to_place")
+]
 _PLACE_ATTRS = [c.name for c in COLUMNS["places"] if c.name not in ("place_id",)]
 
 

@@ -244,7 +244,7 @@ def _terminal_edges(
         for kind, na, nb, ka, kb in pairs:
             if (ka, kb) not in transfer:
                 continue
-            t, c, e = transfer[(ka, kb)]
+            t_h, c, e = transfer[(ka, kb)]
             mode = ""
             if kind == "load":
                 mode = nb.split("_")[0]
@@ -263,7 +263,7 @@ def _terminal_edges(
                     na,
                     nb,
                     0.0,
-                    float(t),
+                    float(t_h),
                     float(c),
                     float(e),
                     0.0,

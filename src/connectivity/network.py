@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 import pandas as pd
 
@@ -40,7 +41,7 @@ __all__ = [
 
 TABLES = ("places", "links", "crossings", "transfers", "modes", "commodities")
 
-TableSource = pd.DataFrame | str | Path
+TableSource: TypeAlias = "pd.DataFrame | str | Path"
 
 
 @dataclass(frozen=True)

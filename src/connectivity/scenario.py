@@ -113,7 +113,9 @@ def read_scenario(path: str | Path) -> Scenario:
     allowed = {f.name for f in fields(Scenario)}
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValueError(f"scenario {str(path)!r}: unknown key(s) {unknown}; allowed {sorted(allowed)}")
+        raise ValueError(
+            f"scenario {str(path)!r}: unknown key(s) {unknown}; allowed {sorted(allowed)}"
+        )
     for key in ("projects", "closed_places", "closed_links", "closed_crossings",
                 "avoid_countries", "modes"):
         if key in data and data[key] is not None:
