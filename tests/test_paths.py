@@ -1,0 +1,359 @@
+"""Tests of the shortest-path core: hand-checked graphs, scipy/networkx oracles, path costs."""
+
+from __future__ import annotations
+
+import doctest
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
+
+from connectivity import paths
+from connectivity.errors import NoRouteError
+
+INF = np.inf
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def path_cost(tail, head, weight, edges, source, target):
+    """Cost of a path given as original edge indices, checking it is connected."""
+    node = source
+    cost = 0.0
+    for e in edges:
+        assert tail[e] == node, f"edge {e} does not start at {node}"
+        node = head[e]
+        cost += weight[e]
+    assert node == target
+    return cost
+
+
+def scipy_oracle(tail, head, weight, n, sources):
+    """scipy distances on the min-per-pair simple graph; zero weights kept explicit.
+
+    scipy sums duplicate entries and treats stored zeros as edges only in some code
+    paths, so we take the minimum per pair ourselves and shift every weight by a tiny
+    epsilon scaled so that it cannot change which path is shortest, then subtract
+    nothing: we only compare on instances where weights are multiples of 1/4 and the
+    epsilon total stays below 1/8.
+    """
+    tail = np.asarray(tail)
+    head = np.asarray(head)
+    weight = np.asarray(weight, dtype=float)
+    best = {}
+    for t, h, w in zip(tail.tolist(), head.tolist(), weight.tolist(), strict=True):
+        if w == INF or t == h:
+            continue
+        if (t, h) not in best or w < best[(t, h)]:
+            best[(t, h)] = w
+    eps = 1.0 / (16 * max(n, 1))
+    if best:
+        rows, cols = zip(*best.keys(), strict=True)
+        vals = np.array(list(best.values())) + eps
+    else:
+        rows, cols, vals = (), (), np.zeros(0)
+    mat = sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    d = scipy_dijkstra(mat, directed=True, indices=np.asarray(sources, dtype=np.int64))
+    d = np.atleast_2d(d)
+    # each path uses < n edges, so the epsilon total is < 1/16; round back to quarters
+    return np.where(np.isinf(d), INF, np.floor(d * 4) / 4)
+
+
+def nx_oracle(tail, head, weight, n, source):
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(n))
+    for t, h, w in zip(tail, head, weight, strict=True):
+        if w != INF:
+            g.add_edge(int(t), int(h), weight=float(w))
+    lengths = nx.single_source_dijkstra_path_length(g, int(source), weight="weight")
+    out = np.full(n, INF)
+    for v, dv in lengths.items():
+        out[v] = dv
+    return out
+
+
+def reference_aon(tail, head, weight, n, origins, destinations, demand):
+    """Pure-Python loading: for every OD pair, walk back a shortest-path tree."""
+    g = paths.from_arrays(tail, head, weight, n)
+    flow = np.zeros(len(tail))
+    for i, o in enumerate(origins):
+        dist, pred = paths.shortest_path_tree(g, o)
+        for j, d in enumerate(destinations):
+            q = demand[i][j]
+            if q <= 0:
+                continue
+            assert dist[d] < INF
+            v = d
+            while v != o:
+                e = pred[v]
+                flow[e] += q
+                v = tail[e]
+    return flow
+
+
+# --------------------------------------------------------------------- hand-checked
+
+
+def test_parallel_edges_cheaper_one_chosen():
+    #  edge 0: 0->1 w5, edge 1: 0->1 w2, edge 2: 1->2 w1, edge 3: 0->1 w3
+    g = paths.from_arrays([0, 0, 1, 0], [1, 1, 2, 1], [5.0, 2.0, 1.0, 3.0], 3)
+    assert g.n_edges == 4
+    assert paths.distances(g, [0]).tolist() == [[0.0, 2.0, 3.0]]
+    assert paths.shortest_path(g, 0, 2).tolist() == [1, 2]
+    dist, pred = paths.shortest_path_tree(g, 0)
+    assert pred.tolist() == [-1, 1, 2]
+    flow = paths.all_or_nothing(g, [0], [2], [[7.0]])
+    assert flow.tolist() == [0.0, 7.0, 7.0, 0.0]
+
+
+def test_zero_weight_edges():
+    g = paths.from_arrays([0, 1, 2, 0], [1, 2, 3, 3], [0.0, 0.0, 0.0, 0.5], 4)
+    assert paths.distances(g, [0]).tolist() == [[0.0, 0.0, 0.0, 0.0]]
+    assert paths.shortest_path(g, 0, 3).tolist() == [0, 1, 2]
+
+
+def test_zero_weight_cycle_terminates():
+    g = paths.from_arrays([0, 1, 1, 2], [1, 0, 2, 0], [0.0, 0.0, 1.0, 0.0], 3)
+    assert paths.distances(g, [2, 0]).tolist() == [[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    assert paths.shortest_path(g, 2, 1).tolist() == [3, 0]
+
+
+def test_unreachable_and_isolated_node():
+    g = paths.from_arrays([0, 2], [1, 1], [1.0, 1.0], 4)
+    d = paths.distances(g, [0])
+    assert d.tolist() == [[0.0, 1.0, INF, INF]]
+    dist, pred = paths.shortest_path_tree(g, 0)
+    assert pred.tolist() == [-1, 0, -1, -1]
+    with pytest.raises(NoRouteError, match="no path from node 0 to node 2"):
+        paths.shortest_path(g, 0, 2)
+    with pytest.raises(NoRouteError, match="no path from node 1 to node 3"):
+        paths.shortest_path(g, 1, 3)
+
+
+def test_inf_edge_is_closed():
+    g = paths.from_arrays([0, 0, 1], [1, 2, 2], [1.0, INF, 1.0], 3)
+    assert paths.shortest_path(g, 0, 2).tolist() == [0, 2]
+    closed = paths.reweight(g, [INF, INF, 1.0])
+    assert paths.distances(closed, [0]).tolist() == [[0.0, INF, INF]]
+    with pytest.raises(NoRouteError):
+        paths.shortest_path(closed, 0, 2)
+
+
+def test_source_equals_target():
+    g = paths.from_arrays([0], [1], [1.0], 2)
+    out = paths.shortest_path(g, 1, 1)
+    assert out.dtype == np.int64 and out.size == 0
+
+
+def test_reweight_shares_structure():
+    g = paths.from_arrays([1, 0, 0], [2, 1, 1], [1.0, 4.0, 3.0], 3)
+    h = paths.reweight(g, [1.0, 2.0, 9.0])
+    for name in ("indptr", "heads", "edge_index", "tails", "rev_indptr", "rev_slots"):
+        assert getattr(h, name) is getattr(g, name)
+    assert paths.shortest_path(g, 0, 2).tolist() == [2, 0]
+    assert paths.shortest_path(h, 0, 2).tolist() == [1, 0]
+    assert paths.distances(h, [0]).tolist() == [[0.0, 2.0, 3.0]]
+
+
+def test_arrays_are_readonly():
+    g = paths.from_arrays([0], [1], [1.0], 2)
+    with pytest.raises(ValueError):
+        g.weights[0] = 0.0
+
+
+def test_distances_with_targets_and_duplicates():
+    g = paths.from_arrays([0, 1, 2], [1, 2, 3], [1.0, 1.0, 1.0], 4)
+    d = paths.distances(g, [0, 3, 0], targets=[3, 0, 3])
+    assert d.tolist() == [[3.0, 0.0, 3.0], [0.0, INF, 0.0], [3.0, 0.0, 3.0]]
+    assert paths.distances(g, [], targets=[1]).shape == (0, 1)
+    assert paths.distances(g, [1], targets=[]).shape == (1, 0)
+    assert paths.distances(g, []).shape == (0, 4)
+
+
+def test_empty_graph():
+    g = paths.from_arrays([], [], [], 0)
+    assert g.n_nodes == 0 and g.n_edges == 0
+    g = paths.from_arrays(np.array([], dtype=np.int64), [], [], 2)
+    assert paths.distances(g, [1]).tolist() == [[INF, 0.0]]
+
+
+def test_all_or_nothing_hand_checked():
+    # 0 -> 1 -> 2 and a direct 0 -> 2 that is more expensive; 3 unreachable from 0
+    g = paths.from_arrays([0, 1, 0, 3], [1, 2, 2, 0], [1.0, 1.0, 5.0, 1.0], 4)
+    flow = paths.all_or_nothing(g, [0, 3], [1, 2], [[10.0, 3.0], [0.0, 2.0]])
+    assert flow.tolist() == [15.0, 5.0, 0.0, 2.0]
+
+
+def test_all_or_nothing_unreachable_names_pair():
+    g = paths.from_arrays([0, 3], [1, 0], [1.0, 1.0], 4)
+    with pytest.raises(NoRouteError, match=r"origin node 0 \(origins\[1\]\) to destination "
+                                           r"node 3 \(destinations\[0\]\)"):
+        paths.all_or_nothing(g, [3, 0], [3, 1], [[0.0, 1.0], [2.0, 1.0]])
+    # zero demand to an unreachable node is fine
+    flow = paths.all_or_nothing(g, [0], [3, 1], [[0.0, 1.0]])
+    assert flow.tolist() == [1.0, 0.0]
+
+
+# ----------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (([0, 1], [1], [1.0, 1.0], 2), "tail has 2 values but head has 1"),
+        (([0, 1], [1, 0], [1.0], 2), r"weight has 1 values, expected 2"),
+        (([0, 5], [1, 0], [1.0, 1.0], 2), r"tail\[1\] = 5 is not a node index in \[0, 2\)"),
+        (([0, 1], [1, -1], [1.0, 1.0], 2), r"head\[1\] = -1 is not a node index"),
+        (([0, 1], [1, 0], [1.0, -2.0], 2), r"weight\[1\] = -2.0 is negative"),
+        (([0, 1], [1, 0], [np.nan, 1.0], 2), r"weight\[0\] is NaN"),
+        (([0, 1], [1, 0], [1.0, -INF], 2), r"weight\[1\] = -inf is negative"),
+        (([0], [0], [1.0], -1), "n_nodes must be >= 0, got -1"),
+        (([0], [0], [1.0], 1.5), "n_nodes must be an integer, got 1.5"),
+        (([0.5], [0], [1.0], 1), "tail must hold integer node indices, got dtype float64"),
+        (([0], [0], ["a"], 1), "weight must hold real numbers"),
+    ],
+)
+def test_from_arrays_rejects(args, match):
+    with pytest.raises(ValueError, match=match):
+        paths.from_arrays(*args)
+
+
+def test_bad_queries_rejected():
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    with pytest.raises(ValueError, match=r"weight has 3 values, expected 2"):
+        paths.reweight(g, [1.0, 1.0, 1.0])
+    with pytest.raises(ValueError, match=r"weight\[0\] = -1.0 is negative"):
+        paths.reweight(g, [-1.0, 1.0])
+    with pytest.raises(ValueError, match=r"sources\[1\] = 3 is not a node index in \[0, 3\)"):
+        paths.distances(g, [0, 3])
+    with pytest.raises(ValueError, match=r"targets\[0\] = -1 is not a node index"):
+        paths.distances(g, [0], targets=[-1])
+    with pytest.raises(ValueError, match=r"target = 7 is not a node index"):
+        paths.shortest_path(g, 0, 7)
+    with pytest.raises(ValueError, match=r"source must be an integer, got True"):
+        paths.shortest_path_tree(g, True)
+    with pytest.raises(ValueError, match=r"demand has shape \(1, 1\), expected \(1, 2\)"):
+        paths.all_or_nothing(g, [0], [1, 2], [[1.0]])
+    with pytest.raises(ValueError, match=r"demand\[0, 1\] = -1.0; demand must be finite"):
+        paths.all_or_nothing(g, [0], [1, 2], [[1.0, -1.0]])
+    with pytest.raises(ValueError, match=r"demand\[0, 0\] = nan"):
+        paths.all_or_nothing(g, [0], [1, 2], [[np.nan, 1.0]])
+
+
+def test_docstring_examples():
+    failures, tried = doctest.testmod(paths, optionflags=doctest.ELLIPSIS)
+    assert tried > 5 and failures == 0
+
+
+# ---------------------------------------------------------------- random oracles
+
+
+@st.composite
+def multigraphs(draw, max_nodes=12, max_edges=40):
+    n = draw(st.integers(1, max_nodes))
+    m = draw(st.integers(0, max_edges))
+    node = st.integers(0, n - 1)
+    tail = draw(st.lists(node, min_size=m, max_size=m))
+    head = draw(st.lists(node, min_size=m, max_size=m))
+    # quarters so that the scipy epsilon trick can be undone exactly; some zeros, some inf
+    weight = draw(st.lists(
+        st.one_of(st.integers(0, 20).map(lambda k: k / 4), st.just(0.0), st.just(INF)),
+        min_size=m, max_size=m,
+    ))
+    # duplicate a few edges with other weights to make parallel edges likely
+    k = draw(st.integers(0, min(m, 6)))
+    for e in range(k):
+        tail.append(tail[e])
+        head.append(head[e])
+        weight.append(draw(st.integers(0, 20).map(lambda x: x / 4)))
+    return n, np.array(tail, dtype=np.int64), np.array(head, dtype=np.int64), np.array(weight)
+
+
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(multigraphs())
+def test_distances_match_scipy_and_networkx(graph):
+    n, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    sources = np.arange(n)
+    ours = paths.distances(g, sources)
+    np.testing.assert_array_equal(ours, scipy_oracle(tail, head, weight, n, sources))
+    for s in range(0, n, 3):
+        np.testing.assert_allclose(ours[s], nx_oracle(tail, head, weight, n, s))
+    targets = sources[::2][::-1]
+    np.testing.assert_array_equal(paths.distances(g, sources, targets), ours[:, targets])
+
+
+@SETTINGS
+@given(multigraphs(), st.data())
+def test_paths_costs_recomputed(graph, data):
+    n, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    s = data.draw(st.integers(0, n - 1))
+    dist, pred = paths.shortest_path_tree(g, s)
+    np.testing.assert_array_equal(dist, paths.distances(g, [s])[0])
+    for t in range(n):
+        if dist[t] == INF:
+            assert pred[t] == -1
+            with pytest.raises(NoRouteError):
+                paths.shortest_path(g, s, t)
+            continue
+        edges = paths.shortest_path(g, s, t)
+        assert path_cost(tail, head, weight, edges, s, t) == dist[t]
+        # the tree's path too
+        tree_edges = []
+        v = t
+        while pred[v] != -1:
+            tree_edges.append(pred[v])
+            v = tail[pred[v]]
+        assert v == s
+        assert path_cost(tail, head, weight, tree_edges[::-1], s, t) == dist[t]
+
+
+@SETTINGS
+@given(multigraphs(), st.data())
+def test_all_or_nothing_matches_reference(graph, data):
+    n, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    node = st.integers(0, n - 1)
+    origins = data.draw(st.lists(node, min_size=1, max_size=5))
+    dests = data.draw(st.lists(node, min_size=1, max_size=5))
+    full = paths.distances(g, origins, dests)
+    demand = np.array(data.draw(st.lists(
+        st.lists(st.sampled_from([0.0, 1.0, 2.5, 7.0]), min_size=len(dests),
+                 max_size=len(dests)),
+        min_size=len(origins), max_size=len(origins))))
+    if np.any((demand > 0) & np.isinf(full)):
+        with pytest.raises(NoRouteError, match="has no path"):
+            paths.all_or_nothing(g, origins, dests, demand)
+        demand = np.where(np.isinf(full), 0.0, demand)
+    flow = paths.all_or_nothing(g, origins, dests, demand)
+    total_cost = float(np.sum(demand * np.where(np.isinf(full), 0.0, full)))
+    used = flow > 0
+    assert float(np.sum(flow[used] * weight[used])) == pytest.approx(total_cost)
+    # tie-breaking is the same tree, so the loading matches edge by edge
+    np.testing.assert_allclose(
+        flow, reference_aon(tail, head, weight, n, origins, dests, demand), atol=1e-12)
+
+
+def test_larger_random_graph_against_scipy():
+    rng = np.random.default_rng(7)
+    n, m = 3000, 9000
+    tail = rng.integers(0, n, m)
+    head = rng.integers(0, n, m)
+    weight = rng.integers(1, 40, m) / 4
+    g = paths.from_arrays(tail, head, weight, n)
+    sources = rng.integers(0, n, 16)
+    ours = paths.distances(g, sources)
+    np.testing.assert_array_equal(ours, scipy_oracle(tail, head, weight, n, sources))
+    for s, t in zip(sources[:8], sources[8:], strict=True):
+        if ours[list(sources).index(s), t] < INF:
+            edges = paths.shortest_path(g, s, t)
+            assert path_cost(tail, head, weight, edges, s, t) == ours[list(sources).index(s), t]
