@@ -1,0 +1,265 @@
+"""Turn an array LP into a PuLP model quickly, and solve it back through the arrays.
+
+The model users see and extend is PuLP; the rows are created from the CSR arrays in one
+pass (one ``LpAffineExpression`` per row from ``(variable, coefficient)`` pairs), not
+through ``lpSum`` of products, which builds a temporary expression per term. When the
+model is solved with HiGHS, the base rows go to the solver straight from the arrays and
+only what the user added is read back from PuLP.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pulp
+
+from connectivity._lp_highs import ArrayLP, ArraySolution, FloatArray, solve_highs
+from connectivity.solve import (
+    SolveResult,
+    _check_options,
+    load_solution,
+    pulp_to_arrays,
+    solve,
+)
+
+__all__ = ["PulpArrayModel", "arrays_to_pulp", "solve_array_model"]
+
+
+@dataclass(frozen=True)
+class PulpArrayModel:
+    """A PuLP model built from an :class:`ArrayLP`, with the handles to map back.
+
+    ``variables[j]`` is column ``j``; ``constraints[i]`` is base row ``i``. Rows or
+    variables that a user adds to ``problem`` later are picked up when solving.
+    """
+
+    problem: pulp.LpProblem
+    variables: list[pulp.LpVariable]
+    constraints: list[pulp.LpConstraint]
+    arrays: ArrayLP
+    objective: pulp.LpAffineExpression
+
+
+def arrays_to_pulp(
+    lp: ArrayLP,
+    *,
+    name: str,
+    col_names: Sequence[str],
+    row_names: Sequence[str],
+) -> PulpArrayModel:
+    """Create the PuLP model of ``lp`` (continuous columns, ranged rows split by sense)."""
+    sense = pulp.const.LpMaximize if lp.maximize else pulp.const.LpMinimize
+    problem = pulp.LpProblem(name, sense)
+    lo = lp.col_lower.tolist()
+    hi = lp.col_upper.tolist()
+    integer = lp.integer.tolist() if lp.integer is not None else None
+    cont = pulp.const.LpContinuous
+    make = problem.add_variable
+    variables = [
+        make(
+            nm,
+            None if math.isinf(a) else a,
+            None if math.isinf(b) else b,
+            pulp.const.LpInteger if integer is not None and integer[j] else cont,
+        )
+        for j, (nm, a, b) in enumerate(zip(col_names, lo, hi, strict=True))
+    ]
+    nz = lp.cost != 0
+    cols = np.flatnonzero(nz).tolist()
+    objective = pulp.LpAffineExpression(
+        zip(map(variables.__getitem__, cols), lp.cost[nz].tolist(), strict=True),
+        constant=float(lp.offset),
+    )
+    problem.setObjective(objective)
+
+    get = variables.__getitem__
+    index = lp.row_index.tolist()
+    value = lp.row_value.tolist()
+    starts = lp.row_start.tolist()
+    row_lo = lp.row_lower.tolist()
+    row_hi = lp.row_upper.tolist()
+    Expr = pulp.LpAffineExpression
+    Con = pulp.LpConstraint
+    EQ, LE, GE = pulp.const.LpConstraintEQ, pulp.const.LpConstraintLE, pulp.const.LpConstraintGE
+    constraints: list[pulp.LpConstraint] = []
+    add = problem.addConstraint
+    for r, nm in enumerate(row_names):
+        s, e = starts[r], starts[r + 1]
+        expr = Expr(zip(map(get, index[s:e]), value[s:e], strict=True))
+        a, b = row_lo[r], row_hi[r]
+        if a == b:
+            c = Con(expr, EQ, rhs=a)
+        elif math.isinf(a):
+            c = Con(expr, LE, rhs=b)
+        elif math.isinf(b):
+            c = Con(expr, GE, rhs=a)
+        else:
+            raise ValueError(f"row {nm!r} has two finite sides [{a}, {b}]; split it in two")
+        add(c, nm)
+        constraints.append(c)
+    return PulpArrayModel(problem, variables, constraints, lp, objective)
+
+
+def solve_array_model(
+    model: PulpArrayModel,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    msg: bool = False,
+    highs_options: dict[str, object] | None = None,
+) -> tuple[SolveResult, FloatArray | None, FloatArray | None]:
+    """Solve ``model.problem``; return the result, base column values and base row duals.
+
+    With HiGHS the base matrix goes to the solver from the arrays; rows, variables and
+    objective terms that the user added to ``model.problem`` are read from PuLP. With CBC
+    the whole PuLP model is written out as usual.
+    """
+    _check_options(solver, time_limit, mip_gap)
+    problem = model.problem
+    n_base_col = len(model.variables)
+    n_base_row = len(model.constraints)
+    if solver != "highs":
+        result = solve(problem, solver=solver, time_limit=time_limit, mip_gap=mip_gap, msg=msg)
+        if not result.has_solution:
+            return result, None, None
+        x = np.fromiter(
+            (v.varValue or 0.0 for v in model.variables), dtype=np.float64, count=n_base_col
+        )
+        pi = np.fromiter(
+            (c.pi if c.pi is not None else math.nan for c in model.constraints),
+            dtype=np.float64,
+            count=n_base_row,
+        )
+        return result, x, pi
+
+    t0 = time.perf_counter()
+    all_constraints = problem.constraints()
+    objective_same = problem.objective is model.objective and len(model.objective) == int(
+        np.count_nonzero(model.arrays.cost)
+    )
+    if not objective_same:
+        # the user rewrote the objective: read the whole model back from PuLP
+        return _solve_reread(model, time_limit, mip_gap, msg, highs_options)
+
+    base = model.arrays
+    extra = all_constraints[n_base_row:]
+    lo = np.fromiter(
+        (-np.inf if v.lowBound is None else v.lowBound for v in model.variables),
+        dtype=np.float64,
+        count=n_base_col,
+    )
+    hi = np.fromiter(
+        (np.inf if v.upBound is None else v.upBound for v in model.variables),
+        dtype=np.float64,
+        count=n_base_col,
+    )
+    variables = list(model.variables)
+    lp = base
+    if extra:
+        index = {v: j for j, v in enumerate(variables)}
+        idx: list[int] = []
+        val: list[float] = []
+        starts = [0]
+        e_lo: list[float] = []
+        e_hi: list[float] = []
+        for c in extra:
+            for v, a in c.items():
+                j = index.get(v)
+                if j is None:
+                    j = index[v] = len(variables)
+                    variables.append(v)
+                idx.append(j)
+                val.append(a)
+            starts.append(len(idx))
+            lb, ub = c.getLb(), c.getUb()
+            e_lo.append(-np.inf if lb is None else lb)
+            e_hi.append(np.inf if ub is None else ub)
+        new = variables[n_base_col:]
+        lo = np.concatenate(
+            [lo, np.array([-np.inf if v.lowBound is None else v.lowBound for v in new])]
+        )
+        hi = np.concatenate(
+            [hi, np.array([np.inf if v.upBound is None else v.upBound for v in new])]
+        )
+        cost = np.concatenate([base.cost, np.zeros(len(new))])
+        integer = np.concatenate(
+            [
+                base.integer if base.integer is not None else np.zeros(n_base_col, dtype=bool),
+                np.array([v.cat == pulp.const.LpInteger for v in new], dtype=bool),
+            ]
+        )
+        lp = ArrayLP(
+            cost=cost,
+            col_lower=lo,
+            col_upper=hi,
+            row_start=np.concatenate(
+                [base.row_start, base.row_start[-1] + np.asarray(starts[1:], dtype=np.int64)]
+            ),
+            row_index=np.concatenate([base.row_index, np.asarray(idx, dtype=np.int64)]),
+            row_value=np.concatenate([base.row_value, np.asarray(val, dtype=np.float64)]),
+            row_lower=np.concatenate([base.row_lower, np.asarray(e_lo)]),
+            row_upper=np.concatenate([base.row_upper, np.asarray(e_hi)]),
+            integer=integer if integer.any() else None,
+            offset=base.offset,
+            maximize=base.maximize,
+        )
+    else:
+        lp = ArrayLP(
+            cost=base.cost,
+            col_lower=lo,
+            col_upper=hi,
+            row_start=base.row_start,
+            row_index=base.row_index,
+            row_value=base.row_value,
+            row_lower=base.row_lower,
+            row_upper=base.row_upper,
+            integer=base.integer,
+            offset=base.offset,
+            maximize=base.maximize,
+        )
+    solution: ArraySolution = solve_highs(
+        lp, time_limit=time_limit, mip_gap=mip_gap, msg=msg, options=highs_options
+    )
+    result = load_solution(solution, problem, variables, [*model.constraints, *extra])
+    result = SolveResult(
+        result.status,
+        result.objective,
+        result.bound,
+        result.gap,
+        time.perf_counter() - t0,
+        result.solver,
+        result.message,
+    )
+    if solution.x is None:
+        return result, None, None
+    duals = solution.row_dual[:n_base_row] if solution.row_dual is not None else None
+    return result, solution.x[:n_base_col], duals
+
+
+def _solve_reread(
+    model: PulpArrayModel,
+    time_limit: float | None,
+    mip_gap: float | None,
+    msg: bool,
+    highs_options: dict[str, object] | None,
+) -> tuple[SolveResult, FloatArray | None, FloatArray | None]:
+    problem = model.problem
+    lp, variables, constraints = pulp_to_arrays(problem)
+    order = {v: j for j, v in enumerate(variables)}
+    sol = solve_highs(lp, time_limit=time_limit, mip_gap=mip_gap, msg=msg, options=highs_options)
+    result = load_solution(sol, problem, variables, constraints)
+    if sol.x is None:
+        return result, None, None
+    cols = np.array([order.get(v, -1) for v in model.variables], dtype=np.int64)
+    x: FloatArray = np.where(cols >= 0, sol.x[np.maximum(cols, 0)], 0.0)
+    pos = {id(c): i for i, c in enumerate(constraints)}
+    rows = np.array([pos.get(id(c), -1) for c in model.constraints], dtype=np.int64)
+    pi: FloatArray | None = None
+    if sol.row_dual is not None:
+        pi = np.where(rows >= 0, sol.row_dual[np.maximum(rows, 0)], np.nan)
+    return result, x, pi
