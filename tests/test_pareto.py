@@ -1,0 +1,221 @@
+"""Tests of the Pareto-optimal paths: hand-checked graphs, brute force, Dijkstra bounds."""
+
+from __future__ import annotations
+
+import doctest
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from connectivity import _pareto, paths
+from connectivity._pareto import pareto_paths
+
+INF = np.inf
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def run(tail, head, crit, n, source, target, **kw):
+    """pareto_paths plus the checks every answer must pass; returns (costs, edges) lists."""
+    crit = np.asarray(crit, dtype=np.float64)
+    found = pareto_paths(tail, head, crit, n, source, target, **kw)
+    for cost, edges in found:
+        assert cost.dtype == np.float64 and edges.dtype == np.int64
+        node, visited, total = source, {source}, np.zeros(crit.shape[1])
+        for e in edges.tolist():
+            assert tail[e] == node, f"edge {e} does not start at {node}"
+            assert head[e] not in visited, f"edge {e} revisits node {head[e]}"
+            node = head[e]
+            visited.add(node)
+            total = total + crit[e]
+        assert node == target
+        np.testing.assert_allclose(total, cost, rtol=1e-12)
+    costs = [tuple(c.tolist()) for c, _ in found]
+    assert costs == sorted(costs), "not sorted by the first criterion"
+    assert len(set(costs)) == len(costs), "a cost vector was reported twice"
+    for a in costs:
+        for b in costs:
+            assert a == b or not all(x <= y for x, y in zip(b, a, strict=True)), (
+                f"{a} is dominated by {b}"
+            )
+    return [(list(c), e.tolist()) for c, e in zip(costs, (e for _, e in found), strict=True)]
+
+
+def brute_force_front(tail, head, crit, n, source, target):
+    """The Pareto front (sorted unique cost vectors) over every loopless path."""
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(n))
+    for i in range(len(tail)):
+        g.add_edge(int(tail[i]), int(head[i]), key=i)
+    vectors = set()
+    for p in nx.all_simple_edge_paths(g, source, target):
+        total = np.zeros(crit.shape[1])
+        for _, _, key in p:
+            total = total + crit[key]
+        if np.all(np.isfinite(total)):
+            vectors.add(tuple(total.tolist()))
+    front = [
+        a
+        for a in vectors
+        if not any(b != a and all(x <= y for x, y in zip(b, a, strict=True)) for b in vectors)
+    ]
+    return sorted(front)
+
+
+# ------------------------------------------------------------------------- hand-checked
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(_pareto, raise_on_error=True).attempted > 0
+
+
+def test_two_criteria_drops_the_dominated_path():
+    # 0->2 direct: (4, 1); via 1: (2, 6); via 3: (5, 7) is dominated by (4, 1)
+    tail = [0, 0, 1, 0, 3]
+    head = [1, 2, 2, 3, 2]
+    crit = [[1, 5], [4, 1], [1, 1], [2, 3], [3, 4]]
+    assert run(tail, head, crit, 4, 0, 2) == [([2.0, 6.0], [0, 2]), ([4.0, 1.0], [1])]
+
+
+def test_third_criterion_keeps_a_path():
+    tail = [0, 0, 1, 0, 3]
+    head = [1, 2, 2, 3, 2]
+    crit = [[1, 5, 9], [4, 1, 9], [1, 1, 0], [2, 3, 0], [3, 4, 0]]
+    assert run(tail, head, crit, 4, 0, 2) == [
+        ([2.0, 6.0, 9.0], [0, 2]),
+        ([4.0, 1.0, 9.0], [1]),
+        ([5.0, 7.0, 0.0], [3, 4]),
+    ]
+
+
+def test_parallel_edges_are_separate_paths():
+    tail = [0, 0, 1]
+    head = [1, 1, 2]
+    crit = [[1, 2], [2, 1], [1, 1]]
+    assert run(tail, head, crit, 3, 0, 2) == [([2.0, 3.0], [0, 2]), ([3.0, 2.0], [1, 2])]
+
+
+def test_equal_cost_vectors_reported_once():
+    tail = [0, 0, 1, 0, 3]
+    head = [1, 1, 2, 3, 2]
+    crit = [[1, 1], [1, 1], [1, 1], [1, 1], [1, 1]]
+    found = run(tail, head, crit, 4, 0, 2)
+    assert len(found) == 1 and found[0][0] == [2.0, 2.0]
+
+
+def test_zero_cost_cycle_and_self_loop_are_never_used():
+    tail = [0, 1, 1, 1, 2]
+    head = [1, 0, 1, 2, 1]
+    crit = [[1, 1], [0, 0], [0, 0], [1, 2], [0, 0]]
+    assert run(tail, head, crit, 3, 0, 2) == [([2.0, 3.0], [0, 3])]
+
+
+def test_edge_closed_in_any_criterion_is_skipped():
+    tail = [0, 0]
+    head = [1, 1]
+    crit = [[1, INF], [3, 3]]
+    assert run(tail, head, crit, 2, 0, 1) == [([3.0, 3.0], [1])]
+
+
+def test_unreachable_and_source_is_target():
+    tail, head, crit = [0], [1], [[1, 1]]
+    assert run(tail, head, crit, 3, 0, 2) == []
+    assert run(tail, head, crit, 3, 1, 1) == [([0.0, 0.0], [])]
+
+
+def test_no_edges():
+    assert run([], [], np.empty((0, 2)), 2, 0, 1) == []
+
+
+def test_label_limit_raises_naming_the_value():
+    # a ladder with a two-way trade-off per rung has 2**rungs Pareto paths
+    rungs = 8
+    tail, head, crit = [], [], []
+    for i in range(rungs):
+        tail += [i, i]
+        head += [i + 1, i + 1]
+        crit += [[1, 2**i], [1 + 2**i, 0]]
+    full = run(tail, head, crit, rungs + 1, 0, rungs)
+    assert len(full) == 2**rungs
+    with pytest.raises(RuntimeError, match="more than max_labels=50 labels"):
+        pareto_paths(tail, head, np.array(crit, float), rungs + 1, 0, rungs, max_labels=50)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        ({"crit": [[1, 1, 1, 1]] * 2}, {}, r"criteria has shape \(2, 4\); expected \(2, 2\)"),
+        ({"crit": [[1, 1]]}, {}, r"criteria has shape \(1, 2\); expected \(2, 2\)"),
+        ({"crit": [[1, 1], [1, -1]]}, {}, r"criteria\[1, 1\]=-1.0 must be nonnegative"),
+        ({"crit": [[1, np.nan], [1, 1]]}, {}, r"criteria\[0, 1\]=nan must be nonnegative"),
+        ({"head": [1]}, {}, "tail has 2 edges but head has 1"),
+        ({"head": [1, 5]}, {}, r"head\[1\]=5 is out of range; the graph has nodes 0..2"),
+        ({"tail": [0.0, 1.0]}, {}, "tail has dtype float64; expected integer"),
+        ({"source": 3}, {}, "source=3 is out of range"),
+        ({"target": -1}, {}, "target=-1 is out of range"),
+        ({"n_nodes": 0}, {}, "n_nodes=0 must be a positive integer"),
+        ({}, {"max_labels": 0}, "max_labels=0 must be at least 1"),
+    ],
+)
+def test_bad_arguments_are_named(args, kwargs, message):
+    a = {"tail": [0, 1], "head": [1, 2], "crit": [[1, 1], [1, 1]], "n_nodes": 3}
+    a |= {"source": 0, "target": 2} | args
+    with pytest.raises(ValueError, match=message):
+        pareto_paths(
+            a["tail"], a["head"], np.array(a["crit"], float), a["n_nodes"],
+            a["source"], a["target"], **kwargs,
+        )  # fmt: skip
+
+
+# ------------------------------------------------------------------------- random oracles
+
+
+@st.composite
+def multigraphs(draw):
+    n = draw(st.integers(2, 7))
+    n_crit = draw(st.sampled_from([2, 3]))
+    m = draw(st.integers(1, 16))
+    node = st.integers(0, n - 1)
+    tail = draw(st.lists(node, min_size=m, max_size=m))
+    head = draw(st.lists(node, min_size=m, max_size=m))
+    value = st.one_of(st.integers(0, 5).map(float), st.just(INF))
+    flat = draw(st.lists(value, min_size=m * n_crit, max_size=m * n_crit))
+    crit = np.array(flat, dtype=np.float64).reshape(m, n_crit)
+    source, target = draw(st.lists(node, min_size=2, max_size=2, unique=True))
+    return tail, head, crit, n, source, target
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(multigraphs())
+def test_front_matches_brute_force(case):
+    tail, head, crit, n, source, target = case
+    # an edge with inf in any criterion is closed
+    closed = ~np.all(np.isfinite(crit), axis=1)
+    crit_closed = crit.copy()
+    crit_closed[closed] = INF
+    found = run(tail, head, crit, n, source, target)
+    assert [tuple(c) for c, _ in found] == brute_force_front(
+        tail, head, crit_closed, n, source, target
+    )
+
+
+@pytest.mark.parametrize("n_crit", [2, 3])
+def test_front_ends_are_dijkstra_optima(n_crit):
+    rng = np.random.default_rng(3)
+    n, m = 400, 2000
+    tail = rng.integers(0, n, m)
+    head = rng.integers(0, n, m)
+    crit = rng.integers(1, 50, (m, n_crit)).astype(float)
+    found = pareto_paths(tail, head, crit, n, 0, n - 1)
+    assert found
+    costs = np.array([c for c, _ in found])
+    for j in range(n_crit):
+        g = paths.from_arrays(tail, head, crit[:, j], n)
+        best = paths.distances(g, [0], [n - 1])[0, 0]
+        assert costs[:, j].min() == best
+    # the lexicographic minimum is first
+    assert tuple(costs[0]) == min(tuple(c) for c in costs)
+    run(tail.tolist(), head.tolist(), crit, n, 0, n - 1)
