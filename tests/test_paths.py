@@ -357,3 +357,55 @@ def test_larger_random_graph_against_scipy():
         if ours[list(sources).index(s), t] < INF:
             edges = paths.shortest_path(g, s, t)
             assert path_cost(tail, head, weight, edges, s, t) == ours[list(sources).index(s), t]
+
+
+# ------------------------------------------------------------------------------ A*
+
+
+@st.composite
+def geometric_graphs(draw):
+    """Random multigraphs with coordinates and weights >= straight-line length."""
+    n = draw(st.integers(1, 12))
+    xy = np.array(draw(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)),
+                                min_size=n, max_size=n)), dtype=float)
+    m = draw(st.integers(0, 40))
+    node = st.integers(0, n - 1)
+    tail = np.array(draw(st.lists(node, min_size=m, max_size=m)), dtype=np.int64)
+    head = np.array(draw(st.lists(node, min_size=m, max_size=m)), dtype=np.int64)
+    extra = np.array(draw(st.lists(st.sampled_from([0.0, 0.0, 0.5, 1.0, INF]),
+                                   min_size=m, max_size=m)))
+    length = np.hypot(*(xy[tail] - xy[head]).T) if m else np.zeros(0)
+    return n, xy, tail, head, length + extra
+
+
+@SETTINGS
+@given(geometric_graphs(), st.data())
+def test_astar_matches_dijkstra(graph, data):
+    n, xy, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    s = data.draw(st.integers(0, n - 1))
+    dist = paths.distances(g, [s])[0]
+    for t in range(n):
+        if dist[t] == INF:
+            with pytest.raises(NoRouteError):
+                paths.shortest_path(g, s, t, xy=xy)
+            continue
+        edges = paths.shortest_path(g, s, t, xy=xy)
+        assert path_cost(tail, head, weight, edges, s, t) == pytest.approx(dist[t], rel=1e-12)
+        edges = paths.shortest_path(g, s, t, xy=xy, cost_per_unit=0.5)
+        assert path_cost(tail, head, weight, edges, s, t) == pytest.approx(dist[t], rel=1e-12)
+
+
+def test_astar_rejects_bad_heuristic_and_input():
+    xy = [[0.0, 0.0], [3.0, 0.0], [6.0, 0.0]]
+    g = paths.from_arrays([0, 1], [1, 2], [3.0, 1.0], 3)  # edge 1 is shorter than 3 units
+    with pytest.raises(ValueError, match=r"edge 1 \(1 -> 2\) costs 1.0, less than "
+                                         r"cost_per_unit x straight-line length = 3.0"):
+        paths.shortest_path(g, 0, 2, xy=xy)
+    assert paths.shortest_path(g, 0, 2, xy=xy, cost_per_unit=1 / 3).tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"xy has shape \(2, 2\), expected \(3, 2\)"):
+        paths.shortest_path(g, 0, 2, xy=xy[:2])
+    with pytest.raises(ValueError, match=r"xy\[1\] = \[nan, 0.0\] is not finite"):
+        paths.shortest_path(g, 0, 2, xy=[[0, 0], [np.nan, 0], [1, 1]])
+    with pytest.raises(ValueError, match="cost_per_unit must be finite and >= 0, got -1"):
+        paths.shortest_path(g, 0, 2, xy=xy, cost_per_unit=-1)

@@ -445,6 +445,83 @@ def bidirectional(
     return mu, slots
 
 
+@_jit()
+def trace_back(tails: Int32Array, pred: IntArray, target: int) -> IntArray:
+    """CSR slots of the tree path ending at ``target``, in order from the root."""
+    count = 0
+    v = target
+    while pred[v] >= 0:
+        count += 1
+        v = tails[pred[v]]
+    slots = np.empty(count, dtype=np.int64)
+    v = target
+    for i in range(count - 1, -1, -1):
+        slots[i] = pred[v]
+        v = tails[pred[v]]
+    return slots
+
+
+@_jit()
+def astar(
+    indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
+    xy: FloatArray, scale: float, source: int, target: int, pos: Int32Array,
+) -> tuple[float, IntArray, int]:
+    """A* from ``source`` to ``target`` with ``h(v) = scale * |xy[v] - xy[target]|``.
+
+    Returns ``(cost, slots, bad)``. The heuristic's consistency, ``w(u, v) + h(v) >=
+    h(u)``, is checked on every edge scanned (with a relative tolerance of 1e-9 for
+    rounding); ``bad`` is the first slot that breaks it (then the search stops and
+    ``cost`` is meaningless), ``-1`` otherwise. ``cost`` is ``inf`` when unreachable.
+    ``pos`` must be zero (calloc'ed by the caller so only touched pages cost).
+    """
+    n = indptr.shape[0] - 1
+    g = np.empty(n, dtype=np.float64)
+    hv = np.empty(n, dtype=np.float64)
+    pred = np.empty(n, dtype=np.int64)
+    hnodes = np.empty(n, dtype=np.int32)
+    hkeys = np.empty(n, dtype=np.float64)
+    tx = xy[target, 0]
+    ty = xy[target, 1]
+    hs = scale * np.hypot(xy[source, 0] - tx, xy[source, 1] - ty)
+    g[source] = 0.0
+    hv[source] = hs
+    pred[source] = -1
+    size = heap_push(source, hs, pos, hnodes, hkeys, 0)
+    found = False
+    while size > 0:
+        u = hnodes[0]
+        size = heap_pop(pos, hnodes, hkeys, size)
+        if u == target:
+            found = True
+            break
+        gu = g[u]
+        hu = hv[u]
+        slack = 1e-9 * hu
+        for k in range(indptr[u], indptr[u + 1]):
+            w = weights[k]
+            if w == np.inf:
+                continue
+            v = heads[k]
+            pv = pos[v]
+            if pv == 0:
+                h = scale * np.hypot(xy[v, 0] - tx, xy[v, 1] - ty)
+                hv[v] = h
+            else:
+                h = hv[v]
+            if w + h < hu - slack:
+                return np.inf, np.empty(0, dtype=np.int64), k
+            if pv < 0:
+                continue
+            nd = gu + w
+            if pv == 0 or nd < g[v]:
+                g[v] = nd
+                pred[v] = k
+                size = heap_push(v, nd + h, pos, hnodes, hkeys, size)
+    if not found:
+        return np.inf, np.empty(0, dtype=np.int64), -1
+    return g[target], trace_back(tails, pred, target), -1
+
+
 # ---------------------------------------------------------------------- flow loading
 
 
