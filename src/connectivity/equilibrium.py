@@ -1,0 +1,371 @@
+"""User equilibrium (Wardrop) assignment on arrays, by Frank-Wolfe and its variants.
+
+Links carry a volume-delay function: BPR on ordinary links and a capped M/M/1 queueing
+delay on border crossings (see :mod:`connectivity._vdf` for the exact forms; both are
+increasing and convex, so the Beckmann objective is convex and the equilibrium link
+flows are unique). The generalized cost of a link follows the TNTP convention::
+
+    cost = time(flow) + toll_factor * toll + distance_factor * length
+
+Algorithms: ``"fw"`` Frank-Wolfe, ``"cfw"`` conjugate and ``"bfw"`` biconjugate
+Frank-Wolfe (Mitradjieva & Lindberg 2013, *Transportation Science* 47(2)). Each iteration
+loads the demand all-or-nothing on the current shortest-path trees
+(:func:`connectivity.paths.all_or_nothing`) and takes an exact line search (bisection on
+the derivative of the Beckmann objective).
+
+The relative gap is ``(TSTT - SPTT) / TSTT`` in generalized cost, where TSTT is the sum
+of flow x cost over links and SPTT the cost of sending all demand on current shortest
+paths (the all-or-nothing flow times cost). It is reported after every iteration.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from connectivity import paths
+from connectivity._vdf import VolumeDelay
+
+__all__ = ["Algorithm", "EquilibriumResult", "user_equilibrium", "ALGORITHMS"]
+
+logger = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+Algorithm = Literal["fw", "cfw", "bfw"]
+ALGORITHMS: tuple[str, ...] = ("fw", "cfw", "bfw")
+
+
+@dataclass(frozen=True)
+class EquilibriumResult:
+    """Result of a user-equilibrium assignment.
+
+    Attributes
+    ----------
+    flow
+        Flow on each edge.
+    time
+        Travel time on each edge at that flow.
+    cost
+        Generalized cost on each edge (time plus toll and distance terms).
+    tstt
+        Total system travel time, ``sum(flow * time)``.
+    beckmann
+        Beckmann objective, in generalized-cost units.
+    relative_gap
+        Relative gap after each iteration (its last entry is the final gap).
+    beckmann_history
+        Beckmann objective of the flows on which each gap was measured.
+    iterations
+        Number of iterations run (all-or-nothing loads after the initial one).
+    seconds
+        Wall time.
+    converged
+        Whether the requested gap was reached.
+    algorithm
+        ``"fw"``, ``"cfw"`` or ``"bfw"``.
+    """
+
+    flow: FloatArray
+    time: FloatArray
+    cost: FloatArray
+    tstt: float
+    beckmann: float
+    relative_gap: FloatArray
+    beckmann_history: FloatArray
+    iterations: int
+    seconds: float
+    converged: bool
+    algorithm: str
+
+    @property
+    def gap(self) -> float:
+        """The final relative gap."""
+        return float(self.relative_gap[-1]) if self.relative_gap.size else math.inf
+
+
+def _edge_param(name: str, value: npt.ArrayLike, m: int) -> FloatArray:
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.ndim == 0:
+        arr = np.full(m, float(arr))
+    if arr.shape != (m,):
+        raise ValueError(f"{name} must be a number or have {m} entries, got shape {arr.shape}")
+    bad = np.flatnonzero(np.isnan(arr) | (arr < 0))
+    if bad.size:
+        raise ValueError(f"{name}[{bad[0]}] = {arr[bad[0]]} must be >= 0")
+    return arr
+
+
+def user_equilibrium(
+    tail: npt.ArrayLike,
+    head: npt.ArrayLike,
+    free_flow_time: npt.ArrayLike,
+    capacity: npt.ArrayLike,
+    origins: npt.ArrayLike,
+    destinations: npt.ArrayLike,
+    demand: npt.ArrayLike,
+    *,
+    n_nodes: int | None = None,
+    alpha: float | npt.ArrayLike = 0.15,
+    beta: float | npt.ArrayLike = 4.0,
+    queue: npt.ArrayLike | None = None,
+    service_time: float | npt.ArrayLike = 0.0,
+    rho_max: float = 0.95,
+    toll: npt.ArrayLike | None = None,
+    length: npt.ArrayLike | None = None,
+    toll_factor: float = 0.0,
+    distance_factor: float = 0.0,
+    no_through: npt.ArrayLike | None = None,
+    algorithm: Algorithm | str = "bfw",
+    gap: float = 1e-4,
+    max_iter: int = 500,
+) -> EquilibriumResult:
+    """Assign demand to user equilibrium with volume-delay functions.
+
+    Parameters
+    ----------
+    tail, head
+        Edge end nodes (indices); parallel edges are kept apart.
+    free_flow_time
+        Time at zero flow, per edge.
+    capacity
+        Per edge: the ``c`` of the BPR or queue function (``inf``: no congestion).
+    origins, destinations, demand
+        Node indices and the ``len(origins) x len(destinations)`` demand matrix.
+    n_nodes
+        Number of nodes (default: one more than the largest index used).
+    alpha, beta
+        BPR parameters, one number or one per edge.
+    queue
+        Boolean per edge: use the queueing delay instead of BPR (border crossings).
+    service_time
+        Per edge (or one number): service time of one unit at a queue edge, hours.
+    rho_max
+        Utilisation above which the queue delay continues linearly (``0 < rho_max < 1``).
+    toll, length, toll_factor, distance_factor
+        Flow-independent cost terms, added as ``toll_factor * toll + distance_factor *
+        length``.
+    no_through
+        Nodes that may start or end trips but not be passed through (TNTP zones below
+        the first through node).
+    algorithm
+        ``"fw"``, ``"cfw"`` or ``"bfw"`` (default).
+    gap
+        Stop when the relative gap is at most this.
+    max_iter
+        Stop after this many iterations in any case.
+
+    Returns
+    -------
+    EquilibriumResult
+
+    Raises
+    ------
+    ValueError
+        For an unknown algorithm or a bad parameter; the message names it and its value.
+    NoRouteError
+        When positive demand has no path.
+
+    Examples
+    --------
+    Two parallel roads, 10 units of demand; at equilibrium both take the same time:
+
+    >>> r = user_equilibrium([0, 0], [1, 1], [1.0, 2.0], [5.0, 5.0], [0], [1], [[10.0]],
+    ...                      alpha=1.0, beta=1.0, gap=1e-8)
+    >>> r.flow.round(4).tolist(), round(float(r.time[0] - r.time[1]), 6)
+    ([8.3333, 1.6667], 0.0)
+    """
+    t0_clock = time.perf_counter()
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
+    if not (gap >= 0):
+        raise ValueError(f"gap must be >= 0, got {gap!r}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter!r}")
+    if not (0 < rho_max < 1):
+        raise ValueError(f"rho_max must be in (0, 1), got {rho_max!r}")
+    t = np.asarray(tail, dtype=np.int64)
+    h = np.asarray(head, dtype=np.int64).copy()
+    m = int(t.shape[0])
+    if h.shape != (m,):
+        raise ValueError(f"head must have {m} entries like tail, got shape {h.shape}")
+    o = np.asarray(origins, dtype=np.int64).reshape(-1)
+    d = np.asarray(destinations, dtype=np.int64).reshape(-1)
+    q = np.asarray(demand, dtype=np.float64)
+    if n_nodes is None:
+        n_nodes = (
+            int(max(t.max(initial=-1), h.max(initial=-1), o.max(initial=-1), d.max(initial=-1))) + 1
+        )
+    t0 = _edge_param("free_flow_time", free_flow_time, m)
+    cap = np.asarray(capacity, dtype=np.float64)
+    if cap.ndim == 0:
+        cap = np.full(m, float(cap))
+    if cap.shape != (m,):
+        raise ValueError(f"capacity must have {m} entries, got shape {cap.shape}")
+    bad = np.flatnonzero(~(cap > 0))
+    if bad.size:
+        raise ValueError(f"capacity[{bad[0]}] = {cap[bad[0]]} must be > 0 (inf: no congestion)")
+    a = _edge_param("alpha", alpha, m)
+    b = _edge_param("beta", beta, m)
+    qmask = np.zeros(m, dtype=bool) if queue is None else np.asarray(queue, dtype=bool)
+    if qmask.shape != (m,):
+        raise ValueError(f"queue must have {m} entries, got shape {qmask.shape}")
+    s = _edge_param("service_time", service_time, m)
+    fixed = np.zeros(m)
+    if toll is not None and toll_factor:
+        fixed += toll_factor * _edge_param("toll", toll, m)
+    if length is not None and distance_factor:
+        fixed += distance_factor * _edge_param("length", length, m)
+    uncongested = np.isinf(cap)
+    a = np.where(uncongested, 0.0, a)
+    s = np.where(uncongested, 0.0, s)
+    cap = np.where(uncongested, 1.0, cap)
+    vdf = VolumeDelay(t0, cap, a, b, qmask, s, float(rho_max), fixed)
+
+    # zones that cannot be passed through: trips end at a copy of the node that has
+    # only the in-edges, so no path can enter the zone node and leave it again
+    if no_through is not None:
+        zones = np.unique(np.asarray(no_through, dtype=np.int64).reshape(-1))
+        bad = np.flatnonzero((zones < 0) | (zones >= n_nodes))
+        if bad.size:
+            raise ValueError(f"no_through holds {zones[bad[0]]}, not a node in [0, {n_nodes})")
+        sink = np.full(n_nodes, -1, dtype=np.int64)
+        sink[zones] = n_nodes + np.arange(zones.shape[0])
+        hs = sink[h]
+        h = np.where(hs >= 0, hs, h)
+        ds = sink[np.clip(d, 0, n_nodes - 1)]
+        d = np.where((d >= 0) & (d < n_nodes) & (ds >= 0), ds, d)
+        n_nodes = n_nodes + int(zones.shape[0])
+
+    graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
+
+    def load(costs: FloatArray) -> FloatArray:
+        return paths.all_or_nothing(paths.reweight(graph, costs), o, d, q)
+
+    x = load(vdf.cost(np.zeros(m)))
+    gaps: list[float] = []
+    objectives: list[float] = []
+    prev_s: FloatArray | None = None  # previous target s_{k-1}
+    prev2_s: FloatArray | None = None  # s_{k-2}
+    prev_step = 1.0
+    prev2_step = 1.0
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):
+        c = vdf.cost(x)
+        y = load(c)
+        tstt_gc = float(c @ x)
+        sptt = float(c @ y)
+        rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
+        gaps.append(max(rel, 0.0))
+        objectives.append(float(vdf.integral(x).sum()))
+        if rel <= gap:
+            converged = True
+            it -= 1  # this load only measured the gap
+            break
+        target = y
+        if algorithm != "fw" and prev_s is not None and prev_step < 1.0:
+            hess = vdf.derivative(x)
+            if algorithm == "bfw" and prev2_s is not None and prev2_step < 1.0:
+                target = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
+            else:
+                target = _conjugate(x, y, prev_s, hess)
+            if float(c @ (target - x)) >= 0.0:  # not a descent direction: plain FW
+                target = y
+        direction = target - x
+        step = _line_search(vdf, x, direction)
+        x = x + step * direction
+        prev2_s, prev_s = prev_s, target
+        prev2_step, prev_step = prev_step, step
+        logger.debug("iteration %d: relative gap %.3e, step %.4f", it, rel, step)
+
+    tt = vdf.time(x)
+    return EquilibriumResult(
+        flow=x,
+        time=tt,
+        cost=tt + fixed,
+        tstt=float(x @ tt),
+        beckmann=float(vdf.integral(x).sum()),
+        relative_gap=np.asarray(gaps),
+        beckmann_history=np.asarray(objectives),
+        iterations=it,
+        seconds=time.perf_counter() - t0_clock,
+        converged=converged,
+        algorithm=str(algorithm),
+    )
+
+
+def _conjugate(x: FloatArray, y: FloatArray, s_prev: FloatArray, hess: FloatArray) -> FloatArray:
+    """Conjugate FW target: mix of the previous target and the new AON point."""
+    u = s_prev - x
+    num = float(np.sum(hess * u * (y - x)))
+    den = float(np.sum(hess * u * (y - s_prev)))
+    alpha = num / den if den != 0 else 0.0
+    alpha = min(max(alpha, 0.0), 0.99)
+    return alpha * s_prev + (1.0 - alpha) * y
+
+
+def _biconjugate(
+    x: FloatArray,
+    y: FloatArray,
+    s1: FloatArray,
+    s2: FloatArray,
+    tau: float,
+    hess: FloatArray,
+) -> FloatArray:
+    """Biconjugate FW target from the two previous targets (Mitradjieva & Lindberg)."""
+    dbar = tau * s1 - x + (1.0 - tau) * s2
+    den_mu = float(np.sum(hess * dbar * (s2 - s1)))
+    if den_mu == 0:
+        return _conjugate(x, y, s1, hess)
+    mu = max(-float(np.sum(hess * dbar * (y - x))) / den_mu, 0.0)
+    u = s1 - x
+    den_nu = float(np.sum(hess * u * u))
+    if den_nu == 0:
+        return _conjugate(x, y, s1, hess)
+    nu = max(mu * tau / (1.0 - tau) - float(np.sum(hess * u * (y - x))) / den_nu, 0.0)
+    b0 = 1.0 / (1.0 + mu + nu)
+    return b0 * y + nu * b0 * s1 + mu * b0 * s2
+
+
+def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray) -> float:
+    """Exact step in [0, 1]: bisection on d/dstep Beckmann(x + step * direction)."""
+    nz = direction != 0
+    if not nz.any():
+        return 0.0
+    # only edges whose flow changes matter for the derivative
+    sub = VolumeDelay(
+        vdf.t0[nz],
+        vdf.capacity[nz],
+        vdf.alpha[nz],
+        vdf.beta[nz],
+        vdf.queue[nz],
+        vdf.service_time[nz],
+        vdf.rho_max,
+        vdf.fixed_cost[nz],
+    )
+    xs, ds = x[nz], direction[nz]
+
+    def slope(step: float) -> float:
+        return float(sub.cost(xs + step * ds) @ ds)
+
+    if slope(1.0) <= 0.0:
+        return 1.0
+    if slope(0.0) >= 0.0:
+        return 0.0
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if slope(mid) > 0.0:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo < 1e-12:
+            break
+    return 0.5 * (lo + hi)

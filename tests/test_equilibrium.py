@@ -1,0 +1,255 @@
+"""User equilibrium: analytic optima, Wardrop's condition, Beckmann descent, algorithms."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from connectivity import equilibrium as eq
+from connectivity._vdf import VolumeDelay
+from connectivity.equilibrium import ALGORITHMS, user_equilibrium
+
+# Braess network (the same as tests/data/Braess_net.tntp), 0-based:
+# 0 origin, 1 destination, 2 and 3 middle nodes; t = t0 * (1 + b * x) (capacity 1, power 1)
+B_TAIL = [0, 2, 0, 3, 2]
+B_HEAD = [2, 1, 3, 1, 3]
+B_T0 = [1.0, 50.0, 50.0, 1.0, 10.0]
+B_ALPHA = [10.0, 0.02, 0.02, 10.0, 0.1]
+
+
+def _braess(**kwargs: object) -> eq.EquilibriumResult:
+    return user_equilibrium(
+        B_TAIL, B_HEAD, B_T0, 1.0, [0], [1], [[6.0]], alpha=B_ALPHA, beta=1.0, **kwargs
+    )  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_braess_analytic_equilibrium(algorithm: str) -> None:
+    r = _braess(algorithm=algorithm, gap=1e-9, max_iter=5000)
+    p, b = 27 / 13, 24 / 13
+    np.testing.assert_allclose(r.flow, [p + b, p, p, p + b, b], rtol=1e-5)
+    route_time = 51 + 537 / 13
+    assert r.tstt == pytest.approx(6 * route_time, rel=1e-6)
+    assert r.converged
+    assert r.gap <= 1e-9
+
+
+def test_braess_without_bridge_is_faster() -> None:
+    # closing the bridge (a huge toll on it) gives 3 + 3 at 84: the paradox
+    r = user_equilibrium(
+        B_TAIL,
+        B_HEAD,
+        B_T0,
+        1.0,
+        [0],
+        [1],
+        [[6.0]],
+        alpha=B_ALPHA,
+        beta=1.0,
+        toll=[0, 0, 0, 0, 1.0],
+        toll_factor=1e6,
+        gap=1e-10,
+    )
+    np.testing.assert_allclose(r.flow, [3, 3, 3, 3, 0], atol=1e-6)
+    assert r.tstt == pytest.approx(6 * 84)
+
+
+def _wardrop_violation(
+    r: eq.EquilibriumResult, tail: list[int], head: list[int], o: int, d: int
+) -> float:
+    """Largest relative excess cost of a used link over the cheapest o-d route through it."""
+    g = nx.MultiDiGraph()
+    for e, (a, b) in enumerate(zip(tail, head, strict=True)):
+        g.add_edge(a, b, key=e, w=float(r.cost[e]))
+    from_o = nx.single_source_dijkstra_path_length(g, o, weight="w")
+    to_d = nx.single_source_dijkstra_path_length(g.reverse(copy=True), d, weight="w")
+    best = from_o[d]
+    worst = 0.0
+    for e, (a, b) in enumerate(zip(tail, head, strict=True)):
+        if r.flow[e] > 1e-6 and a in from_o and b in to_d:
+            worst = max(worst, (from_o[a] + r.cost[e] + to_d[b]) / best - 1.0)
+    return worst
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_wardrop_condition_on_braess(algorithm: str) -> None:
+    r = _braess(algorithm=algorithm, gap=1e-6, max_iter=5000)
+    # every used link lies on a route within the gap of the cheapest route
+    assert _wardrop_violation(r, B_TAIL, B_HEAD, 0, 1) <= 1e-4
+
+
+def _grid(n: int = 5, seed: int = 0) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    tail, head = [], []
+    for r, c in itertools.product(range(n), range(n)):
+        for dr, dc in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+            if 0 <= r + dr < n and 0 <= c + dc < n:
+                tail.append(r * n + c)
+                head.append((r + dr) * n + c + dc)
+    m = len(tail)
+    return tail, head, rng.uniform(1, 3, m), rng.choice([50.0, 100.0, 200.0], m)
+
+
+def test_wardrop_condition_on_random_grid_single_od() -> None:
+    tail, head, t0, cap = _grid(6, seed=1)
+    r = user_equilibrium(tail, head, t0, cap, [0], [35], [[400.0]], gap=1e-4, max_iter=3000)
+    assert r.converged
+    # link-based methods leave small flows on routes slightly above the cheapest; at a
+    # 1e-4 gap every used link is measured within 1 % of the cheapest route here (0.7 %)
+    assert _wardrop_violation(r, tail, head, 0, 35) <= 1e-2
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_beckmann_decreases_every_iteration(algorithm: str) -> None:
+    tail, head, t0, cap = _grid(6, seed=2)
+    zones = [0, 5, 30, 35]
+    q = np.full((4, 4), 120.0)
+    np.fill_diagonal(q, 0.0)
+    r = user_equilibrium(
+        tail, head, t0, cap, zones, zones, q, algorithm=algorithm, gap=1e-6, max_iter=300
+    )
+    hist = r.beckmann_history
+    assert hist.size >= 3
+    assert np.all(np.diff(hist) <= 1e-9 * np.abs(hist[:-1]))
+    assert r.beckmann <= hist[-1] * (1 + 1e-12)
+
+
+def test_algorithms_agree_and_conjugate_ones_are_faster() -> None:
+    tail, head, t0, cap = _grid(7, seed=3)
+    zones = [0, 6, 42, 48, 24]
+    q = np.full((5, 5), 150.0)
+    np.fill_diagonal(q, 0.0)
+
+    def run(algorithm: str, **kw: float) -> eq.EquilibriumResult:
+        return user_equilibrium(tail, head, t0, cap, zones, zones, q, algorithm=algorithm, **kw)  # type: ignore[arg-type]
+
+    best = run("bfw", gap=1e-4, max_iter=2000)
+    assert best.converged
+    same_work = {a: run(a, gap=0.0, max_iter=100) for a in ALGORITHMS}
+    # at equal work the conjugate directions are closer to equilibrium
+    assert same_work["bfw"].gap < same_work["cfw"].gap < same_work["fw"].gap
+    for r in same_work.values():
+        # Beckmann is convex: every method approaches the same minimum from above
+        assert r.beckmann >= best.beckmann * (1 - 1e-4)
+        assert r.beckmann == pytest.approx(best.beckmann, rel=5e-2)
+
+
+def test_relative_gap_matches_its_definition() -> None:
+    tail, head, t0, cap = _grid(5, seed=4)
+    r = user_equilibrium(
+        tail, head, t0, cap, [0, 24], [24, 0], [[300.0, 0.0], [0.0, 200.0]], max_iter=3, gap=0.0
+    )
+    assert r.iterations == 3
+    assert r.relative_gap.shape == (3,)
+    assert not r.converged
+    assert np.all(r.relative_gap >= 0)
+
+
+def test_no_through_nodes_are_not_crossed() -> None:
+    # 0 -> 1 -> 2 is short, 0 -> 3 -> 2 is long; node 1 is a zone that cannot be crossed
+    tail, head = [0, 1, 0, 3], [1, 2, 3, 2]
+    t0 = [1.0, 1.0, 5.0, 5.0]
+    free = user_equilibrium(tail, head, t0, np.inf, [0], [2], [[10.0]])
+    assert free.flow.tolist() == [10.0, 10.0, 0.0, 0.0]
+    blocked = user_equilibrium(tail, head, t0, np.inf, [0], [2], [[10.0]], no_through=[1])
+    assert blocked.flow.tolist() == [0.0, 0.0, 10.0, 10.0]
+    # trips may still start and end at the zone
+    ends = user_equilibrium(
+        tail, head, t0, np.inf, [0, 1], [1, 2], [[4.0, 0.0], [0.0, 3.0]], no_through=[1]
+    )
+    assert ends.flow.tolist() == [4.0, 3.0, 0.0, 0.0]
+
+
+def test_generalized_cost_terms() -> None:
+    # two parallel uncongested links: time 1 vs 2, toll 5 vs 0, length 1 vs 1
+    base = dict(
+        tail=[0, 0],
+        head=[1, 1],
+        free_flow_time=[1.0, 2.0],
+        capacity=np.inf,
+        origins=[0],
+        destinations=[1],
+        demand=[[1.0]],
+    )
+    assert user_equilibrium(**base).flow.tolist() == [1.0, 0.0]  # type: ignore[arg-type]
+    tolled = user_equilibrium(**base, toll=[5.0, 0.0], toll_factor=0.5)  # type: ignore[arg-type]
+    assert tolled.flow.tolist() == [0.0, 1.0]
+    assert tolled.cost.tolist() == [3.5, 2.0]
+    assert tolled.time.tolist() == [1.0, 2.0]
+    longer = user_equilibrium(**base, length=[0.0, 10.0], distance_factor=1.0)  # type: ignore[arg-type]
+    assert longer.flow.tolist() == [1.0, 0.0]
+
+
+def test_queue_delay_function_is_convex_increasing_and_integrates() -> None:
+    v = np.linspace(0, 30, 3001)
+    m = v.shape[0]
+    one = np.ones(m)
+    vdf = VolumeDelay(
+        t0=one * 2.0,
+        capacity=one * 10.0,
+        alpha=one * 0.15,
+        beta=one * 4.0,
+        queue=np.ones(m, dtype=bool),
+        service_time=one * 0.5,
+        rho_max=0.9,
+        fixed_cost=np.zeros(m),
+    )
+    t = vdf.time(v)
+    assert t[0] == pytest.approx(2.0)
+    assert t[500] == pytest.approx(2.0 + 0.5 * 0.5 / 0.5)  # rho 0.5: wait s * rho / (1 - rho)
+    assert np.all(np.diff(t) > 0)
+    assert np.all(np.diff(t, 2) >= -1e-9)  # convex, also across the cap at rho 0.9
+    assert np.all(np.isfinite(t))
+    # the integral agrees with the trapezoid rule, and the derivative with differences
+    trap = np.concatenate([[0.0], np.cumsum(0.5 * (t[1:] + t[:-1]) * np.diff(v))])
+    np.testing.assert_allclose(vdf.integral(v), trap, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(vdf.derivative(v)[1:-1], np.gradient(t, v)[1:-1], rtol=2e-2)
+
+
+def test_border_queue_in_equilibrium() -> None:
+    # a crossing (queue) with capacity 10 vs a slow uncongested detour of time 4
+    r = user_equilibrium(
+        [0, 0],
+        [1, 1],
+        [1.0, 4.0],
+        [10.0, np.inf],
+        [0],
+        [1],
+        [[12.0]],
+        queue=[True, False],
+        service_time=1.0,
+        rho_max=0.95,
+        gap=1e-10,
+        max_iter=2000,
+    )
+    # equal times: 1 + rho / (1 - rho) = 4  ->  rho = 0.75, 7.5 tonnes on the crossing
+    np.testing.assert_allclose(r.flow, [7.5, 4.5], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"algorithm": "msa"}, "unknown algorithm 'msa'"),
+        ({"capacity": [1.0, 0.0]}, r"capacity\[1\] = 0.0 must be > 0"),
+        ({"free_flow_time": [1.0, -1.0]}, r"free_flow_time\[1\] = -1.0"),
+        ({"max_iter": 0}, "max_iter must be >= 1, got 0"),
+        ({"rho_max": 1.0}, r"rho_max must be in \(0, 1\), got 1.0"),
+        ({"no_through": [9]}, r"no_through holds 9"),
+    ],
+)
+def test_bad_inputs_name_the_value(kwargs: dict[str, object], message: str) -> None:
+    args: dict[str, object] = dict(
+        tail=[0, 0],
+        head=[1, 1],
+        free_flow_time=[1.0, 2.0],
+        capacity=[1.0, 1.0],
+        origins=[0],
+        destinations=[1],
+        demand=[[1.0]],
+    )
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        user_equilibrium(**args)  # type: ignore[arg-type]

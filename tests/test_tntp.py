@@ -1,0 +1,190 @@
+"""TNTP reader and writer: format variations, the Braess file, the first-thru-node rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from connectivity import tntp
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_read_braess_net() -> None:
+    net = tntp.read_net(DATA / "Braess_net.tntp")
+    assert (net.n_zones, net.n_nodes, net.first_thru_node, net.n_links) == (2, 4, 3, 5)
+    assert net.init_node.tolist() == [1, 3, 1, 4, 3]
+    assert net.term_node.tolist() == [3, 2, 4, 2, 4]
+    assert net.free_flow_time.tolist() == [1.0, 50.0, 50.0, 1.0, 10.0]
+    assert net.b.tolist() == [10.0, 0.02, 0.02, 10.0, 0.1]
+    assert net.power.tolist() == [1.0] * 5
+    assert net.toll.tolist() == [0, 0, 0, 0, 2.0]
+    assert "ORIGINAL HEADER" in net.metadata
+
+
+def test_braess_equilibrium_matches_flow_file() -> None:
+    net = tntp.read_net(DATA / "Braess_net.tntp")
+    trips = tntp.read_trips(DATA / "Braess_trips.tntp")
+    assert trips.matrix.tolist() == [[0.0, 6.0], [0.0, 0.0]]
+    known = tntp.read_flow(DATA / "Braess_flow.tntp")
+    r = tntp.tntp_equilibrium(net, trips, gap=1e-10, max_iter=5000)
+    assert known.init_node.tolist() == net.init_node.tolist()
+    np.testing.assert_allclose(r.flow, known.volume, rtol=1e-6)
+    np.testing.assert_allclose(r.cost, known.cost, rtol=1e-6)
+    assert r.tstt == pytest.approx(6 * (51 + 537 / 13), rel=1e-8)
+
+
+def test_toll_factor_removes_the_braess_bridge() -> None:
+    net = tntp.read_net(DATA / "Braess_net.tntp")
+    trips = tntp.read_trips(DATA / "Braess_trips.tntp")
+    # the bridge route costs 72 + 2 * toll_factor at the 3/3 split: above 84 for factor > 6
+    r = tntp.tntp_equilibrium(net, trips, toll_factor=10.0, gap=1e-10)
+    np.testing.assert_allclose(r.flow, [3, 3, 3, 3, 0], atol=1e-6)
+    assert r.tstt == pytest.approx(6 * 84)
+
+
+def test_distance_factor_enters_generalized_cost() -> None:
+    net = tntp.read_net(DATA / "Braess_net.tntp")
+    trips = tntp.read_trips(DATA / "Braess_trips.tntp")
+    r = tntp.tntp_equilibrium(net, trips, distance_factor=1.0, gap=1e-10)
+    # every route has length 6 except the bridge route (3): cost = time + length
+    np.testing.assert_allclose(r.cost - r.time, net.length)
+    assert r.beckmann > tntp.tntp_equilibrium(net, trips, gap=1e-10).beckmann
+
+
+def test_grid_files_space_separated_and_first_thru_node(tmp_path: Path) -> None:
+    net = tntp.read_net(DATA / "Grid_net.tntp")
+    trips = tntp.read_trips(DATA / "Grid_trips.tntp")
+    assert (net.n_zones, net.n_nodes, net.first_thru_node, net.n_links) == (6, 36, 7, 120)
+    assert trips.matrix.sum() == pytest.approx(3424.0)
+    node, x, y = tntp.read_node(DATA / "Grid_node.tntp")
+    assert node.tolist() == list(range(1, 37))
+    r = tntp.tntp_equilibrium(net, trips, gap=1e-4)
+    assert r.converged
+    # zones 1..6 are not passed through: flow into a zone equals the trips ending there
+    for z in range(1, 7):
+        into = r.flow[net.term_node == z].sum()
+        assert into == pytest.approx(trips.matrix[:, z - 1].sum(), rel=1e-9)
+        out = r.flow[net.init_node == z].sum()
+        assert out == pytest.approx(trips.matrix[z - 1, :].sum(), rel=1e-9)
+
+
+def test_first_thru_node_rule_changes_routes(tmp_path: Path) -> None:
+    # 1 -> 2 -> 3 is short but node 2 is a zone (first thru node 3); the detour 1 -> 4 -> 3
+    text = (
+        "<NUMBER OF ZONES> 3\n<NUMBER OF NODES> 4\n<FIRST THRU NODE> {ftn}\n"
+        "<NUMBER OF LINKS> 4\n<END OF METADATA>\n"
+        "1 2 100 1 1 0 4 0 0 1;\n2 3 100 1 1 0 4 0 0 1;\n"
+        "1 4 100 1 5 0 4 0 0 1;\n4 3 100 1 5 0 4 0 0 1;\n"
+    )
+    trips_file = tmp_path / "t_trips.tntp"
+    trips_file.write_text("<NUMBER OF ZONES> 3\n<END OF METADATA>\nOrigin 1\n3 : 10.0;\n")
+    trips = tntp.read_trips(trips_file)
+    flows = {}
+    for ftn in (1, 3):
+        f = tmp_path / f"net_{ftn}.tntp"
+        f.write_text(text.format(ftn=ftn))
+        flows[ftn] = tntp.tntp_equilibrium(tntp.read_net(f), trips).flow.tolist()
+    assert flows[1] == [10.0, 10.0, 0.0, 0.0]
+    assert flows[3] == [0.0, 0.0, 10.0, 10.0]
+
+
+def test_format_variations(tmp_path: Path) -> None:
+    f = tmp_path / "v_net.tntp"
+    f.write_text(
+        "~ a comment before the metadata\n"
+        "<NUMBER OF ZONES>\t1\n<NUMBER OF NODES> 2\n<FIRST THRU NODE>   1\n"
+        "<NUMBER OF LINKS> 2\n<END OF METADATA>\n\n"
+        "~ init term cap len fft b pow speed toll type ;\n"
+        "\t1\t2\t10.5\t1.0\t3.0\t0.15\t4\t0\t0\t1\t;\n"
+        "  2   1   7   2.5   4.0 ~ trailing comment, short row, no terminator\n"
+    )
+    net = tntp.read_net(f)
+    assert net.capacity.tolist() == [10.5, 7.0]
+    assert net.b.tolist() == [0.15, 0.15]  # default for the short row
+    assert net.power.tolist() == [4.0, 4.0]
+    t = tmp_path / "v_trips.tntp"
+    t.write_text(
+        "<NUMBER OF ZONES> 3\n<TOTAL OD FLOW> 7.5\n<END OF METADATA>\n"
+        "Origin 1\n    2 :  2.5;    3 :\t1.0;\n\nOrigin\t2\n1:4;\n3 : 0;\n"
+    )
+    trips = tntp.read_trips(t)
+    np.testing.assert_allclose(trips.matrix, [[0, 2.5, 1.0], [4.0, 0, 0], [0, 0, 0]])
+
+
+def test_metadata_without_end_marker(tmp_path: Path) -> None:
+    f = tmp_path / "n.tntp"
+    f.write_text("<NUMBER OF NODES> 2\n1 2 1 1 1 0.15 4 0 0 1;\n")
+    assert tntp.read_net(f).n_links == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 2 1;\n", r":3: a link needs at least 5"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 x 1 1 1;\n", r":3: cannot read link '1 x"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 5 1 1 1;\n", r"\(1 -> 5\) uses a node"),
+        ("<NUMBER OF LINKS> 3\n<END OF METADATA>\n1 2 1 1 1;\n", r"says 3, the file has 1"),
+    ],
+)
+def test_bad_net_files_name_line_and_value(tmp_path: Path, text: str, message: str) -> None:
+    f = tmp_path / "bad_net.tntp"
+    f.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        tntp.read_net(f)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<NUMBER OF ZONES> 2\n<END OF METADATA>\n2 : 1.0;\n", "before any 'Origin' line"),
+        ("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n5 : 1.0;\n", r"1 -> 5 uses a zone"),
+        (
+            "<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 9\n<END OF METADATA>\nOrigin 1\n2 : 1.0;\n",
+            r"says 9.0, the trips sum to 1.0",
+        ),
+        ("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n2 = 1.0\n", r":4: expected"),
+    ],
+)
+def test_bad_trip_files_name_line_and_value(tmp_path: Path, text: str, message: str) -> None:
+    f = tmp_path / "bad_trips.tntp"
+    f.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        tntp.read_trips(f)
+
+
+def test_round_trip_and_flow_writer(tmp_path: Path) -> None:
+    net = tntp.read_net(DATA / "Grid_net.tntp")
+    trips = tntp.read_trips(DATA / "Grid_trips.tntp")
+    tntp.write_net(tmp_path / "g_net.tntp", net)
+    tntp.write_trips(tmp_path / "g_trips.tntp", trips)
+    net2 = tntp.read_net(tmp_path / "g_net.tntp")
+    trips2 = tntp.read_trips(tmp_path / "g_trips.tntp")
+    for field in (
+        "init_node",
+        "term_node",
+        "capacity",
+        "length",
+        "free_flow_time",
+        "b",
+        "power",
+        "toll",
+        "link_type",
+    ):
+        np.testing.assert_array_equal(getattr(net2, field), getattr(net, field))
+    np.testing.assert_array_equal(trips2.matrix, trips.matrix)
+
+    r = tntp.tntp_equilibrium(net, trips, gap=1e-3)
+    out = tmp_path / "flows.csv"
+    tntp.write_flows(out, net, r.flow, r.cost)
+    lines = out.read_text().splitlines()
+    assert lines[0] == "from,to,volume,cost"
+    assert len(lines) == net.n_links + 1
+    back = tntp.read_flow(out)
+    np.testing.assert_array_equal(back.init_node, net.init_node)
+    np.testing.assert_array_equal(back.volume, r.flow)
+    np.testing.assert_array_equal(back.cost, r.cost)
+    with pytest.raises(ValueError, match="volume must have 120 values"):
+        tntp.write_flows(out, net, r.flow[:3], r.cost)
