@@ -19,8 +19,8 @@ def main() -> None:
     for scen in [
         cn.Scenario(name="any route"),
         cn.Scenario(name="avoid Russia", avoid_countries=("RU", "BY")),
-        cn.Scenario(name="avoid Russia, rail+ferry", avoid_countries=("RU", "BY"),
-                    modes=("rail", "ferry")),
+        cn.Scenario(name="avoid Russia, no road", avoid_countries=("RU", "BY"),
+                    modes=("rail", "ferry", "sea")),
         cn.Scenario(name="any route, 200 USD/t CO2e", carbon_price_usd_per_t_co2e=200),
     ]:
         try:
