@@ -409,3 +409,28 @@ def test_astar_rejects_bad_heuristic_and_input():
         paths.shortest_path(g, 0, 2, xy=[[0, 0], [np.nan, 0], [1, 1]])
     with pytest.raises(ValueError, match="cost_per_unit must be finite and >= 0, got -1"):
         paths.shortest_path(g, 0, 2, xy=xy, cost_per_unit=-1)
+
+
+def test_serial_and_parallel_paths_agree():
+    import numba
+
+    rng = np.random.default_rng(3)
+    n, m = 400, 1200
+    tail, head = rng.integers(0, n, m), rng.integers(0, n, m)
+    weight = rng.integers(0, 9, m) / 2
+    g = paths.from_arrays(tail, head, weight, n)
+    src, dst = rng.integers(0, n, 9), rng.integers(0, n, 7)
+    reach = paths.distances(g, src, dst)
+    demand = np.where(np.isfinite(reach), rng.integers(0, 5, reach.shape), 0.0)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        serial = (paths.distances(g, src), paths.distances(g, src, dst),
+                  paths.all_or_nothing(g, src, dst, demand))
+    finally:
+        numba.set_num_threads(threads)
+    parallel = (paths.distances(g, src), paths.distances(g, src, dst),
+                paths.all_or_nothing(g, src, dst, demand))
+    for a, b in zip(serial, parallel, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    np.testing.assert_array_equal(serial[1], reach)

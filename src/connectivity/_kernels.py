@@ -284,29 +284,63 @@ def one_to_all(
     return dist, pred
 
 
+@_jit()
+def many_to_all_chunk(
+    indptr: IntArray, heads: Int32Array, weights: FloatArray, sources: IntArray,
+    out: FloatArray, chunk: int, n_chunks: int,
+) -> None:
+    """Fill row ``i`` of ``out`` (pre-filled with ``inf``) with distances from ``sources[i]``
+    for ``i = chunk, chunk + n_chunks, ...``, reusing one set of work buffers."""
+    n = indptr.shape[0] - 1
+    pred = np.empty(n, dtype=np.int64)
+    pos = np.zeros(n, dtype=np.int32)
+    hnodes = np.empty(n, dtype=np.int32)
+    hkeys = np.empty(n, dtype=np.float64)
+    order = np.empty(n, dtype=np.int32)
+    no_mark = np.zeros(0, dtype=np.int8)
+    for i in range(chunk, sources.shape[0], n_chunks):
+        ns, hs = dijkstra(indptr, heads, weights, sources[i], out[i], pred, pos, hnodes,
+                          hkeys, order, no_mark, 0)
+        reset_pos(pos, order, ns, hnodes, hs)
+
+
 @_jit(parallel=True)
 def many_to_all(
     indptr: IntArray, heads: Int32Array, weights: FloatArray, sources: IntArray,
     out: FloatArray, n_chunks: int,
 ) -> None:
-    """Fill row ``i`` of ``out`` (pre-filled with ``inf``) with distances from ``sources[i]``.
+    """:func:`many_to_all_chunk` over ``n_chunks`` chunks in parallel."""
+    for c in prange(n_chunks):
+        many_to_all_chunk(indptr, heads, weights, sources, out, c, n_chunks)
 
-    Chunk ``c`` handles sources ``c, c + n_chunks, ...`` with its own work buffers.
+
+@_jit()
+def many_to_many_chunk(
+    indptr: IntArray, heads: Int32Array, weights: FloatArray, sources: IntArray,
+    targets: IntArray, is_target: NDArray[np.int8], n_distinct: int, out: FloatArray,
+    chunk: int, n_chunks: int,
+) -> None:
+    """Fill ``out[i, j]`` with the distance from ``sources[i]`` to ``targets[j]`` for
+    ``i = chunk, chunk + n_chunks, ...``.
+
+    ``is_target`` marks the ``n_distinct`` distinct targets; each search stops when all
+    of them are settled.
     """
     n = indptr.shape[0] - 1
-    n_sources = sources.shape[0]
-    for c in prange(n_chunks):
-        pred = np.empty(n, dtype=np.int64)
-        pos = np.zeros(n, dtype=np.int32)
-        hnodes = np.empty(n, dtype=np.int32)
-        hkeys = np.empty(n, dtype=np.float64)
-        order = np.empty(n, dtype=np.int32)
-        no_mark = np.zeros(0, dtype=np.int8)
-        for i in range(c, n_sources, n_chunks):
-            row = out[i]
-            ns, hs = dijkstra(indptr, heads, weights, sources[i], row, pred, pos, hnodes,
-                              hkeys, order, no_mark, 0)
-            reset_pos(pos, order, ns, hnodes, hs)
+    n_t = targets.shape[0]
+    dist = np.full(n, np.inf)
+    pred = np.empty(n, dtype=np.int64)
+    pos = np.zeros(n, dtype=np.int32)
+    hnodes = np.empty(n, dtype=np.int32)
+    hkeys = np.empty(n, dtype=np.float64)
+    order = np.empty(n, dtype=np.int32)
+    for i in range(chunk, sources.shape[0], n_chunks):
+        ns, hs = dijkstra(indptr, heads, weights, sources[i], dist, pred, pos, hnodes,
+                          hkeys, order, is_target, n_distinct)
+        for j in range(n_t):
+            t = targets[j]
+            out[i, j] = dist[t] if pos[t] == -1 else np.inf
+        reset(pos, dist, order, ns, hnodes, hs)
 
 
 @_jit(parallel=True)
@@ -315,28 +349,10 @@ def many_to_many(
     targets: IntArray, is_target: NDArray[np.int8], n_distinct: int, out: FloatArray,
     n_chunks: int,
 ) -> None:
-    """Fill ``out[i, j]`` with the distance from ``sources[i]`` to ``targets[j]``.
-
-    ``is_target`` marks the ``n_distinct`` distinct targets; each search stops when all
-    of them are settled.
-    """
-    n = indptr.shape[0] - 1
-    n_sources = sources.shape[0]
-    n_t = targets.shape[0]
+    """:func:`many_to_many_chunk` over ``n_chunks`` chunks in parallel."""
     for c in prange(n_chunks):
-        dist = np.full(n, np.inf)
-        pred = np.empty(n, dtype=np.int64)
-        pos = np.zeros(n, dtype=np.int32)
-        hnodes = np.empty(n, dtype=np.int32)
-        hkeys = np.empty(n, dtype=np.float64)
-        order = np.empty(n, dtype=np.int32)
-        for i in range(c, n_sources, n_chunks):
-            ns, hs = dijkstra(indptr, heads, weights, sources[i], dist, pred, pos, hnodes,
-                              hkeys, order, is_target, n_distinct)
-            for j in range(n_t):
-                t = targets[j]
-                out[i, j] = dist[t] if pos[t] == -1 else np.inf
-            reset(pos, dist, order, ns, hnodes, hs)
+        many_to_many_chunk(indptr, heads, weights, sources, targets, is_target, n_distinct,
+                           out, c, n_chunks)
 
 
 # ---------------------------------------------------------------------- point to point
@@ -525,68 +541,81 @@ def astar(
 # ---------------------------------------------------------------------- flow loading
 
 
+@_jit()
+def all_or_nothing_chunk(
+    indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
+    edge_index: IntArray, origins: IntArray, destinations: IntArray, demand: FloatArray,
+    flow: FloatArray, bad: IntArray, chunk: int, n_chunks: int,
+) -> None:
+    """Add to ``flow`` the demand of origins ``chunk, chunk + n_chunks, ...``.
+
+    Per origin: Dijkstra until every destination with positive demand is settled, put the
+    demand on the destination nodes, then sweep the settled nodes in reverse settling
+    order pushing each node's load onto its tree edge and into its parent. ``flow`` is
+    indexed by original edge; ``bad[i]`` is set to the first destination position with
+    positive demand unreachable from origin ``i`` (left at ``-1`` if none).
+    """
+    n = indptr.shape[0] - 1
+    n_d = destinations.shape[0]
+    dist = np.full(n, np.inf)
+    pred = np.empty(n, dtype=np.int64)
+    pos = np.zeros(n, dtype=np.int32)
+    hnodes = np.empty(n, dtype=np.int32)
+    hkeys = np.empty(n, dtype=np.float64)
+    order = np.empty(n, dtype=np.int32)
+    load = np.zeros(n, dtype=np.float64)
+    mark = np.zeros(n, dtype=np.int8)
+    for i in range(chunk, origins.shape[0], n_chunks):
+        n_marked = 0
+        for j in range(n_d):
+            if demand[i, j] > 0.0:
+                d = destinations[j]
+                if mark[d] == 0:
+                    mark[d] = 1
+                    n_marked += 1
+        if n_marked == 0:
+            continue
+        ns, hs = dijkstra(indptr, heads, weights, origins[i], dist, pred, pos, hnodes,
+                          hkeys, order, mark, n_marked)
+        for j in range(n_d):
+            q = demand[i, j]
+            if q > 0.0:
+                d = destinations[j]
+                mark[d] = 0
+                if pos[d] != -1:
+                    if bad[i] < 0:
+                        bad[i] = j
+                else:
+                    load[d] += q
+        for r in range(ns - 1, -1, -1):
+            v = order[r]
+            q = load[v]
+            if q != 0.0:
+                load[v] = 0.0
+                k = pred[v]
+                if k >= 0:
+                    flow[edge_index[k]] += q
+                    load[tails[k]] += q
+        reset(pos, dist, order, ns, hnodes, hs)
+
+
 @_jit(parallel=True)
 def all_or_nothing(
     indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
     edge_index: IntArray, origins: IntArray, destinations: IntArray, demand: FloatArray,
     n_chunks: int,
 ) -> tuple[FloatArray, IntArray]:
-    """Load ``demand[i, j]`` on one shortest path from ``origins[i]`` to ``destinations[j]``.
+    """:func:`all_or_nothing_chunk` in parallel, one flow buffer per chunk, summed.
 
-    Per origin: Dijkstra until every destination with positive demand is settled, put the
-    demand on the destination nodes, then sweep the settled nodes in reverse settling
-    order pushing each node's load onto its tree edge and into its parent. Returns
-    ``(flow per original edge, bad)`` where ``bad[i]`` is the first destination position
-    with positive demand unreachable from origin ``i`` (``-1`` if none).
+    Returns ``(flow per original edge, bad)``. The chunks are fixed by index, so the
+    floating-point sum is the same from run to run for a given ``n_chunks``.
     """
-    n = indptr.shape[0] - 1
     m = heads.shape[0]
-    n_o = origins.shape[0]
-    n_d = destinations.shape[0]
     flows = np.zeros((n_chunks, m), dtype=np.float64)
-    bad = np.full(n_o, -1, dtype=np.int64)
+    bad = np.full(origins.shape[0], -1, dtype=np.int64)
     for c in prange(n_chunks):
-        flow = flows[c]
-        dist = np.full(n, np.inf)
-        pred = np.empty(n, dtype=np.int64)
-        pos = np.zeros(n, dtype=np.int32)
-        hnodes = np.empty(n, dtype=np.int32)
-        hkeys = np.empty(n, dtype=np.float64)
-        order = np.empty(n, dtype=np.int32)
-        load = np.zeros(n, dtype=np.float64)
-        mark = np.zeros(n, dtype=np.int8)
-        for i in range(c, n_o, n_chunks):
-            n_marked = 0
-            for j in range(n_d):
-                if demand[i, j] > 0.0:
-                    d = destinations[j]
-                    if mark[d] == 0:
-                        mark[d] = 1
-                        n_marked += 1
-            if n_marked == 0:
-                continue
-            ns, hs = dijkstra(indptr, heads, weights, origins[i], dist, pred, pos, hnodes,
-                              hkeys, order, mark, n_marked)
-            for j in range(n_d):
-                q = demand[i, j]
-                if q > 0.0:
-                    d = destinations[j]
-                    mark[d] = 0
-                    if pos[d] != -1:
-                        if bad[i] < 0:
-                            bad[i] = j
-                    else:
-                        load[d] += q
-            for r in range(ns - 1, -1, -1):
-                v = order[r]
-                q = load[v]
-                if q != 0.0:
-                    load[v] = 0.0
-                    k = pred[v]
-                    if k >= 0:
-                        flow[edge_index[k]] += q
-                        load[tails[k]] += q
-            reset(pos, dist, order, ns, hnodes, hs)
+        all_or_nothing_chunk(indptr, heads, tails, weights, edge_index, origins,
+                             destinations, demand, flows[c], bad, c, n_chunks)
     total = np.zeros(m, dtype=np.float64)
     for c in range(n_chunks):
         for e in range(m):

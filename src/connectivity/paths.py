@@ -316,16 +316,25 @@ def distances(
     if targets is None:
         out = np.full((src.shape[0], n), np.inf)
         if src.size and n:
-            _kernels.many_to_all(graph.indptr, graph.heads, graph.weights, src, out,
-                                 _n_chunks(src.shape[0]))
+            args = (graph.indptr, graph.heads, graph.weights, src, out)
+            chunks = _n_chunks(src.shape[0])
+            if chunks == 1:  # waking a thread pool costs more than one search on a busy box
+                _kernels.many_to_all_chunk(*args, 0, 1)
+            else:
+                _kernels.many_to_all(*args, chunks)
         return out
     tgt = _index_array("targets", targets, n)
     out = np.full((src.shape[0], tgt.shape[0]), np.inf)
     if src.size and tgt.size:
         is_target = np.zeros(n, dtype=np.int8)
         is_target[tgt] = 1
-        _kernels.many_to_many(graph.indptr, graph.heads, graph.weights, src, tgt, is_target,
-                              int(np.count_nonzero(is_target)), out, _n_chunks(src.shape[0]))
+        args2 = (graph.indptr, graph.heads, graph.weights, src, tgt, is_target,
+                 int(np.count_nonzero(is_target)), out)
+        chunks = _n_chunks(src.shape[0])
+        if chunks == 1:
+            _kernels.many_to_many_chunk(*args2, 0, 1)
+        else:
+            _kernels.many_to_many(*args2, chunks)
     return out
 
 
@@ -520,10 +529,14 @@ def all_or_nothing(
     if o.size == 0 or d.size == 0:
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
-    flow, unreachable = _kernels.all_or_nothing(
-        graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q,
-        _n_chunks(o.shape[0]),
-    )
+    args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)
+    chunks = _n_chunks(o.shape[0])
+    if chunks == 1:
+        flow = np.zeros(graph.n_edges, dtype=np.float64)
+        unreachable = np.full(o.shape[0], -1, dtype=np.int64)
+        _kernels.all_or_nothing_chunk(*args, flow, unreachable, 0, 1)
+    else:
+        flow, unreachable = _kernels.all_or_nothing(*args, chunks)
     bad_o = np.flatnonzero(unreachable >= 0)
     if bad_o.size:
         i = int(bad_o[0])
