@@ -1,11 +1,15 @@
 """Every Pareto-optimal path between two nodes over two or three criteria.
 
-Multi-criteria label setting (Martins' algorithm): labels leave a priority queue in
-lexicographic order of their cost vectors, so when a label is settled every label that
-could dominate it is already settled. A label is dropped when a settled label at its
-node, or at the target, is at least as good on every criterion. With two criteria the
-settled labels at a node are found in increasing order of the first criterion, so one
-number per node (the least second criterion settled there) decides dominance in O(1).
+Multi-criteria label setting guided by lower bounds (NAMOA*/BOA* style): each label
+carries its cost so far ``g`` and an optimistic total ``f = g + h``, where ``h`` is the
+exact per-criterion distance to the target (one backward search per criterion, so
+``h`` is consistent). Labels leave a priority queue in lexicographic order of ``f``;
+at any one node that is lexicographic order of ``g``, so when a label is settled every
+label at its node that could dominate it is already settled. A label is dropped when a
+settled label at its node is at least as good on every criterion in ``g``, or a path
+already found is at least as good as its ``f``. With two criteria the settled labels at
+a node come in increasing order of the first criterion, so one number per node (the
+least second criterion settled there) decides dominance in O(1).
 
 The public entry point :func:`pareto_paths` validates and builds CSR arrays once, then
 calls the numba kernel, which only computes on arrays.
@@ -19,13 +23,21 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from connectivity import paths
+
 __all__ = ["pareto_paths"]
 
 _LIMIT_HIT = -1
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _lex_less(cost: NDArray[np.float64], a: int, b: int) -> bool:
+def _lex_less(fcost: NDArray[np.float64], cost: NDArray[np.float64], a: int, b: int) -> bool:
+    for j in range(fcost.shape[1]):
+        if fcost[a, j] < fcost[b, j]:
+            return True
+        if fcost[a, j] > fcost[b, j]:
+            return False
+    # f can tie after rounding while g differs; g keeps labels at one node in order
     for j in range(cost.shape[1]):
         if cost[a, j] < cost[b, j]:
             return True
@@ -72,6 +84,7 @@ def _label_setting(
     indptr: NDArray[np.int64],
     heads: NDArray[np.int64],
     crit: NDArray[np.float64],
+    to_target: NDArray[np.float64],
     edge_index: NDArray[np.int64],
     source: int,
     target: int,
@@ -89,6 +102,7 @@ def _label_setting(
     n_crit = crit.shape[1]
     cap = min(max_labels, max(1024, 4 * n_nodes))
     cost = np.empty((cap, n_crit), dtype=np.float64)
+    fcost = np.empty((cap, n_crit), dtype=np.float64)
     node_of = np.empty(cap, dtype=np.int64)
     pred_label = np.empty(cap, dtype=np.int64)
     pred_edge = np.empty(cap, dtype=np.int64)
@@ -98,9 +112,11 @@ def _label_setting(
     last_settled = np.full(n_nodes, -1, dtype=np.int64)
     next_settled = np.full(cap, -1, dtype=np.int64)
     vec = np.empty(n_crit, dtype=np.float64)
+    fvec = np.empty(n_crit, dtype=np.float64)
 
     n_labels = 1
     cost[0, :] = 0.0
+    fcost[0, :] = to_target[source, :]
     node_of[0] = source
     pred_label[0] = -1
     pred_edge[0] = -1
@@ -116,9 +132,9 @@ def _label_setting(
                 c = 2 * i + 1
                 if c >= size:
                     break
-                if c + 1 < size and _lex_less(cost, heap[c + 1], heap[c]):
+                if c + 1 < size and _lex_less(fcost, cost, heap[c + 1], heap[c]):
                     c += 1
-                if _lex_less(cost, heap[c], item):
+                if _lex_less(fcost, cost, heap[c], item):
                     heap[i] = heap[c]
                     i = c
                 else:
@@ -128,7 +144,8 @@ def _label_setting(
         vec[:] = cost[lab, :]
         if _dominated(cost, vec, u, best1, first_settled, next_settled):
             continue
-        if u != target and _dominated(cost, vec, target, best1, first_settled, next_settled):
+        fvec[:] = fcost[lab, :]
+        if u != target and _dominated(cost, fvec, target, best1, first_settled, next_settled):
             continue
         # settle
         if vec[1] < best1[u]:
@@ -146,15 +163,17 @@ def _label_setting(
             closed = False
             for j in range(n_crit):
                 w = crit[s, j]
-                if w == np.inf:
+                # a closed edge, or a head from which the target cannot be reached
+                if w == np.inf or to_target[v, j] == np.inf:
                     closed = True
                     break
                 vec[j] = cost[lab, j] + w
+                fvec[j] = vec[j] + to_target[v, j]
             if closed:
                 continue
             if _dominated(cost, vec, v, best1, first_settled, next_settled):
                 continue
-            if _dominated(cost, vec, target, best1, first_settled, next_settled):
+            if _dominated(cost, fvec, target, best1, first_settled, next_settled):
                 continue
             if n_labels == max_labels:
                 return _LIMIT_HIT, pred_label[:0], cost[:0], pred_label[:0], pred_edge[:0]
@@ -163,6 +182,9 @@ def _label_setting(
                 cost2 = np.empty((cap, n_crit), dtype=np.float64)
                 cost2[:n_labels] = cost[:n_labels]
                 cost = cost2
+                fcost2 = np.empty((cap, n_crit), dtype=np.float64)
+                fcost2[:n_labels] = fcost[:n_labels]
+                fcost = fcost2
                 node_of = _grow(node_of, cap, n_labels)
                 pred_label = _grow(pred_label, cap, n_labels)
                 pred_edge = _grow(pred_edge, cap, n_labels)
@@ -171,6 +193,7 @@ def _label_setting(
             new = n_labels
             n_labels += 1
             cost[new, :] = vec
+            fcost[new, :] = fvec
             node_of[new] = v
             pred_label[new] = lab
             pred_edge[new] = edge_index[s]
@@ -178,7 +201,7 @@ def _label_setting(
             size += 1
             while i > 0:
                 p = (i - 1) // 2
-                if _lex_less(cost, new, heap[p]):
+                if _lex_less(fcost, cost, new, heap[p]):
                     heap[i] = heap[p]
                     i = p
                 else:
@@ -306,6 +329,15 @@ def pareto_paths(
     s = _node_index(source, "source", n_nodes)
     t = _node_index(target, "target", n_nodes)
 
+    # an edge closed in one criterion is closed in all, also for the lower bounds
+    crit = crit.copy()
+    crit[~np.all(np.isfinite(crit), axis=1)] = np.inf
+    backward = paths.from_arrays(heads, tails, crit[:, 0], n_nodes)
+    to_target = np.empty((n_nodes, crit.shape[1]), dtype=np.float64)
+    for j in range(crit.shape[1]):
+        to_target[:, j] = paths.distances(paths.reweight(backward, crit[:, j]), [t])[0]
+    if not np.all(np.isfinite(to_target[s])):
+        return []
     order = np.argsort(tails, kind="stable")
     indptr = np.zeros(n_nodes + 1, dtype=np.int64)
     np.cumsum(np.bincount(tails, minlength=n_nodes), out=indptr[1:])
@@ -313,6 +345,7 @@ def pareto_paths(
         indptr,
         np.ascontiguousarray(heads[order]),
         np.ascontiguousarray(crit[order]),
+        to_target,
         order.astype(np.int64),
         s,
         t,
