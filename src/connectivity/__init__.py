@@ -12,6 +12,11 @@ Contents, in the order data flows:
 - :mod:`connectivity.paths`: the numba shortest-path core on plain arrays;
 - :mod:`connectivity.routing`: :func:`route`, :func:`skim`, :func:`alternatives`,
   :func:`pareto_routes`;
+- :mod:`connectivity.demand` and :mod:`connectivity.flows`: demand tables and
+  assignment (:func:`assign_aon`, :func:`assign_system_optimum`,
+  :func:`assign_equilibrium`), on the LP core (:mod:`connectivity.solve`,
+  :mod:`connectivity.sysopt`) and :mod:`connectivity.equilibrium`, with
+  :mod:`connectivity.tntp` for research test networks;
 - :mod:`connectivity.convert`: networkx (OSMnx conventions) and OSM XML import;
 - :mod:`connectivity.cli`: the ``connectivity`` command.
 
@@ -34,6 +39,7 @@ from connectivity.compiled import (
     routing_graph,
 )
 from connectivity.convert import from_networkx, from_osm_xml, to_networkx
+from connectivity.demand import load_bundled_demand, read_demand
 from connectivity.errors import (
     ConnectivityError,
     InfeasibleModelError,
@@ -43,6 +49,12 @@ from connectivity.errors import (
     UnknownIdError,
 )
 from connectivity.expand import ExpandedNetwork, expand
+from connectivity.flows import (
+    Assignment,
+    assign_aon,
+    assign_equilibrium,
+    assign_system_optimum,
+)
 from connectivity.network import (
     Network,
     from_frames,
@@ -56,6 +68,12 @@ from connectivity.scenario import Scenario, read_scenario
 __version__ = "0.1.0"
 
 __all__ = [
+    "Assignment",
+    "assign_aon",
+    "assign_equilibrium",
+    "assign_system_optimum",
+    "load_bundled_demand",
+    "read_demand",
     "CompiledNetwork",
     "ConnectivityError",
     "ExpandedNetwork",

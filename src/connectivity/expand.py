@@ -53,7 +53,8 @@ class ExpandedNetwork:
         One row per virtual edge: ``tail``, ``head`` (node indices), ``kind``, ``mode``,
         ``link_id``, ``crossing_id``, ``from_place``, ``to_place``, ``from_terminal``,
         ``to_terminal``, ``distance_km``, ``time_h``, ``cost_usd_per_t``,
-        ``co2e_kg_per_t``, ``risk_usd_per_t``, ``capacity_t_per_year``, ``status``,
+        ``co2e_kg_per_t``, ``risk_usd_per_t``, ``capacity_t_per_year`` (the link's own, per
+        direction; a crossing's capacity stays in the crossings table), ``status``,
         ``year_open``, ``reverse`` (True for the back direction of a two-way link).
     """
 
@@ -192,8 +193,6 @@ def _link_edges(
                 time_h += float(crossing.dwell_h)
                 if pd.notna(crossing.fee_usd_per_t):
                     cost += float(crossing.fee_usd_per_t)
-                if pd.notna(crossing.capacity) and crossing.capacity_unit == "t_per_year":
-                    capacity = min(capacity, float(crossing.capacity))
             if ta != tb:  # break of gauge on the border link
                 gt, gc, ge = transfer.get((ta, tb), (0.0, 0.0, 0.0))
                 time_h, cost, co2 = time_h + gt, cost + gc, co2 + ge

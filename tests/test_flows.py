@@ -1,0 +1,125 @@
+"""Flows on the tiny network against hand-computed answers, and on the bundled data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import connectivity as cn
+from connectivity.errors import NetworkValidationError
+from connectivity.solve import SolveStatus
+
+RAIL_GC, RAIL_ROAD_GC, ROAD_GC = 56.45, 62.34, 64.24  # see test_routing.py
+
+
+def _demand(rows):
+    return pd.DataFrame(rows, columns=["origin", "destination", "commodity", "tonnes_per_year"])
+
+
+@pytest.fixture
+def capped_net(tiny_frames):
+    cross = tiny_frames["crossings"]
+    cross["capacity"] = ["60000", "", ""]
+    cross["capacity_unit"] = ["t_per_year", "", ""]
+    return cn.from_frames(**tiny_frames)
+
+
+def _link_flow(a: cn.Assignment, link_id: str, reverse: bool = False) -> float:
+    sel = a.links[(a.links.link_id == link_id) & (a.links.reverse == reverse)]
+    return float(sel["flow_t_per_year"].sum())
+
+
+def test_aon_loads_the_cheapest_route(capped_net):
+    a = cn.assign_aon(capped_net, _demand([["CN_A", "KZ_D", "container", 100_000]]))
+    assert _link_flow(a, "L1") == pytest.approx(100_000)
+    assert _link_flow(a, "L2") == pytest.approx(100_000)
+    assert _link_flow(a, "R1") == 0
+    assert a.total_cost_usd == pytest.approx(100_000 * RAIL_GC)
+    assert a.total_tkm == pytest.approx(100_000 * 210)
+    cross = a.crossings.set_index(["crossing_id", "from_place"])
+    assert cross.at[("X_RAIL", "CN_B"), "flow_t_per_year"] == pytest.approx(100_000)
+    assert cross.at[("X_RAIL", "CN_B"), "utilisation"] == pytest.approx(100 / 60)
+
+
+def test_system_optimum_respects_crossing_capacity(capped_net):
+    a = cn.assign_system_optimum(capped_net, _demand([["CN_A", "KZ_D", "container", 100_000]]))
+    assert a.solve is not None and a.solve.status is SolveStatus.OPTIMAL
+    assert _link_flow(a, "L2") == pytest.approx(60_000)
+    # the other 40 t take the next cheapest route: rail to B, then road across
+    assert _link_flow(a, "R2") == pytest.approx(40_000)
+    assert a.total_cost_usd == pytest.approx(60_000 * RAIL_GC + 40_000 * RAIL_ROAD_GC)
+    binding = a.binding()
+    assert list(binding["id"]) == ["X_RAIL"]
+    # one more tonne of capacity at the rail crossing saves the route cost difference
+    assert binding["shadow_price_usd_per_t"].iloc[0] == pytest.approx(RAIL_ROAD_GC - RAIL_GC)
+    assert a.unserved_t == 0
+
+
+def test_system_optimum_unserved_when_no_route(capped_net):
+    demand = _demand([["CN_A", "KZ_D", "container", 100_000]])
+    closed = cn.Scenario(modes=("rail",))
+    a = cn.assign_system_optimum(capped_net, demand, scenario=closed,
+                                 unserved_penalty_usd_per_t=1000.0)
+    assert a.unserved_t == pytest.approx(40_000)
+    assert _link_flow(a, "L2") == pytest.approx(60_000)
+    aon = cn.assign_aon(capped_net, demand, scenario=cn.Scenario(closed_places=("KZ_C",)))
+    assert aon.unserved_t == pytest.approx(100_000) and aon.edge_flow_t.sum() == 0
+
+
+def test_system_optimum_equals_aon_without_binding_capacity(tiny_net):
+    demand = _demand([["CN_A", "KZ_D", "container", 100_000], ["KZ_D", "CN_B", "urgent", 30]])
+    so = cn.assign_system_optimum(tiny_net, demand)
+    aon = cn.assign_aon(tiny_net, demand)
+    assert so.total_cost_usd == pytest.approx(aon.total_cost_usd)
+    np.testing.assert_allclose(so.edge_flow_t, aon.edge_flow_t, atol=1e-6)
+
+
+def test_equilibrium_splits_at_a_congested_crossing(capped_net):
+    demand = _demand([["CN_A", "KZ_D", "container", 100_000]])
+    a = cn.assign_equilibrium(capped_net, demand, gap=1e-6, max_iter=2000)
+    assert a.relative_gap is not None and a.relative_gap[-1] <= 1e-6
+    rail, detour = _link_flow(a, "L2"), _link_flow(a, "R2")
+    assert rail + detour == pytest.approx(100_000, rel=1e-6)
+    assert 0 < detour < 100_000  # the queue at the rail crossing pushes some cargo to road
+    # Wardrop: both routes are used, so at the congested costs they cost the same
+    cost = a.edge_cost_by_commodity[:, 0]
+    routes = cn.alternatives(capped_net, "CN_A", "KZ_D", k=2)
+    assert [r.modes for r in routes] == [("rail",), ("rail", "road")]
+    rail_cost, detour_cost = (float(cost[list(r.edges)].sum()) for r in routes)
+    assert rail_cost == pytest.approx(detour_cost, rel=1e-5)
+    assert rail_cost > RAIL_ROAD_GC - 1e-6  # the queue made rail as dear as the detour
+    uncongested = cn.assign_equilibrium(
+        capped_net, _demand([["CN_A", "KZ_D", "container", 100]]), gap=1e-6)
+    # 100 t at a 60,000 t/year crossing: a short queue, so all of it stays on rail
+    assert _link_flow(uncongested, "L2") == pytest.approx(100)
+
+
+def test_bad_demand_lists_every_problem(tiny_net):
+    bad = _demand([["CN_A", "KZ_X", "container", 10], ["CN_A", "KZ_D", "gold", -1],
+                   ["CN_A", "CN_A", "container", "lots"]])
+    with pytest.raises(NetworkValidationError) as info:
+        cn.assign_aon(tiny_net, bad)
+    text = str(info.value)
+    for piece in ("destination='KZ_X' is not a known place id", "commodity='gold' is unknown",
+                  "tonnes_per_year=-1", "tonnes_per_year='lots' is not a number",
+                  "origin and destination are the same place"):
+        assert piece in text
+
+
+def test_bundled_demand_flows():
+    net = cn.load_bundled()
+    comp = cn.compile_network(net)
+    demand = cn.load_bundled_demand(net)
+    assert demand["tonnes_per_year"].sum() > 1e7
+    aon = cn.assign_aon(comp, demand)
+    so = cn.assign_system_optimum(comp, demand)
+    assert so.solve is not None and so.solve.status is SolveStatus.OPTIMAL
+    served = demand["tonnes_per_year"].sum() - so.unserved_t
+    assert served > 0
+    assert aon.unserved_t == 0
+    # capacities can only make the served tonnes dearer than on their cheapest routes
+    assert so.total_cost_usd >= aon.total_cost_usd * served / demand["tonnes_per_year"].sum() - 1
+    # and flow never exceeds a capacity
+    crossings = so.crossings.dropna(subset=["utilisation"])
+    assert (crossings["utilisation"] <= 1 + 1e-6).all()
