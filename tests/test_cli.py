@@ -94,3 +94,43 @@ def test_pareto_cli(tiny_dir):
     out = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
                          "--format", "json").stdout)
     assert len(out) == 4
+
+
+def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path):
+    cross = (tiny_dir / "crossings.csv").read_text().splitlines()
+    header = cross[0] + ",capacity,capacity_unit"
+    rows = [cross[1] + ",60000,t_per_year"] + [r + ",," for r in cross[2:]]
+    (tiny_dir / "crossings.csv").write_text("\n".join([header, *rows]) + "\n")
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,commodity,tonnes_per_year\nCN_A,KZ_D,container,100000\n")
+    out = json.loads(run("assign", "--method", "so", "--data", str(tiny_dir), "--demand",
+                         str(demand), "--format", "json").stdout)
+    assert out["solver_status"] == "optimal"
+    assert out["unserved_t_per_year"] == 0
+    assert out["binding"][0]["id"] == "X_RAIL"
+    assert out["binding"][0]["shadow_price_usd_per_t"] == pytest.approx(62.34 - 56.45)
+    table = run("assign", "--method", "ue", "--data", str(tiny_dir), "--demand",
+                str(demand)).stdout
+    assert "relative gap" in table and "most loaded crossings" in table
+
+
+def test_assign_tntp_braess(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data"
+    flows = tmp_path / "flows.csv"
+    out = json.loads(run("assign", "--method", "ue", "--tntp-net", str(data / "Braess_net.tntp"),
+                         "--tntp-trips", str(data / "Braess_trips.tntp"), "--gap", "1e-8",
+                         "--max-iter", "5000", "--flows-out", str(flows),
+                         "--format", "json").stdout)
+    for key in ("tstt", "beckmann", "relative_gap", "iterations", "seconds"):
+        assert key in out
+    assert out["relative_gap"] <= 1e-8
+    # every route takes 51 + 537/13 at equilibrium (see the file's header): TSTT = 6 x that
+    assert out["tstt"] == pytest.approx(6 * (51 + 537 / 13), rel=1e-6)
+    lines = flows.read_text().splitlines()
+    assert lines[0] == "from,to,volume,cost"
+    assert len(lines) == 1 + 5  # Braess: five links, in net-file order
+    proc = run("assign", "--method", "so", "--tntp-net", str(data / "Braess_net.tntp"),
+               "--tntp-trips", str(data / "Braess_trips.tntp"), check=False)
+    assert proc.returncode == 2 and "--method ue" in proc.stderr
