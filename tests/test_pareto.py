@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from connectivity import _pareto, paths
 from connectivity._pareto import pareto_paths
+from connectivity.errors import SearchLimitError
 
 INF = np.inf
 
@@ -140,7 +141,7 @@ def test_label_limit_raises_naming_the_value():
         crit += [[1, 2**i], [1 + 2**i, 0]]
     full = run(tail, head, crit, rungs + 1, 0, rungs)
     assert len(full) == 2**rungs
-    with pytest.raises(RuntimeError, match="more than max_labels=50 labels"):
+    with pytest.raises(SearchLimitError, match="more than max_labels=50 labels"):
         pareto_paths(tail, head, np.array(crit, float), rungs + 1, 0, rungs, max_labels=50)
 
 

@@ -45,6 +45,7 @@ from connectivity.errors import (
     InfeasibleModelError,
     NetworkValidationError,
     NoRouteError,
+    SearchLimitError,
     SolverError,
     UnknownIdError,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "NoRouteError",
     "Route",
     "Scenario",
+    "SearchLimitError",
     "Skim",
     "SolverError",
     "UnknownIdError",

@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity import paths
+from connectivity.errors import SearchLimitError
 
 __all__ = ["pareto_paths"]
 
@@ -289,7 +290,7 @@ def pareto_paths(
     ValueError
         If an argument has the wrong shape, a node index is out of range, a criterion
         value is negative or NaN, or ``max_labels`` is below 1.
-    RuntimeError
+    SearchLimitError
         If the search needs more than ``max_labels`` labels.
 
     Examples
@@ -352,7 +353,7 @@ def pareto_paths(
         int(max_labels),
     )
     if n_labels == _LIMIT_HIT:
-        raise RuntimeError(
+        raise SearchLimitError(
             f"pareto search needed more than max_labels={max_labels} labels; "
             "raise max_labels or tighten the network (close edges, use fewer criteria)"
         )

@@ -7,6 +7,7 @@ __all__ = [
     "NetworkValidationError",
     "UnknownIdError",
     "NoRouteError",
+    "SearchLimitError",
     "SolverError",
     "InfeasibleModelError",
 ]
@@ -31,6 +32,10 @@ class UnknownIdError(ConnectivityError, ValueError):
 
 class NoRouteError(ConnectivityError, ValueError):
     """No route exists between two places under the given restrictions."""
+
+
+class SearchLimitError(ConnectivityError, RuntimeError):
+    """A search stopped at its work limit before it could give an exact answer."""
 
 
 class SolverError(ConnectivityError, RuntimeError):
