@@ -74,6 +74,31 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), out
 
 
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, tuple[float, Any]]:
+    """Median time of each function, run round-robin so all see the same machine load."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    outs: dict[str, Any] = {}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            gc.collect()
+            t0 = time.perf_counter()
+            outs[k] = fn()
+            times[k].append(time.perf_counter() - t0)
+    return {k: (statistics.median(v), outs[k]) for k, v in times.items()}
+
+
+def one_thread(fn: Callable[[], Any]) -> Callable[[], Any]:
+    def run() -> Any:
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            return fn()
+        finally:
+            numba.set_num_threads(threads)
+
+    return run
+
+
 def fmt(t: float | None) -> str:
     if t is None:
         return "-"
@@ -100,9 +125,6 @@ def bench_size(n_target: int, nx_max: int, seed: int) -> dict[str, Any]:
     r: dict[str, Any] = {"n": n, "m": m}
 
     # ---- build
-    r["build_ours"], g = median_time(lambda: paths.from_arrays(tail, head, weight, n), rep)
-    r["build_scipy"], csr = median_time(
-        lambda: sp.csr_matrix((weight, (tail, head)), shape=(n, n)), rep)
     edges = np.stack([tail, head], axis=1)
 
     def ig_build() -> Any:
@@ -110,16 +132,25 @@ def bench_size(n_target: int, nx_max: int, seed: int) -> dict[str, Any]:
         h.es["weight"] = weight
         return h
 
-    r["build_igraph"], gi = median_time(ig_build, rep)
+    res = interleaved({
+        "build_ours": lambda: paths.from_arrays(tail, head, weight, n),
+        "build_scipy": lambda: sp.csr_matrix((weight, (tail, head)), shape=(n, n)),
+        "build_igraph": ig_build,
+    }, rep)
+    r.update({k: v[0] for k, v in res.items()})
+    g, csr, gi = res["build_ours"][1], res["build_scipy"][1], res["build_igraph"][1]
     r["bytes_per_edge"] = g.nbytes / m
 
     # ---- one-to-all
     source = int(rng.integers(n))
-    r["one_ours"], d_ours = median_time(lambda: paths.distances(g, [source])[0], rep)
-    r["tree_ours"], _ = median_time(lambda: paths.shortest_path_tree(g, source), rep)
-    r["one_scipy"], d_sp = median_time(lambda: scipy_dijkstra(csr, indices=source), rep)
-    r["one_igraph"], d_ig = median_time(
-        lambda: np.array(gi.distances(source=[source], weights="weight")[0]), rep)
+    res = interleaved({
+        "one_ours": lambda: paths.distances(g, [source])[0],
+        "tree_ours": lambda: paths.shortest_path_tree(g, source),
+        "one_scipy": lambda: scipy_dijkstra(csr, indices=source),
+        "one_igraph": lambda: np.array(gi.distances(source=[source], weights="weight")[0]),
+    }, rep)
+    r.update({k: v[0] for k, v in res.items()})
+    d_ours, d_sp, d_ig = (res[k][1] for k in ("one_ours", "one_scipy", "one_igraph"))
     assert np.allclose(d_ours, d_sp, rtol=1e-12, atol=0), "scipy one-to-all differs"
     assert np.allclose(d_ours, d_ig, rtol=1e-12, atol=0), "igraph one-to-all differs"
     gx = None
@@ -127,11 +158,11 @@ def bench_size(n_target: int, nx_max: int, seed: int) -> dict[str, Any]:
         t0 = time.perf_counter()
         gx = nx.DiGraph()
         gx.add_nodes_from(range(n))
-        gx.add_weighted_edges_from(zip(tail.tolist(), head.tolist(), weight.tolist(),
-                                       strict=True))
+        gx.add_weighted_edges_from(zip(tail.tolist(), head.tolist(), weight.tolist(), strict=True))
         r["build_nx"] = time.perf_counter() - t0
         r["one_nx"], lx = median_time(
-            lambda: nx.single_source_dijkstra_path_length(gx, source), 1 if big else 3)
+            lambda: nx.single_source_dijkstra_path_length(gx, source), 1 if big else 3
+        )
         d_nx = np.full(n, np.inf)
         d_nx[list(lx.keys())] = list(lx.values())
         assert np.allclose(d_ours, d_nx, rtol=1e-12, atol=0), "networkx one-to-all differs"
@@ -142,42 +173,42 @@ def bench_size(n_target: int, nx_max: int, seed: int) -> dict[str, Any]:
     d_pairs = paths.distances(g, pairs[:, 0])
     want = d_pairs[np.arange(20), pairs[:, 1]]
 
-    def p2p_times(fn: Callable[[int, int], float]) -> float:
-        times = []
-        for (s, t), w in zip(pairs.tolist(), want.tolist(), strict=True):
+    p2p: dict[str, Callable[[int, int], float]] = {
+        "p2p_ours": lambda s, t: float(weight[paths.shortest_path(g, s, t)].sum()),
+        "p2p_astar": lambda s, t: float(weight[paths.shortest_path(g, s, t, xy=xy)].sum()),
+        "p2p_igraph": lambda s, t: float(
+            weight[gi.get_shortest_path(s, t, weights="weight", output="epath")].sum()),
+        "p2p_scipy": lambda s, t: float(scipy_dijkstra(csr, indices=s)[t]),
+    }
+    if gx is not None:
+        p2p["p2p_nx"] = lambda s, t: float(nx.bidirectional_dijkstra(gx, s, t)[0])
+    p2p_t: dict[str, list[float]] = {k: [] for k in p2p}
+    for (s, t), w in zip(pairs.tolist(), want.tolist(), strict=True):
+        for k, fn in p2p.items():  # round-robin per pair: same load for every library
             t0 = time.perf_counter()
             cost = fn(s, t)
-            times.append(time.perf_counter() - t0)
-            assert np.isclose(cost, w, rtol=1e-12, atol=0), (s, t, cost, w)
-        return statistics.median(times)
-
-    r["p2p_ours"] = p2p_times(lambda s, t: float(weight[paths.shortest_path(g, s, t)].sum()))
-    r["p2p_astar"] = p2p_times(
-        lambda s, t: float(weight[paths.shortest_path(g, s, t, xy=xy)].sum()))
-    r["p2p_igraph"] = p2p_times(lambda s, t: float(weight[
-        gi.get_shortest_path(s, t, weights="weight", output="epath")].sum()))
-    r["p2p_scipy"] = p2p_times(lambda s, t: float(scipy_dijkstra(csr, indices=s)[t]))
-    if gx is not None:
-        r["p2p_nx"] = p2p_times(
-            lambda s, t: float(nx.bidirectional_dijkstra(gx, s, t)[0]))
+            p2p_t[k].append(time.perf_counter() - t0)
+            assert np.isclose(cost, w, rtol=1e-12, atol=0), (k, s, t, cost, w)
+    r.update({k: statistics.median(v) for k, v in p2p_t.items()})
 
     # ---- 100 x 100 OD matrix
     k = 100
     od_s = rng.integers(0, n, k)
     od_t = rng.integers(0, n, k)
-    r["od_ours"], od = median_time(lambda: paths.distances(g, od_s, od_t), rep)
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    r["od_ours_1t"], _ = median_time(lambda: paths.distances(g, od_s, od_t), rep)
-    numba.set_num_threads(threads)
-    r["od_scipy"], od_sp = median_time(lambda: scipy_dijkstra(csr, indices=od_s)[:, od_t],
-                                       1 if big else 3)
+    res = interleaved({
+        "od_ours": lambda: paths.distances(g, od_s, od_t),
+        "od_ours_1t": one_thread(lambda: paths.distances(g, od_s, od_t)),
+        "od_scipy": lambda: scipy_dijkstra(csr, indices=od_s)[:, od_t],
+    }, 2 if big else 3)
+    r.update({k: v[0] for k, v in res.items()})
+    od, od_sp = res["od_ours"][1], res["od_scipy"][1]
     r["od_igraph"], od_ig = median_time(
         lambda: np.array(gi.distances(source=od_s.tolist(), target=od_t.tolist(),
                                       weights="weight")), 1 if big else 3)
     assert np.allclose(od, od_sp, rtol=1e-12, atol=0), "scipy OD differs"
     assert np.allclose(od, od_ig, rtol=1e-12, atol=0), "igraph OD differs"
     if gx is not None and n <= 20_000:
+
         def nx_od() -> np.ndarray:
             out = np.full((k, k), np.inf)
             for i, s in enumerate(od_s.tolist()):
@@ -217,17 +248,28 @@ def table(results: list[dict[str, Any]]) -> list[str]:
     rows = [
         ("build graph", "build_ours", "build_scipy", "build_igraph", "build_nx"),
         ("one-to-all", "one_ours", "one_scipy", "one_igraph", "one_nx"),
-        ("point-to-point, bidirectional (median of 20)", "p2p_ours", "p2p_scipy",
-         "p2p_igraph", "p2p_nx"),
-        ("point-to-point, A* with xy (same pairs)", "p2p_astar", "p2p_scipy", "p2p_igraph",
-         "p2p_nx"),
+        (
+            "point-to-point, bidirectional (median of 20)",
+            "p2p_ours",
+            "p2p_scipy",
+            "p2p_igraph",
+            "p2p_nx",
+        ),
+        (
+            "point-to-point, A* with xy (same pairs)",
+            "p2p_astar",
+            "p2p_scipy",
+            "p2p_igraph",
+            "p2p_nx",
+        ),
         ("100x100 OD", "od_ours", "od_scipy", "od_igraph", "od_nx"),
     ]
     out = []
     for r in results:
         out.append(f"### {r['n']:,} nodes, {r['m']:,} edges\n")
-        out.append("| task | ours | scipy | igraph | networkx | scipy/ours | igraph/ours "
-                   "| networkx/ours |")
+        out.append(
+            "| task | ours | scipy | igraph | networkx | scipy/ours | igraph/ours | networkx/ours |"
+        )
         out.append("|---|---|---|---|---|---|---|---|")
         for label, ours, s, i, x in rows:
             o = r[ours]
@@ -237,12 +279,16 @@ def table(results: list[dict[str, Any]]) -> list[str]:
                 f"{ratio(r.get(x), o)} |"
             )
         out.append("")
-        out.append(f"- shortest_path_tree (dist + pred): {fmt(r['tree_ours'])}; "
-                   f"100x100 OD on 1 thread: {fmt(r['od_ours_1t'])} "
-                   f"(scipy/ours-1-thread {r['od_scipy'] / r['od_ours_1t']:.2f}x)")
-        out.append(f"- one-to-all / point-to-point (ours): bidirectional "
-                   f"{r['one_ours'] / r['p2p_ours']:.1f}x, "
-                   f"A* {r['one_ours'] / r['p2p_astar']:.1f}x")
+        out.append(
+            f"- shortest_path_tree (dist + pred): {fmt(r['tree_ours'])}; "
+            f"100x100 OD on 1 thread: {fmt(r['od_ours_1t'])} "
+            f"(scipy/ours-1-thread {r['od_scipy'] / r['od_ours_1t']:.2f}x)"
+        )
+        out.append(
+            f"- one-to-all / point-to-point (ours): bidirectional "
+            f"{r['one_ours'] / r['p2p_ours']:.1f}x, "
+            f"A* {r['one_ours'] / r['p2p_astar']:.1f}x"
+        )
         out.append(f"- CSRGraph memory: {r['bytes_per_edge']:.1f} bytes per edge")
         out.append("")
     return out
@@ -254,28 +300,34 @@ def targets(r: dict[str, Any]) -> list[str]:
 
     lines = [f"Targets at {r['n']:,} nodes:", ""]
     one = r["one_ours"] / r["one_scipy"]
-    lines.append(f"- one-to-all within 1.2x of scipy: ours/scipy = {one:.2f} "
-                 f"({mark(one <= 1.2)})")
+    lines.append(f"- one-to-all within 1.2x of scipy: ours/scipy = {one:.2f} ({mark(one <= 1.2)})")
     if "one_nx" in r:
         x = r["one_nx"] / r["one_ours"]
         lines.append(f"- >= 25x faster than networkx (one-to-all): {x:.0f}x ({mark(x >= 25)})")
     p = r["one_ours"] / r["p2p_ours"]
     a = r["one_ours"] / r["p2p_astar"]
-    lines.append(f"- point-to-point median >= 5x faster than one-to-all: bidirectional "
-                 f"{p:.1f}x ({mark(p >= 5)}), A* with coordinates {a:.1f}x ({mark(a >= 5)})")
+    lines.append(
+        f"- point-to-point median >= 5x faster than one-to-all: bidirectional "
+        f"{p:.1f}x ({mark(p >= 5)}), A* with coordinates {a:.1f}x ({mark(a >= 5)})"
+    )
     od = r["od_scipy"] / r["od_ours"]
     lines.append(f"- 100x100 OD no slower than scipy: scipy/ours = {od:.2f} ({mark(od >= 1)})")
     lines.append(f"- compile < 1 s: {fmt(r['build_ours'])} ({mark(r['build_ours'] < 1)})")
-    lines.append(f"- <= 64 bytes per edge: {r['bytes_per_edge']:.1f} "
-                 f"({mark(r['bytes_per_edge'] <= 64)})")
+    lines.append(
+        f"- <= 64 bytes per edge: {r['bytes_per_edge']:.1f} ({mark(r['bytes_per_edge'] <= 64)})"
+    )
     return lines
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--nx-max", type=int, default=1_000_000,
-                    help="largest graph on which networkx runs (it is slow and memory-hungry)")
+    ap.add_argument(
+        "--nx-max",
+        type=int,
+        default=1_000_000,
+        help="largest graph on which networkx runs (it is slow and memory-hungry)",
+    )
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--no-write", action="store_true", help="do not write results/paths.md")
     args = ap.parse_args(argv)
@@ -292,6 +344,7 @@ def main(argv: list[str] | None = None) -> None:
     paths.all_or_nothing(gw, [0], [nn - 1], [[1.0]])
     warm = time.perf_counter() - t0
 
+    load_before = os.getloadavg()
     results = []
     for size in args.sizes:
         print(f"benchmarking ~{size:,} nodes ...", file=sys.stderr, flush=True)
@@ -301,9 +354,15 @@ def main(argv: list[str] | None = None) -> None:
     lines += machine_info()
     lines += [
         f"- first calls (numba cache load or compile): {fmt(warm)}",
+        f"- load average (1, 5, 15 min) before: {load_before[0]:.2f}, {load_before[1]:.2f}, "
+        f"{load_before[2]:.2f}; after: "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + " (a shared 2-core machine: other jobs ran alongside, so parallel speed-ups are"
+        " partly eaten; ratios are the thing to read)",
         "",
         "Road-like graphs: jittered grid, 75% of links kept, both directions (out-degree ~3),",
-        "float weights. Medians of repeated wall-clock runs; all results checked equal across",
+        "float weights. Medians of wall-clock runs, interleaved round-robin between",
+        "libraries so that they share the machine's load; all results checked equal across",
         "libraries. 'ours' runs many-to-many on all numba threads; scipy and networkx are",
         "single-threaded; igraph times include converting its Python lists to arrays.",
         "scipy point-to-point is a one-to-all search (scipy has no target early exit);",

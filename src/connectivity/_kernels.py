@@ -13,6 +13,11 @@ kernels:
   ``pos != 0``; the Dijkstra core also wants ``dist = inf`` on entry (one compare per
   edge then handles settled nodes and closed edges), buffers reused across sources are
   reset only where the last search touched them;
+- parallel kernels split the sources into a few more chunks than threads, each chunk
+  with its own buffers, handed out dynamically (the caller sets ``numba.set_parallel_chunksize(1)``
+  around the call; ``with parallel_chunksize`` inside a kernel breaks ``cache=True``
+  in numba 0.68): on a shared
+  machine a descheduled thread then delays one small chunk, not half of the work;
 - the heap is an indexed 4-ary heap with decrease-key; keys are kept next to the node
   ids so sifting does not chase ``dist``.
 """
@@ -351,8 +356,8 @@ def many_to_many(
 ) -> None:
     """:func:`many_to_many_chunk` over ``n_chunks`` chunks in parallel."""
     for c in prange(n_chunks):
-        many_to_many_chunk(indptr, heads, weights, sources, targets, is_target, n_distinct,
-                           out, c, n_chunks)
+        many_to_many_chunk(indptr, heads, weights, sources, targets, is_target,
+                           n_distinct, out, c, n_chunks)
 
 
 # ---------------------------------------------------------------------- point to point

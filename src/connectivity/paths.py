@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numba
 import numpy as np
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 _MAX_NODES = int(np.iinfo(np.int32).max)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,7 +175,23 @@ def _weight_array(name: str, values: ArrayLike, n_edges: int) -> NDArray[np.floa
 
 
 def _n_chunks(n_tasks: int) -> int:
-    return max(1, min(int(numba.get_num_threads()), n_tasks))
+    """Work chunks for ``n_tasks`` searches: 1 when serial, else ~4 per thread."""
+    threads = int(numba.get_num_threads())
+    if threads == 1 or n_tasks == 1:
+        return 1
+    return max(1, min(4 * threads, n_tasks))
+
+
+def _dynamic(kernel: Callable[..., _T], *args: Any) -> _T:
+    """Run a parallel kernel with chunks handed out one at a time to free threads.
+
+    numba's chunk size is per calling thread; it is restored afterwards.
+    """
+    old = numba.set_parallel_chunksize(1)
+    try:
+        return kernel(*args)
+    finally:
+        numba.set_parallel_chunksize(old)
 
 
 # ---------------------------------------------------------------------------- build
@@ -321,7 +339,7 @@ def distances(
             if chunks == 1:  # waking a thread pool costs more than one search on a busy box
                 _kernels.many_to_all_chunk(*args, 0, 1)
             else:
-                _kernels.many_to_all(*args, chunks)
+                _dynamic(_kernels.many_to_all, *args, chunks)
         return out
     tgt = _index_array("targets", targets, n)
     out = np.full((src.shape[0], tgt.shape[0]), np.inf)
@@ -334,7 +352,7 @@ def distances(
         if chunks == 1:
             _kernels.many_to_many_chunk(*args2, 0, 1)
         else:
-            _kernels.many_to_many(*args2, chunks)
+            _dynamic(_kernels.many_to_many, *args2, chunks)
     return out
 
 
@@ -536,7 +554,7 @@ def all_or_nothing(
         unreachable = np.full(o.shape[0], -1, dtype=np.int64)
         _kernels.all_or_nothing_chunk(*args, flow, unreachable, 0, 1)
     else:
-        flow, unreachable = _kernels.all_or_nothing(*args, chunks)
+        flow, unreachable = _dynamic(_kernels.all_or_nothing, *args, chunks)
     bad_o = np.flatnonzero(unreachable >= 0)
     if bad_o.size:
         i = int(bad_o[0])
