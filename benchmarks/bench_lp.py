@@ -36,6 +36,7 @@ import pulp
 
 from connectivity._lp_flow import assemble_flow_lp
 from connectivity._lp_highs import _stdout_silenced
+from connectivity.errors import SolverError
 from connectivity.sysopt import build_system_optimum, solve_system_optimum
 
 RESULTS = Path(__file__).parent / "results" / "lp.md"
@@ -183,7 +184,10 @@ def ours(inst: Instance, options: dict[str, object], *, per_od: bool = False):
     )  # fmt: skip
     build = time.perf_counter() - t0
     n_vars = len(model._model.variables)
-    result = solve_system_optimum(model, highs_options=options)
+    try:
+        result = solve_system_optimum(model, highs_options=options)
+    except SolverError as exc:  # e.g. the time limit reached without a feasible point
+        return build, time.perf_counter() - t0, float("nan"), f"no result: {exc}", n_vars
     total = time.perf_counter() - t0
     return build, total, result.total_cost, result.solve.status.value, n_vars
 
