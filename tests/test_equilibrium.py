@@ -229,6 +229,30 @@ def test_border_queue_in_equilibrium() -> None:
     np.testing.assert_allclose(r.flow, [7.5, 4.5], rtol=1e-6)
 
 
+def test_border_queue_with_toll_in_equilibrium() -> None:
+    # as above, with a toll of 1 on the crossing: 1 + 1 + rho / (1 - rho) = 4, so
+    # rho = 2/3 and 20/3 tonnes cross; the toll counts in cost, not in time
+    r = user_equilibrium(
+        [0, 0],
+        [1, 1],
+        [1.0, 4.0],
+        [10.0, np.inf],
+        [0],
+        [1],
+        [[12.0]],
+        queue=[True, False],
+        service_time=1.0,
+        rho_max=0.95,
+        toll=[1.0, 0.0],
+        toll_factor=1.0,
+        gap=1e-10,
+        max_iter=2000,
+    )
+    np.testing.assert_allclose(r.flow, [20.0 / 3.0, 12.0 - 20.0 / 3.0], rtol=1e-6)
+    np.testing.assert_allclose(r.cost, [4.0, 4.0], rtol=1e-6)
+    np.testing.assert_allclose(r.time, [3.0, 4.0], rtol=1e-6)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
