@@ -134,3 +134,20 @@ def test_assign_tntp_braess(tmp_path):
     proc = run("assign", "--method", "so", "--tntp-net", str(data / "Braess_net.tntp"),
                "--tntp-trips", str(data / "Braess_trips.tntp"), check=False)
     assert proc.returncode == 2 and "--method ue" in proc.stderr
+
+
+def test_closed_pipe_stops_quietly():
+    # ``connectivity demo | head -1``: the reader leaves early; no traceback on stderr
+    with subprocess.Popen(
+        [sys.executable, "-m", "connectivity.cli", "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=120)
+    assert first.startswith(b"connectivity demo")
+    assert "Traceback" not in err, err
+    assert proc.returncode in (0, 141)

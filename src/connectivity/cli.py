@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -430,6 +431,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"connectivity {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``connectivity demo | head``): stop quietly, and point
+        # stdout at /dev/null so that the interpreter's final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     return 0
 
 
