@@ -164,3 +164,49 @@ def test_pareto_routes(tiny_net):
     assert got == [(round(c, 6), round(t, 6)) for t, c, _ in expected]
     with pytest.raises(ValueError, match="criteria="):
         cn.pareto_routes(tiny_net, "CN_A", "KZ_D", criteria=["money"])
+
+
+def test_require_modes_tiny(tiny_net):
+    # the cheapest route is all rail; requiring road picks the cheapest route with a
+    # road link among all routes, checked against the full list of alternatives
+    every = cn.alternatives(tiny_net, "CN_A", "KZ_D", k=50)
+    with_road = [r for r in every if "road" in r.modes]
+    r = cn.route(tiny_net, "CN_A", "KZ_D", require_modes=["road"])
+    assert "road" in r.modes
+    assert r.generalized_cost_usd_per_t == pytest.approx(
+        with_road[0].generalized_cost_usd_per_t)
+    _check(r, RAIL_ROAD)
+    both = cn.route(tiny_net, "CN_A", "KZ_D", require_modes=["road", "rail"])
+    assert {"road", "rail"} <= set(both.modes)
+    alts = cn.alternatives(tiny_net, "CN_A", "KZ_D", k=50, require_modes=["road"])
+    assert [a.generalized_cost_usd_per_t for a in alts] == pytest.approx(
+        [a.generalized_cost_usd_per_t for a in with_road])
+    with pytest.raises(NoRouteError, match="using \\['road'\\]"):
+        cn.route(tiny_net, "CN_A", "KZ_D", require_modes=["road"],
+                 scenario=cn.Scenario(modes=("rail",)))
+    with pytest.raises(UnknownIdError, match="unknown mode 'boat'"):
+        cn.route(tiny_net, "CN_A", "KZ_D", require_modes=["boat"])
+    with pytest.raises(ValueError, match="give a list"):
+        cn.route(tiny_net, "CN_A", "KZ_D", require_modes="road")
+
+
+def test_alternatives_via_and_across_the_caspian():
+    net = cn.load_bundled()
+    comp = cn.compile_network(net)
+    # oracle: the unconstrained k best, filtered to those that take a ferry
+    every = cn.alternatives(comp, "Almaty", "Istanbul", k=40)
+    ferry = [r for r in every if "ferry" in r.modes]
+    assert len(ferry) >= 5
+    got = cn.alternatives(comp, "Almaty", "Istanbul", k=5, require_modes=["ferry"])
+    assert [r.generalized_cost_usd_per_t for r in got] == pytest.approx(
+        [r.generalized_cost_usd_per_t for r in ferry[:5]])
+    # via works with alternatives too: every route passes the place
+    via = cn.alternatives(comp, "Almaty", "Istanbul", k=3, via=["Turkmenbashi"])
+    links = net.links.set_index("link_id")
+    assert len(via) == 3
+    for r in via:
+        ids = [lid for leg in r.legs for lid in leg.link_ids]
+        touched = set(links.loc[ids, "from_place"]) | set(links.loc[ids, "to_place"])
+        assert "TM_TURKMENBASHI" in touched
+    assert via[0].generalized_cost_usd_per_t == pytest.approx(
+        cn.route(comp, "Almaty", "Istanbul", via=["Turkmenbashi"]).generalized_cost_usd_per_t)

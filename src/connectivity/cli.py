@@ -107,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="the K best loopless routes (JSON: a list)")
     p.add_argument("--via", action="append", metavar="PLACE",
                    help="pass through this place (repeatable, in order)")
+    p.add_argument("--require-mode", action="append", metavar="MODE",
+                   help="use this mode on at least one link (repeatable), e.g. ferry")
     _add_network_options(p)
     _add_scenario_options(p)
     _add_format(p)
@@ -212,14 +214,15 @@ def _cmd_validate(args: argparse.Namespace) -> None:
 def _cmd_route(args: argparse.Namespace) -> None:
     comp = compile_network(_network(args))
     scen = _scenario(args)
+    via = args.via or ()
+    required = args.require_mode or ()
     if args.alternatives:
-        if args.via:
-            raise ValueError("--via and --alternatives cannot be combined")
         routes = alternatives(comp, args.origin, args.destination, k=args.alternatives,
-                              commodity=args.commodity, scenario=scen)
+                              commodity=args.commodity, scenario=scen, via=via,
+                              require_modes=required)
     else:
         routes = [route(comp, args.origin, args.destination, commodity=args.commodity,
-                        scenario=scen, via=args.via or ())]
+                        scenario=scen, via=via, require_modes=required)]
     _emit_routes(routes, args.format, single=not args.alternatives)
 
 

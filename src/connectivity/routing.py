@@ -29,7 +29,7 @@ from connectivity.compiled import (
     edge_costs,
     scenario_attributes,
 )
-from connectivity.errors import NoRouteError
+from connectivity.errors import NoRouteError, UnknownIdError
 from connectivity.network import Network, resolve_place
 from connectivity.scenario import Scenario
 
@@ -199,6 +199,7 @@ def route(
     commodity: str = "container",
     scenario: Scenario | None = None,
     via: Sequence[str] = (),
+    require_modes: Sequence[str] = (),
 ) -> Route:
     """The least generalized-cost route between two places for a commodity.
 
@@ -214,6 +215,11 @@ def route(
         Closures, avoided countries or modes, factors, carbon price.
     via
         Places the route must pass through, in order (e.g. ``["AZ_BAKU_PORT"]``).
+        Passing through means reaching one of the place's terminals.
+    require_modes
+        Modes the route must use on at least one line-haul link each, e.g.
+        ``["ferry"]`` for "across the Caspian". (To allow *only* some modes, use a
+        scenario's ``modes``.)
 
     Returns
     -------
@@ -230,55 +236,110 @@ def route(
     scenario = scenario or Scenario()
     o, d = _endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    graph = paths.reweight(compiled.graph, costs)
     vias = [resolve_place(compiled.network, v) for v in via]
-    edges = _route_edges(compiled, graph, o, d, vias, scenario)
+    required = _check_modes(compiled, require_modes)
+    if not vias and not required:
+        graph = paths.reweight(compiled.graph, costs)
+        edges = _path(compiled, graph, o, d, scenario)
+    else:
+        layered = _layered(compiled, costs, o, d, vias, required)
+        try:
+            found = paths.shortest_path(layered.graph, layered.source, layered.target)
+        except NoRouteError:
+            raise NoRouteError(
+                f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
+                f"under scenario {scenario.name!r}"
+            ) from None
+        edges = layered.edge[found]
     return _make_route(compiled, edges, o, d, commodity, scenario, costs)
 
 
-def _route_edges(
+@dataclass(frozen=True)
+class _Layered:
+    """A copy of the routing graph per constraint state, for routes with conditions.
+
+    State ``(k, mask)``: ``k`` of the ``via`` places reached so far (in order) and the
+    bit mask of required modes used so far. An edge moves to the next ``k`` when it
+    enters a terminal of the next ``via`` place, and sets the bit of its mode when it
+    is a line-haul link of a required mode. A shortest path from the origin in state
+    ``(0, 0)`` to the destination in the last state is the cheapest route meeting every
+    condition; ``edge`` maps each layered edge back to the compiled edge it copies.
+    """
+
+    graph: paths.CSRGraph
+    edge: NDArray[np.int64]
+    source: int
+    target: int
+
+
+def _check_modes(compiled: CompiledNetwork, modes: Sequence[str]) -> list[str]:
+    if isinstance(modes, str):
+        raise ValueError(f"require_modes={modes!r}: give a list of modes, e.g. [{modes!r}]")
+    known = sorted(set(compiled.edges.loc[compiled.edges["kind"] == "link", "mode"]))
+    out: list[str] = []
+    for mode in modes:
+        if mode not in known:
+            raise UnknownIdError(f"unknown mode {mode!r} in require_modes; known: {known}")
+        if mode not in out:
+            out.append(mode)
+    if len(out) > 4:
+        raise ValueError(f"require_modes={out}: at most 4 modes can be required at once")
+    return out
+
+
+def _constraint_text(vias: Sequence[str], required: Sequence[str]) -> str:
+    text = ""
+    if vias:
+        text += f" via {list(vias)}"
+    if required:
+        text += f" using {list(required)}"
+    return text
+
+
+def _layered(
     compiled: CompiledNetwork,
-    graph: paths.CSRGraph,
+    costs: NDArray[np.float64],
     o: str,
     d: str,
     vias: Sequence[str],
-    scenario: Scenario,
-) -> NDArray[np.int64]:
-    """Edges of the cheapest route from ``o`` to ``d`` passing through ``vias`` in order.
-
-    Passing through a place means reaching any of its terminals (without unloading),
-    so the route is a chain of shortest paths between layers of terminal nodes,
-    picked by dynamic programming over the layers.
-    """
-    if not vias:
-        return _path(compiled, graph, o, d, scenario)
-    nodes = compiled.expanded.nodes
-    layers: list[NDArray[np.int64]] = [np.array([compiled.origin_node[o]], dtype=np.int64)]
-    for v in vias:
-        terminal = nodes[(nodes["place_id"] == v)
-                         & ~nodes["terminal"].isin(["origin", "destination"])]
-        layers.append(terminal["node"].to_numpy(dtype=np.int64))
-    layers.append(np.array([compiled.destination_node[d]], dtype=np.int64))
-    best = np.zeros(1)
-    choice: list[NDArray[np.int64]] = []
-    for a, b in zip(layers[:-1], layers[1:], strict=True):
-        dist = paths.distances(graph, a, b)  # len(a) x len(b)
-        total = best[:, None] + dist
-        choice.append(np.argmin(total, axis=0))
-        best = total.min(axis=0)
-    if not np.isfinite(best[0]):
-        raise NoRouteError(
-            f"no route from {o!r} to {d!r} via {list(vias)} under scenario {scenario.name!r}"
-        )
-    picks = [0]
-    for ch in reversed(choice):
-        picks.append(int(ch[picks[-1]]))
-    picks.reverse()  # index into each layer
-    pieces = [
-        paths.shortest_path(graph, int(layers[i][picks[i]]), int(layers[i + 1][picks[i + 1]]))
-        for i in range(len(layers) - 1)
-    ]
-    return np.concatenate(pieces).astype(np.int64)
+    required: Sequence[str],
+) -> _Layered:
+    n = compiled.graph.n_nodes
+    nodes = compiled.expanded.nodes.sort_values("node")
+    node_place = nodes["place_id"].to_numpy()
+    is_terminal = ~nodes["terminal"].isin(["origin", "destination"]).to_numpy()
+    tail = np.asarray(compiled.tail, dtype=np.int64)
+    head = np.asarray(compiled.head, dtype=np.int64)
+    is_link = (compiled.edges["kind"] == "link").to_numpy()
+    edge_mode = compiled.edges["mode"].to_numpy()
+    bits = np.zeros(tail.shape[0], dtype=np.int64)
+    for i, mode in enumerate(required):
+        bits[is_link & (edge_mode == mode)] |= 1 << i
+    n_masks = 1 << len(required)
+    edge_ids = np.arange(tail.shape[0], dtype=np.int64)
+    tails, heads, weights, originals = [], [], [], []
+    for k in range(len(vias) + 1):
+        if k < len(vias):
+            step = (is_terminal[head] & (node_place[head] == vias[k])).astype(np.int64)
+        else:
+            step = np.zeros(tail.shape[0], dtype=np.int64)
+        for mask in range(n_masks):
+            state = k * n_masks + mask
+            nxt = (k + step) * n_masks + (mask | bits)
+            tails.append(tail + state * n)
+            heads.append(head + nxt * n)
+            weights.append(costs)
+            originals.append(edge_ids)
+    n_states = (len(vias) + 1) * n_masks
+    graph = paths.from_arrays(
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(weights), n * n_states
+    )
+    return _Layered(
+        graph=graph,
+        edge=np.concatenate(originals),
+        source=int(compiled.origin_node[o]),
+        target=int(compiled.destination_node[d]) + (n_states - 1) * n,
+    )
 
 
 def _path(
@@ -469,13 +530,16 @@ def alternatives(
     k: int = 3,
     commodity: str = "container",
     scenario: Scenario | None = None,
+    via: Sequence[str] = (),
+    require_modes: Sequence[str] = (),
 ) -> list[Route]:
     """The ``k`` best loopless routes in order of generalized cost (Yen's algorithm).
 
     A route never visits a place twice. Routes that differ only in a parallel link
-    count as different routes. To restrict modes ("rail only") or avoid places, pass a
-    :class:`Scenario`; to force a place ("via the Caspian") use :func:`route` with
-    ``via``.
+    count as different routes. To allow only some modes ("rail only") or avoid places
+    or countries, pass a :class:`Scenario`; to force places use ``via`` and to force a
+    mode ("across the Caspian": ``require_modes=["ferry"]``) use ``require_modes``,
+    both as in :func:`route`.
 
     Returns
     -------
@@ -490,19 +554,27 @@ def alternatives(
     scenario = scenario or Scenario()
     o, d = _endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    graph = paths.reweight(compiled.graph, costs)
+    vias = [resolve_place(compiled.network, v) for v in via]
+    required = _check_modes(compiled, require_modes)
+    if vias or required:
+        layered = _layered(compiled, costs, o, d, vias, required)
+        graph, source, target = layered.graph, layered.source, layered.target
+        to_edge: NDArray[np.int64] | None = layered.edge
+    else:
+        graph = paths.reweight(compiled.graph, costs)
+        source, target = compiled.origin_node[o], compiled.destination_node[d]
+        to_edge = None
     found: list[Route] = []
     is_link = compiled.edges["kind"].to_numpy() == "link"
     want = k
     while True:
         # Yen works on the expanded graph, where revisiting a place through another
         # terminal is still a simple path; ask for more and keep the place-simple ones.
-        candidates = k_shortest_paths(
-            graph, compiled.origin_node[o], compiled.destination_node[d], want * 3
-        )
+        candidates = k_shortest_paths(graph, source, target, want * 3)
         found = []
         seen: set[tuple[int, ...]] = set()
-        for _, edge_idx in candidates:
+        for _, found_idx in candidates:
+            edge_idx = found_idx if to_edge is None else to_edge[found_idx]
             # Paths that use the same links and differ only in where cargo is handled
             # at a terminal are one route to a planner: keep the cheapest (first).
             signature = tuple(int(e) for e in edge_idx[is_link[edge_idx]])
@@ -514,7 +586,10 @@ def alternatives(
                 return found
         if len(candidates) < want * 3 or want >= 64 * k:
             if not found:
-                raise NoRouteError(f"no route from {o!r} to {d!r} under {scenario.name!r}")
+                raise NoRouteError(
+                    f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
+                    f"under {scenario.name!r}"
+                )
             return found
         want *= 4
 
