@@ -109,6 +109,10 @@ def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path):
     assert out["unserved_t_per_year"] == 0
     assert out["binding"][0]["id"] == "X_RAIL"
     assert out["binding"][0]["shadow_price_usd_per_t"] == pytest.approx(62.34 - 56.45)
+    paths = json.loads(run("assign", "--method", "so", "--so-formulation", "paths", "--data",
+                           str(tiny_dir), "--demand", str(demand), "--format", "json").stdout)
+    assert paths["solver_status"] == "optimal"
+    assert paths["binding"] == out["binding"]
     table = run("assign", "--method", "ue", "--data", str(tiny_dir), "--demand",
                 str(demand)).stdout
     assert "relative gap" in table and "most loaded crossings" in table

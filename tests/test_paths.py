@@ -152,11 +152,19 @@ def test_source_equals_target():
 def test_reweight_shares_structure():
     g = paths.from_arrays([1, 0, 0], [2, 1, 1], [1.0, 4.0, 3.0], 3)
     h = paths.reweight(g, [1.0, 2.0, 9.0])
-    for name in ("indptr", "heads", "edge_index", "tails", "rev_indptr", "rev_slots"):
+    for name in ("indptr", "heads", "edge_index", "tails", "rev_indptr", "rev_slots",
+                 "rev_heads"):
         assert getattr(h, name) is getattr(g, name)
+    # the backward search reads the reversed copy of the weights: it must follow
+    np.testing.assert_array_equal(h.rev_weights, h.weights[h.rev_slots])
+    np.testing.assert_array_equal(h.rev_heads, h.tails[h.rev_slots])
     assert paths.shortest_path(g, 0, 2).tolist() == [2, 0]
     assert paths.shortest_path(h, 0, 2).tolist() == [1, 0]
     assert paths.distances(h, [0]).tolist() == [[0.0, 2.0, 3.0]]
+    # a closure only the backward side would see first
+    closed = paths.reweight(h, [INF, 2.0, 9.0])
+    with pytest.raises(NoRouteError):
+        paths.shortest_path(closed, 0, 2)
 
 
 def test_arrays_are_readonly():
@@ -434,3 +442,146 @@ def test_serial_and_parallel_paths_agree():
     for a, b in zip(serial, parallel, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12)
     np.testing.assert_array_equal(serial[1], reach)
+
+
+# ------------------------------------------------------ point to point: all methods
+
+
+def all_pairs_oracle(tail, head, weight, n):
+    """scipy all-pairs distances, checked against networkx from a few sources."""
+    oracle = scipy_oracle(tail, head, weight, n, np.arange(n))
+    for s in range(0, n, 4):
+        np.testing.assert_array_equal(oracle[s], nx_oracle(tail, head, weight, n, s))
+    return oracle
+
+
+@SETTINGS
+@given(multigraphs(), st.integers(1, 4), st.integers(0, 3))
+def test_point_to_point_matches_scipy_and_networkx(graph, k, seed):
+    n, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    lm = paths.landmarks(g, k=k, seed=seed)
+    assert 1 <= lm.k <= k
+    oracle = all_pairs_oracle(tail, head, weight, n)
+    # every pair, both methods interleaved on the graph's shared work buffers
+    for s in range(n):
+        for t in range(n):
+            for kw in ({}, {"landmarks": lm}):
+                if oracle[s, t] == INF:
+                    with pytest.raises(NoRouteError):
+                        paths.shortest_path(g, s, t, **kw)
+                    continue
+                edges = paths.shortest_path(g, s, t, **kw)
+                assert path_cost(tail, head, weight, edges, s, t) == oracle[s, t], kw
+
+
+@SETTINGS
+@given(multigraphs(), st.integers(1, 3))
+def test_landmark_distances_are_exact(graph, k):
+    n, tail, head, weight = graph
+    g = paths.from_arrays(tail, head, weight, n)
+    lm = paths.landmarks(g, k=k)
+    assert len(set(lm.nodes.tolist())) == lm.k
+    full = paths.distances(g, np.arange(n))
+    np.testing.assert_array_equal(lm.from_landmark, full[lm.nodes].T)
+    np.testing.assert_array_equal(lm.to_landmark, full[:, lm.nodes])
+    assert lm.nbytes == lm.nodes.nbytes + 2 * n * lm.k * 8
+
+
+def test_landmarks_farthest_point_on_a_line():
+    # 0 - 1 - 2 - 3 - 4, both directions, unit weights: the ends are farthest apart
+    a, b = [0, 1, 2, 3], [1, 2, 3, 4]
+    g = paths.from_arrays(a + b, b + a, [1.0] * 8, 5)
+    for seed in range(5):
+        lm = paths.landmarks(g, k=3, seed=seed)
+        assert sorted(lm.nodes[:2].tolist()) == [0, 4]
+        assert lm.nodes[2] == 2
+    # more landmarks than nodes: every node once, then stop
+    assert sorted(paths.landmarks(g, k=9).nodes.tolist()) == [0, 1, 2, 3, 4]
+
+
+def test_landmarks_on_empty_and_edgeless_graphs():
+    lm = paths.landmarks(paths.from_arrays([], [], [], 0))
+    assert lm.k == 0 and lm.from_landmark.shape == (0, 0)
+    g = paths.from_arrays([], [], [], 3)
+    lm = paths.landmarks(g, k=2)
+    assert lm.k == 1
+    with pytest.raises(NoRouteError):
+        paths.shortest_path(g, 0, 2, landmarks=lm)
+
+
+def test_point_to_point_float_weights_large_graph():
+    # arbitrary floats: rounding may differ by an ulp between methods, never more
+    rng = np.random.default_rng(11)
+    n, m = 3000, 9000
+    tail, head = rng.integers(0, n, m), rng.integers(0, n, m)
+    weight = rng.uniform(0.0, 10.0, m)
+    weight[rng.random(m) < 0.05] = 0.0
+    g = paths.from_arrays(tail, head, weight, n)
+    lm = paths.landmarks(g, k=4, seed=2)
+    sources, targets = rng.integers(0, n, 30), rng.integers(0, n, 30)
+    dist = paths.distances(g, sources)
+    for i, (s, t) in enumerate(zip(sources.tolist(), targets.tolist(), strict=True)):
+        want = dist[i, t]
+        for kw in ({}, {"landmarks": lm}):
+            if want == INF:
+                with pytest.raises(NoRouteError):
+                    paths.shortest_path(g, s, t, **kw)
+            else:
+                edges = paths.shortest_path(g, s, t, **kw)
+                got = path_cost(tail, head, weight, edges, s, t)
+                assert got == pytest.approx(want, rel=1e-12, abs=0), kw
+
+
+def test_concurrent_queries_on_one_graph():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(5)
+    n, m = 1500, 4500
+    tail, head = rng.integers(0, n, m), rng.integers(0, n, m)
+    weight = rng.integers(0, 12, m) / 4
+    g = paths.from_arrays(tail, head, weight, n)
+    lm = paths.landmarks(g, k=3)
+    pairs = rng.integers(0, n, (120, 2))
+    dist = paths.distances(g, pairs[:, 0])
+    want = dist[np.arange(len(pairs)), pairs[:, 1]]
+
+    def cost(i):
+        s, t = (int(x) for x in pairs[i])
+        kw = {"landmarks": lm} if i % 2 else {}
+        try:
+            return path_cost(tail, head, weight, paths.shortest_path(g, s, t, **kw), s, t)
+        except NoRouteError:
+            return INF
+
+    with ThreadPoolExecutor(max_workers=4) as ex:
+        got = list(ex.map(cost, range(len(pairs))))
+    np.testing.assert_array_equal(got, want)
+
+
+def test_landmarks_rejects_bad_input():
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    with pytest.raises(ValueError, match="k must be >= 1, got 0"):
+        paths.landmarks(g, k=0)
+    with pytest.raises(ValueError, match=r"k must be an integer, got 2.5"):
+        paths.landmarks(g, k=2.5)
+    with pytest.raises(ValueError, match=r"k must be an integer, got True"):
+        paths.landmarks(g, k=True)
+    with pytest.raises(ValueError, match=r"seed must be an integer, got None"):
+        paths.landmarks(g, seed=None)
+    with pytest.raises(TypeError):
+        paths.landmarks(g, 4)  # options are keyword-only
+
+
+def test_shortest_path_rejects_foreign_landmarks():
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    lm = paths.landmarks(g, k=2)
+    assert paths.shortest_path(g, 0, 2, landmarks=lm).tolist() == [0, 1]
+    same_arrays = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    for other in (same_arrays, paths.reweight(g, [1.0, 5.0])):
+        with pytest.raises(ValueError, match="landmarks were computed for another graph"):
+            paths.shortest_path(other, 0, 2, landmarks=lm)
+    with pytest.raises(ValueError, match="give xy or landmarks, not both"):
+        paths.shortest_path(g, 0, 2, xy=[[0, 0], [1, 0], [2, 0]], landmarks=lm)
+    with pytest.raises(ValueError, match="landmarks must be a Landmarks .* got dict"):
+        paths.shortest_path(g, 0, 2, landmarks={})

@@ -1,8 +1,8 @@
 """Numba kernels of the shortest-path core (private).
 
 Every function here works on plain arrays and trusts its inputs: the public layer in
-:mod:`connectivity.paths` validates, casts and allocates. Conventions shared by all
-kernels:
+:mod:`connectivity.paths` validates, casts and allocates. The point-to-point searches
+are in :mod:`connectivity._p2p_kernels`. Conventions shared by all kernels:
 
 - the graph is a CSR structure: out-edges of ``u`` are slots ``indptr[u]:indptr[u + 1]``,
   ``heads[k]``/``tails[k]``/``weights[k]`` describe slot ``k``; in-edges of ``v`` are the
@@ -108,44 +108,6 @@ def heap_push(
     return size
 
 
-@_jit(inline=True)
-def heap_pop(pos: Int32Array, hnodes: Int32Array, hkeys: FloatArray, size: int) -> int:
-    """Remove the minimum (marking it settled, ``pos = -1``); return the new size.
-
-    The caller reads ``hnodes[0]`` and ``hkeys[0]`` before calling.
-    """
-    v = hnodes[0]
-    pos[v] = -1
-    size -= 1
-    if size > 0:
-        ln = hnodes[size]
-        lk = hkeys[size]
-        i = 0
-        while True:
-            first = (i << _SHIFT) + 1
-            if first >= size:
-                break
-            best = first
-            bk = hkeys[first]
-            last = min(first + _ARITY, size)
-            for c in range(first + 1, last):
-                ck = hkeys[c]
-                if ck < bk:
-                    bk = ck
-                    best = c
-            if bk >= lk:
-                break
-            cn = hnodes[best]
-            hnodes[i] = cn
-            hkeys[i] = bk
-            pos[cn] = i + 1
-            i = best
-        hnodes[i] = ln
-        hkeys[i] = lk
-        pos[ln] = i + 1
-    return size
-
-
 # ---------------------------------------------------------------------------- dijkstra
 
 
@@ -181,7 +143,7 @@ def dijkstra(
     while size > 0:
         u = hnodes[0]
         du = hkeys[0]
-        # pop, written out: measured ~15 % faster than the inlined helper here
+        # pop, written out: measured ~15 % faster than an inlined helper here
         pos[u] = -1
         size -= 1
         if size > 0:
@@ -358,189 +320,6 @@ def many_to_many(
     for c in prange(n_chunks):
         many_to_many_chunk(indptr, heads, weights, sources, targets, is_target,
                            n_distinct, out, c, n_chunks)
-
-
-# ---------------------------------------------------------------------- point to point
-
-
-@_jit()
-def bidirectional(
-    indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
-    rev_indptr: IntArray, rev_slots: IntArray, source: int, target: int,
-    posf: Int32Array, posb: Int32Array,
-) -> tuple[float, IntArray]:
-    """Bidirectional Dijkstra from ``source`` to ``target`` (``source != target``).
-
-    Returns ``(cost, slots)``: the CSR slots of one shortest path in order, or
-    ``(inf, [])`` when the target is unreachable. ``posf``/``posb`` must be zero; they
-    are passed in so the caller can hand over calloc'ed (lazily zeroed) memory.
-    The side with the smaller heap top advances; the search stops once the two tops
-    together reach the best path seen, ``mu``.
-    """
-    n = indptr.shape[0] - 1
-    df = np.empty(n, dtype=np.float64)
-    db = np.empty(n, dtype=np.float64)
-    pf = np.empty(n, dtype=np.int64)
-    pb = np.empty(n, dtype=np.int64)
-    hnf = np.empty(n, dtype=np.int32)
-    hkf = np.empty(n, dtype=np.float64)
-    hnb = np.empty(n, dtype=np.int32)
-    hkb = np.empty(n, dtype=np.float64)
-    df[source] = 0.0
-    pf[source] = -1
-    db[target] = 0.0
-    pb[target] = -1
-    sf = heap_push(source, 0.0, posf, hnf, hkf, 0)
-    sb = heap_push(target, 0.0, posb, hnb, hkb, 0)
-    mu = np.inf
-    meet = -1
-    while sf > 0 and sb > 0:
-        kf = hkf[0]
-        kb = hkb[0]
-        if kf + kb >= mu:
-            break
-        if kf <= kb:
-            u = hnf[0]
-            sf = heap_pop(posf, hnf, hkf, sf)
-            for k in range(indptr[u], indptr[u + 1]):
-                w = weights[k]
-                if w == np.inf:
-                    continue
-                v = heads[k]
-                pv = posf[v]
-                if pv < 0:
-                    continue
-                nd = kf + w
-                if pv == 0 or nd < df[v]:
-                    df[v] = nd
-                    pf[v] = k
-                    sf = heap_push(v, nd, posf, hnf, hkf, sf)
-                    if posb[v] != 0:
-                        c = nd + db[v]
-                        if c < mu:
-                            mu = c
-                            meet = v
-        else:
-            u = hnb[0]
-            sb = heap_pop(posb, hnb, hkb, sb)
-            for r in range(rev_indptr[u], rev_indptr[u + 1]):
-                k = rev_slots[r]
-                w = weights[k]
-                if w == np.inf:
-                    continue
-                v = tails[k]
-                pv = posb[v]
-                if pv < 0:
-                    continue
-                nd = kb + w
-                if pv == 0 or nd < db[v]:
-                    db[v] = nd
-                    pb[v] = k
-                    sb = heap_push(v, nd, posb, hnb, hkb, sb)
-                    if posf[v] != 0:
-                        c = nd + df[v]
-                        if c < mu:
-                            mu = c
-                            meet = v
-    if meet < 0:
-        return np.inf, np.empty(0, dtype=np.int64)
-    n_front = 0
-    v = meet
-    while pf[v] >= 0:
-        n_front += 1
-        v = tails[pf[v]]
-    n_back = 0
-    v = meet
-    while pb[v] >= 0:
-        n_back += 1
-        v = heads[pb[v]]
-    slots = np.empty(n_front + n_back, dtype=np.int64)
-    v = meet
-    for i in range(n_front - 1, -1, -1):
-        slots[i] = pf[v]
-        v = tails[pf[v]]
-    v = meet
-    for i in range(n_front, n_front + n_back):
-        slots[i] = pb[v]
-        v = heads[pb[v]]
-    return mu, slots
-
-
-@_jit()
-def trace_back(tails: Int32Array, pred: IntArray, target: int) -> IntArray:
-    """CSR slots of the tree path ending at ``target``, in order from the root."""
-    count = 0
-    v = target
-    while pred[v] >= 0:
-        count += 1
-        v = tails[pred[v]]
-    slots = np.empty(count, dtype=np.int64)
-    v = target
-    for i in range(count - 1, -1, -1):
-        slots[i] = pred[v]
-        v = tails[pred[v]]
-    return slots
-
-
-@_jit()
-def astar(
-    indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
-    xy: FloatArray, scale: float, source: int, target: int, pos: Int32Array,
-) -> tuple[float, IntArray, int]:
-    """A* from ``source`` to ``target`` with ``h(v) = scale * |xy[v] - xy[target]|``.
-
-    Returns ``(cost, slots, bad)``. The heuristic's consistency, ``w(u, v) + h(v) >=
-    h(u)``, is checked on every edge scanned (with a relative tolerance of 1e-9 for
-    rounding); ``bad`` is the first slot that breaks it (then the search stops and
-    ``cost`` is meaningless), ``-1`` otherwise. ``cost`` is ``inf`` when unreachable.
-    ``pos`` must be zero (calloc'ed by the caller so only touched pages cost).
-    """
-    n = indptr.shape[0] - 1
-    g = np.empty(n, dtype=np.float64)
-    hv = np.empty(n, dtype=np.float64)
-    pred = np.empty(n, dtype=np.int64)
-    hnodes = np.empty(n, dtype=np.int32)
-    hkeys = np.empty(n, dtype=np.float64)
-    tx = xy[target, 0]
-    ty = xy[target, 1]
-    hs = scale * np.hypot(xy[source, 0] - tx, xy[source, 1] - ty)
-    g[source] = 0.0
-    hv[source] = hs
-    pred[source] = -1
-    size = heap_push(source, hs, pos, hnodes, hkeys, 0)
-    found = False
-    while size > 0:
-        u = hnodes[0]
-        size = heap_pop(pos, hnodes, hkeys, size)
-        if u == target:
-            found = True
-            break
-        gu = g[u]
-        hu = hv[u]
-        slack = 1e-9 * hu
-        for k in range(indptr[u], indptr[u + 1]):
-            w = weights[k]
-            if w == np.inf:
-                continue
-            v = heads[k]
-            pv = pos[v]
-            if pv == 0:
-                h = scale * np.hypot(xy[v, 0] - tx, xy[v, 1] - ty)
-                hv[v] = h
-            else:
-                h = hv[v]
-            if w + h < hu - slack:
-                return np.inf, np.empty(0, dtype=np.int64), k
-            if pv < 0:
-                continue
-            nd = gu + w
-            if pv == 0 or nd < g[v]:
-                g[v] = nd
-                pred[v] = k
-                size = heap_push(v, nd + h, pos, hnodes, hkeys, size)
-    if not found:
-        return np.inf, np.empty(0, dtype=np.int64), -1
-    return g[target], trace_back(tails, pred, target), -1
 
 
 # ---------------------------------------------------------------------- flow loading

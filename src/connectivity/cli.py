@@ -138,6 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--algorithm", choices=("fw", "cfw", "bfw"), default="bfw",
                    help="UE algorithm: Frank-Wolfe, conjugate or biconjugate")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="LP solver")
+    p.add_argument("--so-formulation", choices=("origin", "paths"), default="origin",
+                   help="system optimum LP: origin-based arcs or path column generation")
     p.add_argument("--time-limit", type=float, metavar="S", help="LP time limit, seconds")
     p.add_argument("--top", type=int, default=10, help="rows per table in the report")
     p.add_argument("--tntp-net", metavar="NET", help="TNTP _net file (research networks)")
@@ -277,6 +279,7 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         result = assign_aon(comp, demand, scenario=scen)
     elif args.method == "so":
         result = assign_system_optimum(comp, demand, scenario=scen, solver=args.solver,
+                                       formulation=args.so_formulation,
                                        time_limit=args.time_limit)
     else:
         result = assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen,

@@ -316,6 +316,7 @@ def assign_system_optimum(
     *,
     scenario: Scenario | None = None,
     unserved_penalty_usd_per_t: float | None = None,
+    formulation: str = "origin",
     solver: str = "highs",
     time_limit: float | None = None,
 ) -> Assignment:
@@ -331,8 +332,13 @@ def assign_system_optimum(
     unserved_penalty_usd_per_t
         Penalty per unserved tonne. Default: twice the largest least-cost route of any
         OD pair plus 1,000 USD/t, so tonnes go unserved only when capacity runs out.
+    formulation
+        ``"origin"`` (default): the origin-based arc LP. ``"paths"``: path column
+        generation, the same optimum found by pricing paths in the shortest-path kernel
+        (HiGHS only; much faster on large networks, see
+        :func:`connectivity.sysopt.system_optimum`).
     solver
-        ``"highs"`` (default) or ``"cbc"``.
+        ``"highs"`` (default) or ``"cbc"`` (origin formulation only).
     time_limit
         Seconds; a run stopped by it is reported with status ``TIME_LIMIT``.
 
@@ -372,7 +378,7 @@ def assign_system_optimum(
         n_nodes=compiled.graph.n_nodes, commodity=kk,
         capacity=compiled.edges["capacity_t_per_year"].to_numpy(dtype=np.float64),
         groups=[m.tolist() for m in members], group_capacity=caps,
-        solver=solver, time_limit=time_limit,
+        formulation=formulation, solver=solver, time_limit=time_limit,
     )
     lost = result.unserved > 1e-6
     unserved = table.loc[lost, _UNSERVED_COLUMNS[:3]].copy()

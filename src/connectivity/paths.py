@@ -5,6 +5,8 @@ Functions that take a :class:`CSRGraph` and return arrays. The graph is built on
 cost vector on the same structure with :func:`reweight`. Every result is expressed in
 *original edge indices*, i.e. positions in the arrays given to :func:`from_arrays`, so
 parallel edges between the same pair of nodes stay distinct and map back to their link.
+For many point-to-point queries on one graph without coordinates, :func:`landmarks` is
+an explicit preprocessing step that makes :func:`shortest_path` much faster (ALT).
 
 Sentinels, used everywhere in this module:
 
@@ -30,22 +32,22 @@ Example
 from __future__ import annotations
 
 import dataclasses
-import operator
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from connectivity import _kernels
+from connectivity import _kernels, _p2p_kernels, _pathutil
 from connectivity.errors import NoRouteError
 
 __all__ = [
     "CSRGraph",
+    "Landmarks",
     "from_arrays",
     "reweight",
+    "landmarks",
     "distances",
     "shortest_path",
     "shortest_path_tree",
@@ -53,7 +55,6 @@ __all__ = [
 ]
 
 _MAX_NODES = int(np.iinfo(np.int32).max)
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,8 +63,14 @@ class CSRGraph:
 
     Built by :func:`from_arrays`. Out-edges of node ``u`` occupy the CSR slots
     ``indptr[u]:indptr[u + 1]``; in-edges of node ``v`` are the slots
-    ``rev_slots[rev_indptr[v]:rev_indptr[v + 1]]`` (used by backward searches).
-    Graphs made by :func:`reweight` share every array except ``weights``.
+    ``rev_slots[rev_indptr[v]:rev_indptr[v + 1]]``, with their tails and weights copied
+    out in the same order (``rev_heads``, ``rev_weights``) for backward searches.
+    Graphs made by :func:`reweight` share every array except ``weights`` and
+    ``rev_weights``.
+
+    :func:`shortest_path` keeps its work buffers (about 70 bytes per node) with the
+    graph after the first query, so that later queries skip allocating and filling
+    node-sized arrays; they are not counted in :attr:`nbytes`.
 
     Attributes
     ----------
@@ -83,6 +90,10 @@ class CSRGraph:
         Offsets of the in-edge lists, length ``n_nodes + 1``.
     rev_slots
         CSR slots grouped by head node.
+    rev_heads
+        Tail node of each in-edge (the head of the reversed edge), ``tails[rev_slots]``.
+    rev_weights
+        Weight of each in-edge, ``weights[rev_slots]``.
     """
 
     n_nodes: int
@@ -93,6 +104,12 @@ class CSRGraph:
     tails: NDArray[np.int32]
     rev_indptr: NDArray[np.int64]
     rev_slots: NDArray[np.int64]
+    rev_heads: NDArray[np.int32]
+    rev_weights: NDArray[np.float64]
+    # a pool rather than one set, so that threads querying one graph never share buffers
+    _buffers: list[_pathutil.SearchBuffers] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     @property
     def n_edges(self) -> int:
@@ -103,95 +120,46 @@ class CSRGraph:
     def nbytes(self) -> int:
         """Bytes held by the graph's arrays."""
         arrays = (self.indptr, self.heads, self.weights, self.edge_index, self.tails,
-                  self.rev_indptr, self.rev_slots)
+                  self.rev_indptr, self.rev_slots, self.rev_heads, self.rev_weights)
         return sum(int(a.nbytes) for a in arrays)
 
 
-# ---------------------------------------------------------------------------- checks
+@dataclass(frozen=True, eq=False)
+class Landmarks:
+    """Distances to and from a few landmark nodes, for :func:`shortest_path` (ALT).
 
+    Built by :func:`landmarks` for one graph *and its weights*: a graph from
+    :func:`reweight` needs its own.
 
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a.setflags(write=False)
-    return a
-
-
-def _count(name: str, value: object) -> int:
-    if isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(f"{name} must be an integer, got {value!r}") from None
-
-
-def _index_array(name: str, values: ArrayLike, n_nodes: int) -> NDArray[np.int64]:
-    """``values`` as a 1-D int64 array of node indices in ``[0, n_nodes)``."""
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if arr.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{name} must hold integer node indices, got dtype {arr.dtype}")
-    out = arr.astype(np.int64, copy=False)
-    bad = np.flatnonzero((out < 0) | (out >= n_nodes))
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(
-            f"{name}[{i}] = {int(out[i])} is not a node index in [0, {n_nodes}) "
-            f"({bad.size} such value(s))"
-        )
-    return out
-
-
-def _node(name: str, value: object, n_nodes: int) -> int:
-    v = _count(name, value)
-    if not 0 <= v < n_nodes:
-        raise ValueError(f"{name} = {v} is not a node index in [0, {n_nodes})")
-    return v
-
-
-def _weight_array(name: str, values: ArrayLike, n_edges: int) -> NDArray[np.float64]:
-    """``values`` as a fresh 1-D float64 array of ``n_edges`` weights >= 0 (inf allowed)."""
-    arr = np.asarray(values)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if arr.shape[0] != n_edges:
-        raise ValueError(f"{name} has {arr.shape[0]} values, expected {n_edges} (one per edge)")
-    if arr.size and (arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number)
-                     or np.issubdtype(arr.dtype, np.complexfloating)):
-        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    w = arr.astype(np.float64)
-    nan = np.flatnonzero(np.isnan(w))
-    if nan.size:
-        raise ValueError(f"{name}[{int(nan[0])}] is NaN; weights must be >= 0 or inf")
-    neg = np.flatnonzero(w < 0)
-    if neg.size:
-        i = int(neg[0])
-        raise ValueError(
-            f"{name}[{i}] = {float(w[i])!r} is negative; weights must be >= 0 or inf"
-        )
-    return w
-
-
-def _n_chunks(n_tasks: int) -> int:
-    """Work chunks for ``n_tasks`` searches: 1 when serial, else ~4 per thread."""
-    threads = int(numba.get_num_threads())
-    if threads == 1 or n_tasks == 1:
-        return 1
-    return max(1, min(4 * threads, n_tasks))
-
-
-def _dynamic(kernel: Callable[..., _T], *args: Any) -> _T:
-    """Run a parallel kernel with chunks handed out one at a time to free threads.
-
-    numba's chunk size is per calling thread; it is restored afterwards.
+    Attributes
+    ----------
+    nodes
+        The landmark node indices, length ``k``.
+    from_landmark
+        ``n_nodes x k``: distance from landmark ``j`` to node ``v`` at ``[v, j]``
+        (``inf`` where unreachable).
+    to_landmark
+        ``n_nodes x k``: distance from node ``v`` to landmark ``j`` at ``[v, j]``.
+    weights
+        The graph's CSR weight array these distances were computed on (shared, not a
+        copy); :func:`shortest_path` accepts the landmarks only for a graph holding
+        this very array.
     """
-    old = numba.set_parallel_chunksize(1)
-    try:
-        return kernel(*args)
-    finally:
-        numba.set_parallel_chunksize(old)
+
+    nodes: NDArray[np.int64]
+    from_landmark: NDArray[np.float64]
+    to_landmark: NDArray[np.float64]
+    weights: NDArray[np.float64]
+
+    @property
+    def k(self) -> int:
+        """Number of landmarks."""
+        return int(self.nodes.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the landmark arrays (the shared weights not counted)."""
+        return int(self.nodes.nbytes + self.from_landmark.nbytes + self.to_landmark.nbytes)
 
 
 # ---------------------------------------------------------------------------- build
@@ -231,7 +199,7 @@ def from_arrays(
     >>> g.n_nodes, g.n_edges
     (3, 3)
     """
-    n = _count("n_nodes", n_nodes)
+    n = _pathutil.count("n_nodes", n_nodes)
     if n < 0:
         raise ValueError(f"n_nodes must be >= 0, got {n}")
     if n > _MAX_NODES:
@@ -242,23 +210,27 @@ def from_arrays(
         raise ValueError(f"tail and head must be one-dimensional, got shapes {t.shape}, {h.shape}")
     if t.shape[0] != h.shape[0]:
         raise ValueError(f"tail has {t.shape[0]} values but head has {h.shape[0]}")
-    t64 = _index_array("tail", t, n)
-    h64 = _index_array("head", h, n)
-    w = _weight_array("weight", weight, t64.shape[0])
+    t64 = _pathutil.index_array("tail", t, n)
+    h64 = _pathutil.index_array("head", h, n)
+    w = _pathutil.weight_array("weight", weight, t64.shape[0])
     t32 = t64.astype(np.int32)
     h32 = h64.astype(np.int32)
     indptr, edge_index = _kernels.counting_sort(t32, n)
     heads = h32[edge_index]
     rev_indptr, rev_slots = _kernels.counting_sort(heads, n)
+    tails = t32[edge_index]
+    weights = w[edge_index]
     return CSRGraph(
         n_nodes=n,
-        indptr=_readonly(indptr),
-        heads=_readonly(heads),
-        weights=_readonly(w[edge_index]),
-        edge_index=_readonly(edge_index),
-        tails=_readonly(t32[edge_index]),
-        rev_indptr=_readonly(rev_indptr),
-        rev_slots=_readonly(rev_slots),
+        indptr=_pathutil.readonly(indptr),
+        heads=_pathutil.readonly(heads),
+        weights=_pathutil.readonly(weights),
+        edge_index=_pathutil.readonly(edge_index),
+        tails=_pathutil.readonly(tails),
+        rev_indptr=_pathutil.readonly(rev_indptr),
+        rev_slots=_pathutil.readonly(rev_slots),
+        rev_heads=_pathutil.readonly(tails[rev_slots]),
+        rev_weights=_pathutil.readonly(weights[rev_slots]),
     )
 
 
@@ -291,8 +263,108 @@ def reweight(graph: CSRGraph, weight: ArrayLike) -> CSRGraph:
     >>> shortest_path(reweight(g, [np.inf, 2.0]), 0, 1).tolist()
     [1]
     """
-    w = _weight_array("weight", weight, graph.n_edges)
-    return dataclasses.replace(graph, weights=_readonly(w[graph.edge_index]))
+    w = _pathutil.weight_array("weight", weight, graph.n_edges)
+    weights = w[graph.edge_index]
+    return dataclasses.replace(
+        graph,
+        weights=_pathutil.readonly(weights),
+        rev_weights=_pathutil.readonly(weights[graph.rev_slots]),
+    )
+
+
+def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
+    """Pick ``k`` landmarks and store every node's distance to and from each (for ALT).
+
+    An explicit preprocessing step for repeated :func:`shortest_path` queries on one
+    graph without coordinates: ``shortest_path(graph, s, t, landmarks=lm)`` is then an
+    A* search guided by the triangle inequality through the landmarks. Landmarks are
+    chosen by farthest-point selection on round-trip distance ``d(L, v) + d(v, L)``:
+    the first is the node farthest from a random start node, each next one the node
+    farthest from all landmarks chosen so far. The cost is ``2 (k + 1)`` one-to-all
+    searches (forward and backward run side by side when numba has two threads or
+    more) and ``16 k`` bytes per node.
+
+    Parameters
+    ----------
+    graph
+        The graph; the landmarks are valid for it and its weights only.
+    k
+        Number of landmarks, >= 1. Fewer are returned when fewer nodes are reachable
+        from the start node and back (every such node is then a landmark).
+    seed
+        Seed of the random start node, for reproducible landmarks.
+
+    Returns
+    -------
+    Landmarks
+
+    Raises
+    ------
+    ValueError
+        ``k`` is not an integer >= 1, or ``seed`` is not an integer.
+
+    Examples
+    --------
+    >>> g = from_arrays([0, 1, 2, 1], [1, 2, 0, 0], [1.0, 1.0, 1.0, 3.0], 3)
+    >>> lm = landmarks(g, k=2, seed=1)
+    >>> lm.k, lm.from_landmark.shape
+    (2, (3, 2))
+    >>> shortest_path(g, 1, 0, landmarks=lm).tolist()
+    [1, 2]
+    """
+    n_lm = _pathutil.count("k", k)
+    if n_lm < 1:
+        raise ValueError(f"k must be >= 1, got {n_lm}")
+    rng = np.random.default_rng(_pathutil.count("seed", seed))
+    n = graph.n_nodes
+    if n == 0:
+        return Landmarks(
+            nodes=_pathutil.readonly(np.zeros(0, dtype=np.int64)),
+            from_landmark=_pathutil.readonly(np.zeros((0, 0), dtype=np.float64)),
+            to_landmark=_pathutil.readonly(np.zeros((0, 0), dtype=np.float64)),
+            weights=graph.weights,
+        )
+
+    def forward(v: int) -> NDArray[np.float64]:
+        return _kernels.one_to_all(graph.indptr, graph.heads, graph.weights, v)[0]
+
+    def backward(v: int) -> NDArray[np.float64]:
+        return _kernels.one_to_all(graph.rev_indptr, graph.rev_heads, graph.rev_weights, v)[0]
+
+    pool = ThreadPoolExecutor(max_workers=2) if numba.get_num_threads() > 1 else None
+
+    def both(v: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        if pool is None:
+            return forward(v), backward(v)
+        back = pool.submit(backward, v)  # the kernels release the GIL
+        return forward(v), back.result()
+
+    from_lm = np.empty((n, n_lm), dtype=np.float64)
+    to_lm = np.empty((n, n_lm), dtype=np.float64)
+    nodes: list[int] = []
+    try:
+        f, b = both(int(rng.integers(n)))
+        score = f + b
+        for j in range(n_lm):
+            # unreachable (inf) round trips never win: they would pick isolated nodes
+            v = int(np.argmax(np.where(np.isfinite(score), score, -1.0)))
+            if j > 0 and not score[v] > 0:
+                break  # every node reachable both ways is a landmark already
+            f, b = both(v)
+            from_lm[:, j] = f
+            to_lm[:, j] = b
+            nodes.append(v)
+            score = f + b if j == 0 else np.minimum(score, f + b)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    used = len(nodes)
+    return Landmarks(
+        nodes=_pathutil.readonly(np.array(nodes, dtype=np.int64)),
+        from_landmark=_pathutil.readonly(np.ascontiguousarray(from_lm[:, :used])),
+        to_landmark=_pathutil.readonly(np.ascontiguousarray(to_lm[:, :used])),
+        weights=graph.weights,
+    )
 
 
 # ---------------------------------------------------------------------------- search
@@ -330,29 +402,29 @@ def distances(
     [[3.0], [0.0]]
     """
     n = graph.n_nodes
-    src = _index_array("sources", sources, n)
+    src = _pathutil.index_array("sources", sources, n)
     if targets is None:
         out = np.full((src.shape[0], n), np.inf)
         if src.size and n:
             args = (graph.indptr, graph.heads, graph.weights, src, out)
-            chunks = _n_chunks(src.shape[0])
+            chunks = _pathutil.n_chunks(src.shape[0])
             if chunks == 1:  # waking a thread pool costs more than one search on a busy box
                 _kernels.many_to_all_chunk(*args, 0, 1)
             else:
-                _dynamic(_kernels.many_to_all, *args, chunks)
+                _pathutil.dynamic(_kernels.many_to_all, *args, chunks)
         return out
-    tgt = _index_array("targets", targets, n)
+    tgt = _pathutil.index_array("targets", targets, n)
     out = np.full((src.shape[0], tgt.shape[0]), np.inf)
     if src.size and tgt.size:
         is_target = np.zeros(n, dtype=np.int8)
         is_target[tgt] = 1
         args2 = (graph.indptr, graph.heads, graph.weights, src, tgt, is_target,
                  int(np.count_nonzero(is_target)), out)
-        chunks = _n_chunks(src.shape[0])
+        chunks = _pathutil.n_chunks(src.shape[0])
         if chunks == 1:
             _kernels.many_to_many_chunk(*args2, 0, 1)
         else:
-            _dynamic(_kernels.many_to_many, *args2, chunks)
+            _pathutil.dynamic(_kernels.many_to_many, *args2, chunks)
     return out
 
 
@@ -388,7 +460,7 @@ def shortest_path_tree(
     >>> pred.tolist()
     [-1, 1, 2, -1]
     """
-    s = _node("source", source, graph.n_nodes)
+    s = _pathutil.node("source", source, graph.n_nodes)
     dist, pred_slot = _kernels.one_to_all(graph.indptr, graph.heads, graph.weights, s)
     pred = np.full(graph.n_nodes, -1, dtype=np.int64)
     reached = pred_slot >= 0
@@ -403,13 +475,17 @@ def shortest_path(
     *,
     xy: ArrayLike | None = None,
     cost_per_unit: float = 1.0,
+    landmarks: Landmarks | None = None,
 ) -> NDArray[np.int64]:
     """Original edge indices of one shortest path from ``source`` to ``target``, in order.
 
-    Without coordinates this is a bidirectional Dijkstra (forward from the source,
-    backward from the target). With node coordinates ``xy`` it is A* guided by the
-    straight-line lower bound ``cost_per_unit * |xy[v] - xy[target]|``, which settles
-    far fewer nodes on road-like graphs (see ``benchmarks/results/paths.md``).
+    By default this is a bidirectional Dijkstra (forward from the source, backward from
+    the target). With node coordinates ``xy`` it is A* guided by the straight-line lower
+    bound ``cost_per_unit * |xy[v] - xy[target]|``; with ``landmarks`` (see
+    :func:`landmarks`) it is A* guided by landmark distances (ALT). Both settle far
+    fewer nodes on road-like graphs (see ``benchmarks/results/paths.md``); all three
+    return a shortest path. The first query on a graph allocates work buffers that
+    later queries reuse (see :class:`CSRGraph`).
 
     Parameters
     ----------
@@ -424,6 +500,8 @@ def shortest_path(
         costs at least ``cost_per_unit`` times its straight-line length. This makes the
         heuristic consistent; the search checks it on every edge it scans and raises if
         an edge breaks it (so a wrong bound cannot silently give a wrong path).
+    landmarks
+        Optional result of :func:`landmarks` for this graph (not with ``xy``).
 
     Returns
     -------
@@ -437,7 +515,8 @@ def shortest_path(
     ValueError
         ``source`` or ``target`` is not a node index; ``xy`` has the wrong shape or
         non-finite values; ``cost_per_unit`` is negative; an edge is cheaper than its
-        straight-line bound.
+        straight-line bound; ``landmarks`` were computed for another graph or other
+        weights, or come with ``xy``.
 
     Examples
     --------
@@ -446,10 +525,25 @@ def shortest_path(
     [0, 1]
     >>> shortest_path(g, 0, 2, xy=[[0, 0], [1, 0], [2, 0]]).tolist()
     [0, 1]
+    >>> shortest_path(g, 0, 2, landmarks=landmarks(g, k=1)).tolist()
+    [0, 1]
     """
     n = graph.n_nodes
-    s = _node("source", source, n)
-    t = _node("target", target, n)
+    s = _pathutil.node("source", source, n)
+    t = _pathutil.node("target", target, n)
+    if landmarks is not None:
+        if not isinstance(landmarks, Landmarks):
+            raise ValueError(
+                f"landmarks must be a Landmarks from paths.landmarks(), got "
+                f"{type(landmarks).__name__}"
+            )
+        if xy is not None:
+            raise ValueError("give xy or landmarks, not both")
+        if landmarks.weights is not graph.weights:
+            raise ValueError(
+                "landmarks were computed for another graph or other weights (a reweighted "
+                "graph needs its own); call paths.landmarks(graph) for this one"
+            )
     if xy is not None:
         coords = np.ascontiguousarray(xy, dtype=np.float64)
         if coords.shape != (n, 2):
@@ -464,7 +558,7 @@ def shortest_path(
         return np.zeros(0, dtype=np.int64)
     # np.zeros is calloc'ed: pages are only touched where the search goes
     if xy is not None:
-        cost, slots, bad = _kernels.astar(
+        cost, slots, bad = _p2p_kernels.astar(
             graph.indptr, graph.heads, graph.tails, graph.weights, coords, scale, s, t,
             np.zeros(n, dtype=np.int32),
         )
@@ -477,11 +571,21 @@ def shortest_path(
                 f"cost_per_unit x straight-line length = {bound!r}; the A* bound is not "
                 "valid for this graph (lower cost_per_unit or drop xy)"
             )
+    elif landmarks is not None:
+        with _pathutil.borrow_buffers(graph) as b:
+            cost, slots = _p2p_kernels.alt(
+                graph.indptr, graph.heads, graph.tails, graph.weights,
+                landmarks.from_landmark, landmarks.to_landmark, s, t, b.pos_f, b.dist_f,
+                b.heap_keys_b, b.pred_f, b.heap_nodes_f, b.heap_keys_f, b.touched,
+            )
     else:
-        cost, slots = _kernels.bidirectional(
-            graph.indptr, graph.heads, graph.tails, graph.weights, graph.rev_indptr,
-            graph.rev_slots, s, t, np.zeros(n, dtype=np.int32), np.zeros(n, dtype=np.int32),
-        )
+        with _pathutil.borrow_buffers(graph) as b:
+            cost, slots = _p2p_kernels.bidirectional(
+                graph.indptr, graph.heads, graph.tails, graph.weights, graph.rev_indptr,
+                graph.rev_heads, graph.rev_weights, graph.rev_slots, s, t, b.pos_f, b.pos_b,
+                b.dist_f, b.dist_b, b.pred_f, b.pred_b, b.heap_nodes_f, b.heap_keys_f,
+                b.heap_nodes_b, b.heap_keys_b, b.touched,
+            )
     if cost == np.inf:
         raise NoRouteError(f"no path from node {s} to node {t}")
     return graph.edge_index[slots]
@@ -529,8 +633,8 @@ def all_or_nothing(
     [13.0, 3.0, 0.0]
     """
     n = graph.n_nodes
-    o = _index_array("origins", origins, n)
-    d = _index_array("destinations", destinations, n)
+    o = _pathutil.index_array("origins", origins, n)
+    d = _pathutil.index_array("destinations", destinations, n)
     q = np.asarray(demand, dtype=np.float64)
     if q.shape != (o.shape[0], d.shape[0]):
         raise ValueError(
@@ -548,13 +652,13 @@ def all_or_nothing(
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
     args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)
-    chunks = _n_chunks(o.shape[0])
+    chunks = _pathutil.n_chunks(o.shape[0])
     if chunks == 1:
         flow = np.zeros(graph.n_edges, dtype=np.float64)
         unreachable = np.full(o.shape[0], -1, dtype=np.int64)
         _kernels.all_or_nothing_chunk(*args, flow, unreachable, 0, 1)
     else:
-        flow, unreachable = _dynamic(_kernels.all_or_nothing, *args, chunks)
+        flow, unreachable = _pathutil.dynamic(_kernels.all_or_nothing, *args, chunks)
     bad_o = np.flatnonzero(unreachable >= 0)
     if bad_o.size:
         i = int(bad_o[0])

@@ -21,16 +21,20 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import pulp
 
+from connectivity._colgen import PathSolution, solve_paths
 from connectivity._lp_flow import FlowLayout, assemble_flow_lp, column_names, row_names
 from connectivity._lp_pulp import PulpArrayModel, arrays_to_pulp, solve_array_model
-from connectivity.solve import SolveResult, SolverName, check_solution
+from connectivity.solve import SolveResult, SolverName, SolveStatus, check_solution
 
 __all__ = [
+    "FORMULATIONS",
+    "Formulation",
     "SystemOptimumModel",
     "SystemOptimum",
     "build_system_optimum",
@@ -40,6 +44,9 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+Formulation = Literal["origin", "paths"]
+FORMULATIONS: tuple[str, ...] = ("origin", "paths")
 
 _FAMILIES_NOTE = (
     "the built-in rows (flow conservation with unserved demand, capacities) are always "
@@ -133,68 +140,39 @@ def _as_1d(name: str, values: object, dtype: type, size: int | None = None) -> n
     return arr
 
 
-def build_system_optimum(
+@dataclass(frozen=True)
+class _Arrays:
+    """Validated inputs of the model, as the array cores take them."""
+
+    tail: IntArray
+    head: IntArray
+    n_nodes: int
+    cost: FloatArray  # (n_edges, n_commodities)
+    capacity: FloatArray
+    group_start: IntArray
+    group_edges: IntArray
+    group_capacity: FloatArray
+    origin: IntArray
+    destination: IntArray
+    commodity: IntArray
+    tonnes: FloatArray
+    penalty: FloatArray
+
+
+def _validated(
     tail: npt.ArrayLike,
     head: npt.ArrayLike,
     cost: npt.ArrayLike,
     origin: npt.ArrayLike,
     destination: npt.ArrayLike,
     tonnes: npt.ArrayLike,
-    *,
     unserved_penalty: float | npt.ArrayLike,
-    n_nodes: int | None = None,
-    commodity: npt.ArrayLike | None = None,
-    capacity: npt.ArrayLike | None = None,
-    groups: Sequence[Sequence[int]] = (),
-    group_capacity: npt.ArrayLike | None = None,
-    per_od: bool = False,
-    name: str = "system_optimum",
-) -> SystemOptimumModel:
-    """Build the system-optimal flow LP from arrays.
-
-    Parameters
-    ----------
-    tail, head
-        Edge end nodes, ``0 <= node < n_nodes``. Parallel edges are separate edges.
-    cost
-        Generalized cost per tonne: shape ``(n_edges,)`` shared by all commodities or
-        ``(n_edges, n_commodities)``. ``inf`` closes an edge to a commodity.
-    origin, destination, tonnes
-        Demand, one entry per OD pair (and commodity).
-    unserved_penalty
-        Cost per unserved tonne, one number or one per OD pair. Set it above any route
-        cost so that demand is left unserved only when capacity runs out.
-    n_nodes
-        Number of nodes (default: one more than the largest node index).
-    commodity
-        Commodity index of each OD pair (default all 0); indexes the columns of ``cost``.
-    capacity
-        Tonnes per edge; ``inf`` (or ``None`` for all) means uncapacitated.
-    groups, group_capacity
-        Sets of edges sharing one capacity (a crossing, a terminal) and that capacity.
-    per_od
-        Build the arc-per-OD-pair model instead of the origin-based one (same optimum,
-        larger model; for comparison).
-    name
-        Name of the PuLP problem.
-
-    Returns
-    -------
-    SystemOptimumModel
-
-    Raises
-    ------
-    ValueError
-        Naming the argument, for wrong shapes, node indices out of range, negative costs
-        or tonnes, or non-positive penalties.
-
-    Examples
-    --------
-    >>> m = build_system_optimum([0, 0], [1, 1], [1.0, 3.0], [0], [1], [10.0],
-    ...                          capacity=[4.0, np.inf], unserved_penalty=100.0)
-    >>> len(m.flow[0]), len(m.unserved)
-    (2, 1)
-    """
+    n_nodes: int | None,
+    commodity: npt.ArrayLike | None,
+    capacity: npt.ArrayLike | None,
+    groups: Sequence[Sequence[int]],
+    group_capacity: npt.ArrayLike | None,
+) -> _Arrays:
     t = _as_1d("tail", tail, np.int64)
     h = _as_1d("head", head, np.int64, t.shape[0])
     m = int(t.shape[0])
@@ -268,8 +246,83 @@ def build_system_optimum(
     g_start[1:] = np.cumsum([g.shape[0] for g in g_lists])
     g_edges = np.concatenate(g_lists) if g_lists else np.zeros(0, dtype=np.int64)
 
+    return _Arrays(
+        tail=t, head=h, n_nodes=n_nodes, cost=c, capacity=cap, group_start=g_start,
+        group_edges=g_edges, group_capacity=gcap, origin=o, destination=d, commodity=k_arr,
+        tonnes=q, penalty=pen,
+    )
+
+
+def build_system_optimum(
+    tail: npt.ArrayLike,
+    head: npt.ArrayLike,
+    cost: npt.ArrayLike,
+    origin: npt.ArrayLike,
+    destination: npt.ArrayLike,
+    tonnes: npt.ArrayLike,
+    *,
+    unserved_penalty: float | npt.ArrayLike,
+    n_nodes: int | None = None,
+    commodity: npt.ArrayLike | None = None,
+    capacity: npt.ArrayLike | None = None,
+    groups: Sequence[Sequence[int]] = (),
+    group_capacity: npt.ArrayLike | None = None,
+    per_od: bool = False,
+    name: str = "system_optimum",
+) -> SystemOptimumModel:
+    """Build the system-optimal flow LP from arrays.
+
+    Parameters
+    ----------
+    tail, head
+        Edge end nodes, ``0 <= node < n_nodes``. Parallel edges are separate edges.
+    cost
+        Generalized cost per tonne: shape ``(n_edges,)`` shared by all commodities or
+        ``(n_edges, n_commodities)``. ``inf`` closes an edge to a commodity.
+    origin, destination, tonnes
+        Demand, one entry per OD pair (and commodity).
+    unserved_penalty
+        Cost per unserved tonne, one number or one per OD pair. Set it above any route
+        cost so that demand is left unserved only when capacity runs out.
+    n_nodes
+        Number of nodes (default: one more than the largest node index).
+    commodity
+        Commodity index of each OD pair (default all 0); indexes the columns of ``cost``.
+    capacity
+        Tonnes per edge; ``inf`` (or ``None`` for all) means uncapacitated.
+    groups, group_capacity
+        Sets of edges sharing one capacity (a crossing, a terminal) and that capacity.
+    per_od
+        Build the arc-per-OD-pair model instead of the origin-based one (same optimum,
+        larger model; for comparison).
+    name
+        Name of the PuLP problem.
+
+    Returns
+    -------
+    SystemOptimumModel
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, for wrong shapes, node indices out of range, negative costs
+        or tonnes, or non-positive penalties.
+
+    Examples
+    --------
+    >>> m = build_system_optimum([0, 0], [1, 1], [1.0, 3.0], [0], [1], [10.0],
+    ...                          capacity=[4.0, np.inf], unserved_penalty=100.0)
+    >>> len(m.flow[0]), len(m.unserved)
+    (2, 1)
+    """
+    a = _validated(
+        tail, head, cost, origin, destination, tonnes, unserved_penalty, n_nodes, commodity,
+        capacity, groups, group_capacity,
+    )
     lp, layout = assemble_flow_lp(
-        t, h, n_nodes, c, cap, g_start, g_edges, gcap, o, d, k_arr, q, pen, per_od=per_od
+        a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
+        a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
+        per_od=per_od,
     )
     model = arrays_to_pulp(
         lp, name=name, col_names=column_names(layout), row_names=row_names(layout)
@@ -294,7 +347,7 @@ def build_system_optimum(
         group_constraints=list(grp),
         class_origin=layout.class_origin,
         class_commodity=layout.class_commodity,
-        n_commodities=int(c.shape[1]),
+        n_commodities=int(a.cost.shape[1]),
         _model=model,
         _layout=layout,
     )
@@ -396,6 +449,7 @@ def system_optimum(
     capacity: npt.ArrayLike | None = None,
     groups: Sequence[Sequence[int]] = (),
     group_capacity: npt.ArrayLike | None = None,
+    formulation: Formulation | str = "origin",
     solver: SolverName | str = "highs",
     time_limit: float | None = None,
     msg: bool = False,
@@ -403,7 +457,21 @@ def system_optimum(
     """Build and solve the system-optimal flow LP in one call.
 
     Parameters are those of :func:`build_system_optimum` and
-    :func:`solve_system_optimum`.
+    :func:`solve_system_optimum`, and:
+
+    formulation
+        ``"origin"`` (default): the origin-based arc model built as a PuLP problem.
+        ``"paths"``: path column generation (:mod:`connectivity._colgen`): a master LP
+        over the paths generated so far, solved warm in HiGHS after each round of
+        shortest-path pricing in the numba kernel. Same optimum, and much faster on
+        large models (see ``benchmarks/results/lp.md``); HiGHS only. It stops when its
+        objective is within a relative ``1e-9`` of a proven lower bound (reported as
+        ``solve.bound`` and ``solve.gap``); only then is the status ``OPTIMAL``. Its
+        ``time_limit`` counts the whole loop; when it runs out, the last master optimum
+        (a feasible point of the full model) is returned with status ``TIME_LIMIT``.
+        The duals of the final master are optimal duals of the full model, so the
+        shadow prices are those of the full LP (where the LP has several optimal duals,
+        either formulation may return a different one).
 
     Returns
     -------
@@ -412,7 +480,8 @@ def system_optimum(
     Raises
     ------
     ValueError, SolverError
-        As the two functions it calls.
+        As the two functions it calls; ``ValueError`` also for an unknown
+        ``formulation`` or ``solver="cbc"`` with ``formulation="paths"``.
 
     Examples
     --------
@@ -420,7 +489,30 @@ def system_optimum(
     ...                    capacity=[4.0, 3.0], unserved_penalty=100.0)
     >>> r.unserved.tolist(), r.edge_shadow_price.tolist()
     ([3.0], [99.0, 97.0])
+    >>> p = system_optimum([0, 0], [1, 1], [1.0, 3.0], [0], [1], [10.0],
+    ...                    capacity=[4.0, 3.0], unserved_penalty=100.0, formulation="paths")
+    >>> p.total_cost == r.total_cost, p.edge_shadow_price.tolist()
+    (True, [99.0, 97.0])
     """
+    if formulation not in FORMULATIONS:
+        raise ValueError(
+            f"unknown formulation {formulation!r}; choose one of {', '.join(FORMULATIONS)}"
+        )
+    if formulation == "paths":
+        if solver != "highs":
+            raise ValueError(
+                f"solver={solver!r} is not available with formulation='paths' "
+                "(its master LP is solved in HiGHS); use solver='highs'"
+            )
+        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
+            raise ValueError(
+                f"time_limit must be a positive number of seconds, got {time_limit!r}"
+            )
+        a = _validated(
+            tail, head, cost, origin, destination, tonnes, unserved_penalty, n_nodes,
+            commodity, capacity, groups, group_capacity,
+        )
+        return _solve_paths(a, time_limit=time_limit, msg=msg)
     model = build_system_optimum(
         tail,
         head,
@@ -436,3 +528,60 @@ def system_optimum(
         group_capacity=group_capacity,
     )
     return solve_system_optimum(model, solver=solver, time_limit=time_limit, msg=msg)
+
+
+def _solve_paths(
+    a: _Arrays,
+    *,
+    time_limit: float | None,
+    msg: bool,
+    highs_options: dict[str, object] | None = None,
+) -> SystemOptimum:
+    """Column generation on validated arrays, mapped to a :class:`SystemOptimum`."""
+    return _path_result(
+        a,
+        solve_paths(
+            a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
+            a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
+            time_limit=time_limit, msg=msg, options=highs_options,
+        ),
+    )
+
+
+def _path_result(a: _Arrays, sol: PathSolution) -> SystemOptimum:
+    """Map a column-generation outcome to edges (flows per commodity, shadow prices)."""
+    result = SolveResult(
+        status=SolveStatus(sol.status),
+        objective=sol.objective,
+        bound=sol.bound,
+        gap=sol.gap,
+        seconds=sol.seconds,
+        solver="highs",
+        message=sol.message,
+    )
+    check_solution(result, model="system-optimum model (path column generation)")
+    m = int(a.tail.shape[0])
+    n_k = int(a.cost.shape[1])
+    lengths = np.diff(sol.path_start)
+    per_edge = np.repeat(sol.path_flow, lengths)
+    k_edge = np.repeat(a.commodity[sol.path_od], lengths)
+    by_k = (
+        np.bincount(k_edge * m + sol.path_edges, weights=per_edge, minlength=m * n_k)
+        .reshape(n_k, m)
+        .T
+    )
+    edge_price = np.zeros(m)
+    edge_price[sol.capacity_edges] = -sol.capacity_dual
+    group_price = -sol.group_dual
+    tol = 1e-9 * max(1.0, float(np.abs(edge_price).max(initial=0.0)))
+    return SystemOptimum(
+        flow=np.ascontiguousarray(by_k.sum(axis=1)),
+        flow_by_commodity=np.ascontiguousarray(by_k),
+        unserved=sol.unserved,
+        total_cost=float(sol.objective),
+        edge_shadow_price=edge_price + 0.0,
+        group_shadow_price=group_price + 0.0,
+        binding_edges=np.flatnonzero(edge_price > tol).astype(np.int64),
+        binding_groups=np.flatnonzero(group_price > tol).astype(np.int64),
+        solve=result,
+    )
