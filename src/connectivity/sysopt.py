@@ -13,7 +13,10 @@ of ``n_od x n_edges`` for the arc-per-OD model (``per_od=True``, kept for compar
 
 The model is a PuLP problem built from sparse arrays; :func:`build_system_optimum` returns
 it with the handles, so constraints can be added before :func:`solve_system_optimum`.
-:func:`system_optimum` does both.
+:func:`system_optimum` does both, or, with ``formulation="paths"``, solves the same LP by
+path column generation (:mod:`connectivity._colgen`): only the paths that the duals of a
+small master LP price in are ever written down, found by the numba shortest-path kernel.
+Same optimum (certified by a lower bound), 10x+ faster on large models.
 """
 
 from __future__ import annotations
