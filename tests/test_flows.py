@@ -123,3 +123,44 @@ def test_bundled_demand_flows():
     # and flow never exceeds a capacity
     crossings = so.crossings.dropna(subset=["utilisation"])
     assert (crossings["utilisation"] <= 1 + 1e-6).all()
+
+
+def test_system_optimum_respects_terminal_throughput(tiny_frames):
+    # the rail route enters C's 1520 mm terminal; cap what it handles at 60 kt/yr.
+    # Both directions count: 10 kt/yr going back D -> A by rail use it too.
+    tiny_frames["throughput"] = pd.DataFrame({
+        "place_id": ["KZ_C"], "terminal": ["rail_1520"], "capacity": ["60000"],
+        "capacity_unit": ["t_per_year"], "name": ["C rail yard"], "source": ["test"]})
+    net = cn.from_frames(**tiny_frames)
+    demand = _demand([["CN_A", "KZ_D", "container", 100_000],
+                      ["KZ_D", "CN_A", "container", 10_000]])
+    aon = cn.assign_aon(net, demand)
+    term = aon.terminals.set_index("place_id")
+    assert term.at["KZ_C", "flow_t_per_year"] == pytest.approx(110_000)
+    assert term.at["KZ_C", "utilisation"] == pytest.approx(110 / 60)
+    assert np.isnan(term.at["KZ_C", "shadow_price_usd_per_t"])
+    so = cn.assign_system_optimum(net, demand)
+    assert so.solve is not None and so.solve.status is SolveStatus.OPTIMAL
+    assert so.terminals.at[0, "flow_t_per_year"] == pytest.approx(60_000)
+    # 50 kt/yr move to rail to B then road across (which avoids C's rail yard); both
+    # directions cost the same, so only the split between them is free
+    rail_t = _link_flow(so, "L3") + _link_flow(so, "L3", reverse=True)
+    assert rail_t == pytest.approx(60_000)
+    assert so.total_cost_usd == pytest.approx(60_000 * RAIL_GC + 50_000 * RAIL_ROAD_GC)
+    binding = so.binding()
+    assert list(binding["kind"]) == ["terminal"]
+    assert list(binding["id"]) == ["KZ_C/rail_1520"]
+    assert binding["shadow_price_usd_per_t"].iloc[0] == pytest.approx(RAIL_ROAD_GC - RAIL_GC)
+
+
+def test_bundled_terminals_in_system_optimum():
+    net = cn.load_bundled()
+    assert {"KZ_AKTAU", "KZ_KURYK", "AZ_ALAT_PORT"} <= set(net.throughput["place_id"])
+    a = cn.assign_system_optimum(net, cn.load_bundled_demand(net))
+    assert a.solve is not None and a.solve.status is SolveStatus.OPTIMAL
+    t = a.terminals.set_index("place_id")
+    assert (t["flow_t_per_year"] <= t["capacity_t_per_year"] * (1 + 1e-9)).all()
+    # Alat handles what the three ferries land there (and load there)
+    ferries = a.links[(a.links["mode"] == "ferry")]
+    assert t.at["AZ_ALAT_PORT", "flow_t_per_year"] == pytest.approx(
+        ferries["flow_t_per_year"].sum(), rel=1e-9)

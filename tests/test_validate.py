@@ -123,3 +123,46 @@ def test_missing_load_transfer(tiny_frames):
     tiny_frames["transfers"] = t[~((t.from_terminal == "place") & (t.to_terminal == "road"))]
     problems = _problems(tiny_frames)
     assert any("no load row place->road" in p for p in problems)
+
+
+def test_capacity_units_are_checked(tiny_frames):
+    # a capacity in another unit would be ignored by the flow models: refuse it
+    tiny_frames["links"]["capacity"] = ["5", "", "", "", "", "", ""]
+    tiny_frames["links"]["capacity_unit"] = ["trains_per_day", "", "", "", "", "", ""]
+    tiny_frames["crossings"]["capacity"] = ["-1", "", ""]
+    tiny_frames["crossings"]["capacity_unit"] = ["t_per_year", "", ""]
+    problems = _problems(tiny_frames)
+    assert any("links 'L1': capacity_unit='trains_per_day' is not 't_per_year'" in p
+               for p in problems)
+    assert "crossings 'X_RAIL': capacity=-1.0 is negative" in problems
+
+
+def test_throughput_table_is_checked(tiny_frames):
+    tiny_frames["throughput"] = pd.DataFrame({
+        "place_id": ["KZ_C", "KZ_ZZ", "CN_A", "KZ_C", "KZ_D"],
+        "terminal": ["rail_1520", "road", "ferry", "rail_1520", "road"],
+        "capacity": ["100", "100", "100", "100", "lots"],
+        "capacity_unit": ["t_per_year", "t_per_year", "t_per_year", "t_per_year", "TEU"],
+    })
+    problems = _problems(tiny_frames)
+    assert "throughput KZ_ZZ/road: place_id='KZ_ZZ' is not a known place" in problems
+    assert any("throughput CN_A/ferry: place 'CN_A' has no 'ferry' terminal" in p
+               for p in problems)
+    assert "throughput KZ_C/rail_1520: duplicate row" in problems
+    assert "throughput KZ_D/road: capacity='lots' is not a valid float" in problems
+    assert not any("KZ_D/road: capacity_unit" in p for p in problems)  # no capacity read
+
+
+def test_throughput_table_is_optional_and_round_trips(tiny_frames, tmp_path):
+    net = cn.from_frames(**tiny_frames)
+    assert len(net.throughput) == 0
+    tiny_frames["throughput"] = pd.DataFrame({
+        "place_id": ["KZ_C"], "terminal": ["rail_1520"], "capacity": ["100"],
+        "capacity_unit": ["t_per_year"]})
+    net = cn.from_frames(**tiny_frames)
+    for name, frame in tiny_frames.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    again = cn.read_network(tmp_path)
+    assert again.throughput["capacity"].tolist() == [100.0]
+    back = cn.from_networkx(cn.to_networkx(net))
+    assert back.throughput["place_id"].tolist() == ["KZ_C"]

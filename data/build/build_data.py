@@ -312,6 +312,32 @@ def build_crossings() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def build_throughput(places: pd.DataFrame) -> pd.DataFrame:
+    """Terminal throughput capacities (ports, dry ports) in t/year, with their sources."""
+    cur = read(HERE / "throughput_curated.csv")
+    terminals = dict(zip(places["place_id"], places["terminals"], strict=True))
+    rows = []
+    for r in cur.itertuples(index=False):
+        if r.place_id not in terminals:
+            raise SystemExit(f"throughput_curated.csv: unknown place {r.place_id!r}")
+        if r.terminal not in terminals[r.place_id].split(";"):
+            raise SystemExit(
+                f"throughput_curated.csv: {r.place_id} has no {r.terminal} terminal "
+                f"({terminals[r.place_id]})"
+            )
+        rows.append({
+            "place_id": r.place_id,
+            "terminal": r.terminal,
+            "capacity": r.capacity_t_per_year,
+            "capacity_unit": "t_per_year",
+            "name": r.name,
+            "estimate": r.estimate,
+            "method": r.method,
+            "source": r.source,
+        })
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- modes etc.
 
 
@@ -617,6 +643,7 @@ def main(argv: list[str]) -> int:
     links, unused = build_links(facts, coords)
     assign_terminals(places, links)
     crossings = build_crossings()
+    throughput = build_throughput(places)
     transfers = read(HERE / "transfers_curated.csv")
     modes = build_modes(facts)
     commodities = build_commodities(facts)
@@ -643,6 +670,7 @@ def main(argv: list[str]) -> int:
         "transfers": transfers,
         "modes": modes,
         "commodities": commodities,
+        "throughput": throughput,
         "projects": projects,
         "demand": demand,
     }

@@ -120,6 +120,16 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("method", required=False),
         _c("source", required=False),
     ),
+    "throughput": (
+        _c("place_id", nonempty=True),
+        _c("terminal", nonempty=True),
+        _c("capacity", "float", nonempty=True),
+        _c("capacity_unit", nonempty=True),
+        _c("name", required=False),
+        _c("estimate", "bool", required=False),
+        _c("method", required=False),
+        _c("source", required=False),
+    ),
     "commodities": (
         _c("commodity", nonempty=True),
         _c("name", required=False),
@@ -145,6 +155,10 @@ _FALSE = {"false", "0", "no", "n", "f"}
 
 
 def _row_label(frame: pd.DataFrame, table: str, position: int) -> str:
+    if table == "throughput" and {"place_id", "terminal"} <= set(frame.columns):
+        pid, term = frame["place_id"].iloc[position], frame["terminal"].iloc[position]
+        if isinstance(pid, str) and pid and isinstance(term, str) and term:
+            return f"throughput {pid}/{term}"
     id_col = ID_COLUMN.get(table)
     if id_col is not None and id_col in frame.columns:
         value = frame[id_col].iloc[position]

@@ -308,6 +308,7 @@ def _cmd_assign(args: argparse.Namespace) -> None:
     if args.format == "json":
         totals["links"] = json.loads(links.head(args.top).to_json(orient="records"))
         totals["crossings"] = json.loads(crossings.head(args.top).to_json(orient="records"))
+        totals["terminals"] = json.loads(result.terminals.to_json(orient="records"))
         totals["binding"] = json.loads(binding.to_json(orient="records"))
         totals["unserved"] = json.loads(result.unserved.to_json(orient="records"))
         print(json.dumps(totals, indent=1))
@@ -329,6 +330,12 @@ def _cmd_assign(args: argparse.Namespace) -> None:
     ccols = ["crossing_id", "from_place", "to_place", "flow_t_per_year", "utilisation"]
     print("\nmost loaded crossings")
     print(format_table(ccols, crossings[ccols].head(args.top).values.tolist()))
+    if len(result.terminals):
+        tcols = ["place_id", "terminal", "flow_t_per_year", "capacity_t_per_year",
+                 "utilisation"]
+        terms = result.terminals.sort_values("utilisation", ascending=False)
+        print("\nterminal throughput")
+        print(format_table(tcols, terms[tcols].values.tolist()))
     if len(binding):
         print("\nbinding capacities (shadow price: USD saved per extra tonne of capacity)")
         print(format_table(list(binding.columns), binding.values.tolist()))

@@ -91,7 +91,7 @@ def to_networkx(network: Network) -> nx.MultiDiGraph:
         if two_way:
             G.add_edge(v, u, key=row["link_id"], length=length_m, geometry=geom.reverse(),
                        oneway=False, reversed=True, **attrs)
-    for name in ("crossings", "transfers", "modes", "commodities"):
+    for name in ("crossings", "transfers", "modes", "commodities", "throughput"):
         G.graph[name] = network.table(name).copy()
     return G
 
@@ -166,12 +166,13 @@ def from_networkx(
     }
     given = {"crossings": crossings, "transfers": transfers, "modes": modes,
              "commodities": commodities}
+    given["throughput"] = None
     for name, frame in given.items():
         if frame is None:
             frame = G.graph.get(name)
         if frame is None:
-            if name == "crossings":
-                frame = pd.DataFrame(columns=[c.name for c in COLUMNS["crossings"]])
+            if name in ("crossings", "throughput"):
+                frame = pd.DataFrame(columns=[c.name for c in COLUMNS[name]])
             else:
                 frame = read_table(bundled_data_dir() / f"{name}.csv")
         tables[name] = frame
@@ -279,6 +280,6 @@ def from_osm_xml(
         "places": pd.concat([base, places], ignore_index=True),
         "links": pd.concat([network.links, links, pd.DataFrame(connectors)], ignore_index=True),
     }
-    for name in ("crossings", "transfers", "modes", "commodities"):
+    for name in ("crossings", "transfers", "modes", "commodities", "throughput"):
         tables[name] = network.table(name)
     return from_frames(**tables)

@@ -77,6 +77,10 @@ class Assignment:
     crossings
         One row per crossing and direction with its flow, capacity, utilisation and
         shadow price.
+    terminals
+        One row per terminal with a throughput capacity (``place_id``, ``terminal``,
+        ``name``): tonnes handled per year (every tonne entering the terminal, in either
+        direction), capacity, utilisation and shadow price.
     unserved
         OD pairs (``origin``, ``destination``, ``commodity``) with unserved tonnes.
     total_cost_usd
@@ -100,6 +104,7 @@ class Assignment:
     edge_cost_by_commodity: NDArray[np.float64]
     links: pd.DataFrame
     crossings: pd.DataFrame
+    terminals: pd.DataFrame
     unserved: pd.DataFrame
     total_cost_usd: float
     total_tkm: float
@@ -115,10 +120,17 @@ class Assignment:
         return float(self.unserved["tonnes_per_year"].sum()) if len(self.unserved) else 0.0
 
     def binding(self) -> pd.DataFrame:
-        """Binding capacities (links and crossings) with their shadow prices, largest first."""
+        """Binding capacities (links, crossings, terminals) with shadow prices, largest first.
+
+        A terminal's ``id`` is ``place_id/terminal`` and both its places are the place.
+        """
         rows = []
+        terminals = self.terminals.assign(
+            term_id=self.terminals["place_id"] + "/" + self.terminals["terminal"],
+            from_place=self.terminals["place_id"], to_place=self.terminals["place_id"])
         for kind, frame, key in (("link", self.links, "link_id"),
-                                 ("crossing", self.crossings, "crossing_id")):
+                                 ("crossing", self.crossings, "crossing_id"),
+                                 ("terminal", terminals, "term_id")):
             sel = frame[frame["shadow_price_usd_per_t"].fillna(0.0) > 1e-9]
             for row in sel.itertuples(index=False):
                 rows.append({
@@ -168,6 +180,35 @@ def _crossing_groups(
     return keys, members, np.asarray(caps, dtype=np.float64)
 
 
+_TERMINAL_COLUMNS = ["place_id", "terminal", "name", "flow_t_per_year",
+                     "capacity_t_per_year", "utilisation", "shadow_price_usd_per_t"]
+
+
+def _terminal_groups(
+    compiled: CompiledNetwork,
+) -> tuple[list[tuple[str, str]], list[NDArray[np.int64]], NDArray[np.float64]]:
+    """Edges entering each terminal with a throughput capacity, and that capacity.
+
+    Every tonne handled at a terminal enters its node once, whether it arrives by a
+    link or is loaded or transferred there, so the throughput is the flow on the
+    terminal node's incoming edges (both directions of traffic together).
+    """
+    table = compiled.network.throughput
+    nodes = compiled.expanded.nodes
+    node_of = {(str(p), str(t)): int(n) for p, t, n in zip(
+        nodes["place_id"], nodes["terminal"], nodes["node"], strict=True)}
+    heads = np.asarray(compiled.head, dtype=np.int64)
+    keys: list[tuple[str, str]] = []
+    members: list[NDArray[np.int64]] = []
+    caps: list[float] = []
+    for row in table.itertuples(index=False):
+        key = (str(row.place_id), str(row.terminal))
+        keys.append(key)
+        members.append(np.flatnonzero(heads == node_of[key]).astype(np.int64))
+        caps.append(float(row.capacity))
+    return keys, members, np.asarray(caps, dtype=np.float64)
+
+
 def _summarise(
     method: str,
     compiled: CompiledNetwork,
@@ -181,6 +222,7 @@ def _summarise(
     edge_time_h: NDArray[np.float64] | None = None,
     edge_shadow: NDArray[np.float64] | None = None,
     group_shadow: dict[tuple[str, bool], float] | None = None,
+    terminal_shadow: dict[tuple[str, str], float] | None = None,
     solve: SolveResult | None = None,
     relative_gap: NDArray[np.float64] | None = None,
 ) -> Assignment:
@@ -223,6 +265,19 @@ def _summarise(
     crossings = pd.DataFrame(cross_rows, columns=[
         "crossing_id", "from_place", "to_place", "flow_t_per_year", "capacity_t_per_year",
         "utilisation", "shadow_price_usd_per_t"])
+    t_keys, t_members, t_caps = _terminal_groups(compiled)
+    names = compiled.network.throughput["name"].tolist()
+    term_rows = []
+    for tkey, mem, c, name in zip(t_keys, t_members, t_caps, names, strict=True):
+        f = float(flow[mem].sum())
+        term_rows.append({
+            "place_id": tkey[0], "terminal": tkey[1], "name": name or "",
+            "flow_t_per_year": f, "capacity_t_per_year": float(c),
+            "utilisation": f / c if c > 0 else np.nan,
+            "shadow_price_usd_per_t": (terminal_shadow.get(tkey, 0.0)
+                                       if terminal_shadow is not None else np.nan),
+        })
+    terminals = pd.DataFrame(term_rows, columns=_TERMINAL_COLUMNS)
     finite = np.where(np.isfinite(costs), costs, 0.0)
     time_h = compiled.time_h if edge_time_h is None else edge_time_h
     return Assignment(
@@ -234,6 +289,7 @@ def _summarise(
         edge_cost_by_commodity=costs,
         links=links,
         crossings=crossings,
+        terminals=terminals,
         unserved=unserved,
         total_cost_usd=float((finite * flow_by_commodity).sum()),
         total_tkm=float(flow @ compiled.distance_km),
@@ -323,7 +379,9 @@ def assign_system_optimum(
     """Capacity-constrained system optimum of all commodities, as one LP.
 
     Link capacities (``capacity_t_per_year``) bind each direction of a link; a border
-    crossing's capacity binds each direction of all its links together. Demand that
+    crossing's capacity binds each direction of all its links together; a terminal's
+    throughput capacity (the network's ``throughput`` table: ports, dry ports) binds
+    all tonnes handled there, both directions together. Demand that
     cannot fit pays ``unserved_penalty_usd_per_t`` and is reported in ``unserved``,
     so the model is always feasible.
 
@@ -371,13 +429,15 @@ def assign_system_optimum(
         raise ValueError(
             f"unserved_penalty_usd_per_t={unserved_penalty_usd_per_t} must be positive")
     keys, members, caps = _crossing_groups(compiled)
+    t_keys, t_members, t_caps = _terminal_groups(compiled)
     result = system_optimum(
         compiled.tail, compiled.head, costs, o, d,
         table["tonnes_per_year"].to_numpy(dtype=np.float64),
         unserved_penalty=unserved_penalty_usd_per_t,
         n_nodes=compiled.graph.n_nodes, commodity=kk,
         capacity=compiled.edges["capacity_t_per_year"].to_numpy(dtype=np.float64),
-        groups=[m.tolist() for m in members], group_capacity=caps,
+        groups=[m.tolist() for m in [*members, *t_members]],
+        group_capacity=np.concatenate([caps, t_caps]),
         formulation=formulation, solver=solver, time_limit=time_limit,
     )
     lost = result.unserved > 1e-6
@@ -387,8 +447,10 @@ def assign_system_optimum(
         "so", compiled, scenario, commodities, result.flow_by_commodity, costs,
         unserved.reset_index(drop=True), time.perf_counter() - start,
         edge_shadow=result.edge_shadow_price,
-        group_shadow={k: float(v) for k, v in zip(keys, result.group_shadow_price,
-                                                  strict=True)},
+        group_shadow={k: float(v) for k, v in zip(
+            keys, result.group_shadow_price[:len(keys)], strict=True)},
+        terminal_shadow={k: float(v) for k, v in zip(
+            t_keys, result.group_shadow_price[len(keys):], strict=True)},
         solve=result.solve,
     )
 

@@ -1,7 +1,8 @@
 """The validated network tables and the ways to load them.
 
-A :class:`Network` holds six tables (places, links, crossings, transfers, modes,
-commodities) as pandas DataFrames with the columns of ``docs/data-schema.md``. Every
+A :class:`Network` holds seven tables (places, links, crossings, transfers, modes,
+commodities, and the optional terminal throughput capacities) as pandas DataFrames with
+the columns of ``docs/data-schema.md``. Every
 loader parses and validates the tables once and raises
 :class:`~connectivity.errors.NetworkValidationError` listing every problem found.
 
@@ -37,9 +38,14 @@ __all__ = [
     "read_table",
     "resolve_place",
     "load_bundled_table",
+    "OPTIONAL_TABLES",
+    "empty_table",
 ]
 
-TABLES = ("places", "links", "crossings", "transfers", "modes", "commodities")
+TABLES = ("places", "links", "crossings", "transfers", "modes", "commodities", "throughput")
+
+#: Tables that may be left out; they are then empty.
+OPTIONAL_TABLES = ("crossings", "throughput")
 
 TableSource: TypeAlias = "pd.DataFrame | str | Path"
 
@@ -52,6 +58,9 @@ class Network:
     ----------
     places, links, crossings, transfers, modes, commodities
         The tables, typed, with the columns of ``docs/data-schema.md``.
+    throughput
+        Annual throughput capacity of terminals (ports, dry ports) by place and
+        terminal; may be empty.
     """
 
     places: pd.DataFrame
@@ -60,6 +69,7 @@ class Network:
     transfers: pd.DataFrame
     modes: pd.DataFrame
     commodities: pd.DataFrame
+    throughput: pd.DataFrame
     _place_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -141,12 +151,17 @@ def read_network(
             frames[name] = read_table(base / f"{name}.csv")
         elif name in ("transfers", "modes", "commodities"):
             frames[name] = read_table(bundled_data_dir() / f"{name}.csv")
-        elif name == "crossings":
-            frames[name] = pd.DataFrame(columns=[c.name for c in COLUMNS["crossings"]])
+        elif name in OPTIONAL_TABLES:
+            frames[name] = empty_table(name)
         else:
             where = f"in {str(base)!r}" if base is not None else "as a keyword argument"
             raise FileNotFoundError(f"table {name!r} not found {where}")
     return from_frames(**frames)
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty table with the columns of ``name``."""
+    return pd.DataFrame(columns=[c.name for c in COLUMNS[name]])
 
 
 def read_table(source: TableSource) -> pd.DataFrame:
@@ -190,7 +205,10 @@ def _read_spatial(path: Path, layer: str | None) -> pd.DataFrame:
 
 
 def from_frames(**tables: pd.DataFrame) -> Network:
-    """Build a validated :class:`Network` from six DataFrames (one per table).
+    """Build a validated :class:`Network` from DataFrames (one per table).
+
+    Every table of :data:`TABLES` is needed except ``throughput``, which is empty when
+    left out.
 
     Raises
     ------
@@ -199,11 +217,16 @@ def from_frames(**tables: pd.DataFrame) -> Network:
     """
     from connectivity.validate import collect_problems
 
-    missing = [name for name in TABLES if name not in tables]
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise UnknownIdError(f"unknown table name(s) {unknown}; expected some of {list(TABLES)}")
+    missing = [name for name in TABLES if name not in tables and name != "throughput"]
     if missing:
         raise ValueError(f"from_frames needs every table; missing {missing}")
+    given = dict(tables)
+    given.setdefault("throughput", empty_table("throughput"))
     problems: list[str] = []
-    parsed = {name: parse_table(tables[name], name, problems) for name in TABLES}
+    parsed = {name: parse_table(given[name], name, problems) for name in TABLES}
     problems.extend(collect_problems(parsed))
     if problems:
         raise NetworkValidationError(problems)

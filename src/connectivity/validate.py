@@ -35,7 +35,26 @@ def validate(network: object) -> None:
         raise NetworkValidationError(problems)
 
 
-_TABLE_NAMES = ("places", "links", "crossings", "transfers", "modes", "commodities")
+_TABLE_NAMES = ("places", "links", "crossings", "transfers", "modes", "commodities",
+                "throughput")
+
+#: The one capacity unit the flow models read.
+CAPACITY_UNIT = "t_per_year"
+
+
+def _capacity_problems(label: str, capacity: object, unit: object) -> list[str]:
+    """A capacity must be >= 0 and in t/year; any other unit would be ignored silently."""
+    out: list[str] = []
+    if capacity is None or pd.isna(capacity):
+        return out
+    if float(capacity) < 0:  # type: ignore[arg-type]
+        out.append(f"{label}: capacity={capacity} is negative")
+    if unit != CAPACITY_UNIT:
+        out.append(
+            f"{label}: capacity_unit={unit!r} is not {CAPACITY_UNIT!r}, the only unit the "
+            "flow models read; convert the capacity to tonnes per year"
+        )
+    return out
 
 
 def link_terminals(mode: str, gauge: str | None) -> tuple[str, str]:
@@ -159,8 +178,7 @@ def collect_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
             v = getattr(row, col)
             if pd.notna(v) and v <= 0:
                 problems.append(f"links {lid!r}: {col}={v} must be positive")
-        if pd.notna(row.capacity) and row.capacity < 0:
-            problems.append(f"links {lid!r}: capacity={row.capacity} is negative")
+        problems.extend(_capacity_problems(f"links {lid!r}", row.capacity, row.capacity_unit))
         if row.status is not None and row.status not in STATUSES:
             problems.append(
                 f"links {lid!r}: status={row.status!r} is unknown; allowed {list(STATUSES)}"
@@ -250,6 +268,29 @@ def collect_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
             problems.append(
                 f"commodities {row.commodity!r}: value_of_time_usd_per_t_h={v} is negative"
             )
+
+    for row in crossings.itertuples(index=False):
+        problems.extend(_capacity_problems(
+            f"crossings {row.crossing_id!r}", row.capacity, row.capacity_unit))
+
+    throughput = tables.get("throughput")
+    if throughput is not None:
+        seen_tp: set[tuple[str, str]] = set()
+        for row in throughput.itertuples(index=False):
+            label = f"throughput {row.place_id}/{row.terminal}"
+            if row.place_id is not None and row.place_id not in country:
+                problems.append(f"{label}: place_id={row.place_id!r} is not a known place")
+            elif row.terminal is not None and row.terminal not in terminals.get(
+                    row.place_id, set()):
+                problems.append(
+                    f"{label}: place {row.place_id!r} has no {row.terminal!r} terminal; "
+                    f"it has {sorted(terminals.get(row.place_id, set()))}"
+                )
+            key = (row.place_id, row.terminal)
+            if key in seen_tp:
+                problems.append(f"{label}: duplicate row")
+            seen_tp.add(key)
+            problems.extend(_capacity_problems(label, row.capacity, row.capacity_unit))
 
     if graph.number_of_nodes():
         components = sorted(nx.connected_components(graph), key=len, reverse=True)
