@@ -137,9 +137,7 @@ def read_network(
     NetworkValidationError
         Listing every problem in the tables.
     """
-    unknown = sorted(set(tables) - set(TABLES))
-    if unknown:
-        raise UnknownIdError(f"unknown table name(s) {unknown}; expected some of {list(TABLES)}")
+    _check_table_names(tables)
     frames: dict[str, pd.DataFrame] = {}
     base = Path(directory) if directory is not None else None
     if base is not None and not base.is_dir():
@@ -204,6 +202,12 @@ def _read_spatial(path: Path, layer: str | None) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), "")
 
 
+def _check_table_names(tables: Mapping[str, object]) -> None:
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise UnknownIdError(f"unknown table name(s) {unknown}; expected some of {list(TABLES)}")
+
+
 def from_frames(**tables: pd.DataFrame) -> Network:
     """Build a validated :class:`Network` from DataFrames (one per table).
 
@@ -217,9 +221,7 @@ def from_frames(**tables: pd.DataFrame) -> Network:
     """
     from connectivity.validate import collect_problems
 
-    unknown = sorted(set(tables) - set(TABLES))
-    if unknown:
-        raise UnknownIdError(f"unknown table name(s) {unknown}; expected some of {list(TABLES)}")
+    _check_table_names(tables)
     missing = [name for name in TABLES if name not in tables and name != "throughput"]
     if missing:
         raise ValueError(f"from_frames needs every table; missing {missing}")
