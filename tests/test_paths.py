@@ -167,6 +167,18 @@ def test_reweight_shares_structure():
         paths.shortest_path(closed, 0, 2)
 
 
+def test_pickled_graph_leaves_work_buffers_behind():
+    import pickle
+
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    assert paths.shortest_path(g, 0, 2).tolist() == [0, 1]
+    assert len(g._buffers) == 1  # kept for the next query
+    h = pickle.loads(pickle.dumps(g))
+    assert h._buffers == [] and h.nbytes == g.nbytes
+    np.testing.assert_array_equal(h.rev_weights, g.rev_weights)
+    assert paths.shortest_path(h, 0, 2).tolist() == [0, 1]
+
+
 def test_arrays_are_readonly():
     g = paths.from_arrays([0], [1], [1.0], 2)
     with pytest.raises(ValueError):

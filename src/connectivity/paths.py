@@ -34,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
@@ -110,6 +111,12 @@ class CSRGraph:
     _buffers: list[_pathutil.SearchBuffers] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # work buffers are scratch: a pickled graph (e.g. sent to a worker) leaves them
+        state = dict(self.__dict__)
+        state["_buffers"] = []
+        return state
 
     @property
     def n_edges(self) -> int:
