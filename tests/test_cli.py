@@ -94,6 +94,14 @@ def test_pareto_cli(tiny_dir):
     out = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
                          "--format", "json").stdout)
     assert len(out) == 4
+    roads = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
+                           "--require-mode", "road", "--format", "json").stdout)
+    assert roads and all(any(leg["mode"] == "road" for leg in r["legs"]) for r in roads)
+    alts = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--alternatives",
+                          "2", "--via", "KZ_C", "--require-mode", "road",
+                          "--format", "json").stdout)
+    assert len(alts) == 2
+    assert all(any(leg["mode"] == "road" for leg in r["legs"]) for r in alts)
 
 
 def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path):

@@ -210,3 +210,17 @@ def test_alternatives_via_and_across_the_caspian():
         assert "TM_TURKMENBASHI" in touched
     assert via[0].generalized_cost_usd_per_t == pytest.approx(
         cn.route(comp, "Almaty", "Istanbul", via=["Turkmenbashi"]).generalized_cost_usd_per_t)
+
+
+def test_pareto_with_required_mode_matches_brute_force(tiny_net):
+    # every route from A to D (alternatives with a large k lists them all), keep those
+    # with a road link, and filter to the non-dominated ones over (money, time)
+    every = cn.alternatives(tiny_net, "CN_A", "KZ_D", k=200)
+    assert len(every) < 200
+    pts = {(round(r.cost_usd_per_t, 9), round(r.time_h, 9)) for r in every
+           if "road" in r.modes}
+    front = sorted(p for p in pts
+                   if not any(q != p and q[0] <= p[0] and q[1] <= p[1] for q in pts))
+    got = cn.pareto_routes(tiny_net, "CN_A", "KZ_D", require_modes=["road"])
+    assert all("road" in r.modes for r in got)
+    assert sorted((round(r.cost_usd_per_t, 9), round(r.time_h, 9)) for r in got) == front

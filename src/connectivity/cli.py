@@ -86,6 +86,13 @@ def _add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "
     p.add_argument("--format", choices=choices, default=default)
 
 
+def _add_route_conditions(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--via", action="append", metavar="PLACE",
+                   help="pass through this place (repeatable, in order)")
+    p.add_argument("--require-mode", action="append", metavar="MODE",
+                   help="use this mode on at least one link (repeatable), e.g. ferry")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="connectivity",
@@ -105,10 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("destination")
     p.add_argument("--alternatives", type=int, metavar="K",
                    help="the K best loopless routes (JSON: a list)")
-    p.add_argument("--via", action="append", metavar="PLACE",
-                   help="pass through this place (repeatable, in order)")
-    p.add_argument("--require-mode", action="append", metavar="MODE",
-                   help="use this mode on at least one link (repeatable), e.g. ferry")
+    _add_route_conditions(p)
     _add_network_options(p)
     _add_scenario_options(p)
     _add_format(p)
@@ -118,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("destination")
     p.add_argument("--criteria", default="cost_usd_per_t,time_h",
                    help="two or three of cost_usd_per_t,time_h,co2e_kg_per_t,distance_km")
+    _add_route_conditions(p)
     _add_network_options(p)
     _add_scenario_options(p)
     _add_format(p)
@@ -244,7 +249,8 @@ def _emit_routes(routes: Sequence[Route], form: str, *, single: bool) -> None:
 def _cmd_pareto(args: argparse.Namespace) -> None:
     criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     routes = pareto_routes(_network(args), args.origin, args.destination, criteria=criteria,
-                           commodity=args.commodity, scenario=_scenario(args))
+                           commodity=args.commodity, scenario=_scenario(args),
+                           via=args.via or (), require_modes=args.require_mode or ())
     if args.format == "table":
         print(f"{len(routes)} Pareto-optimal routes over {', '.join(criteria)}")
         print(format_table(_ROUTE_HEAD, _route_rows(routes)))

@@ -267,6 +267,8 @@ class _Layered:
     """
 
     graph: paths.CSRGraph
+    tail: NDArray[np.int64]
+    head: NDArray[np.int64]
     edge: NDArray[np.int64]
     source: int
     target: int
@@ -331,11 +333,12 @@ def _layered(
             weights.append(costs)
             originals.append(edge_ids)
     n_states = (len(vias) + 1) * n_masks
-    graph = paths.from_arrays(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(weights), n * n_states
-    )
+    all_tail, all_head = np.concatenate(tails), np.concatenate(heads)
+    graph = paths.from_arrays(all_tail, all_head, np.concatenate(weights), n * n_states)
     return _Layered(
         graph=graph,
+        tail=all_tail,
+        head=all_head,
         edge=np.concatenate(originals),
         source=int(compiled.origin_node[o]),
         target=int(compiled.destination_node[d]) + (n_states - 1) * n,
@@ -603,6 +606,8 @@ def pareto_routes(
     commodity: str = "container",
     scenario: Scenario | None = None,
     max_labels: int = 2_000_000,
+    via: Sequence[str] = (),
+    require_modes: Sequence[str] = (),
 ) -> list[Route]:
     """Every Pareto-optimal route over two or three criteria, by label setting.
 
@@ -612,6 +617,9 @@ def pareto_routes(
     ----------
     criteria
         Two or three of :data:`CRITERIA`.
+    via, require_modes
+        Places to pass and modes to use, as in :func:`route`; the front is then the
+        front of the routes that meet them.
 
     Returns
     -------
@@ -633,15 +641,27 @@ def pareto_routes(
     closed = ~np.isfinite(costs)
     matrix = np.column_stack([attrs[c] for c in criteria]).astype(np.float64)
     matrix[closed] = np.inf
-    found = pareto_paths(
-        compiled.tail,
-        compiled.head,
-        matrix,
-        len(compiled.expanded.nodes),
-        compiled.origin_node[o],
-        compiled.destination_node[d],
-        max_labels=max_labels,
-    )
+    vias = [resolve_place(compiled.network, v) for v in via]
+    required = _check_modes(compiled, require_modes)
+    if vias or required:
+        layered = _layered(compiled, costs, o, d, vias, required)
+        found = pareto_paths(layered.tail, layered.head, matrix[layered.edge],
+                             layered.graph.n_nodes, layered.source, layered.target,
+                             max_labels=max_labels)
+        found = [(c, layered.edge[e]) for c, e in found]
+    else:
+        found = pareto_paths(
+            compiled.tail,
+            compiled.head,
+            matrix,
+            len(compiled.expanded.nodes),
+            compiled.origin_node[o],
+            compiled.destination_node[d],
+            max_labels=max_labels,
+        )
     if not found:
-        raise NoRouteError(f"no route from {o!r} to {d!r} under {scenario.name!r}")
+        raise NoRouteError(
+            f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
+            f"under {scenario.name!r}"
+        )
     return [_make_route(compiled, e, o, d, commodity, scenario, costs) for _, e in found]
