@@ -163,3 +163,12 @@ def test_closed_pipe_stops_quietly():
     assert first.startswith(b"connectivity demo")
     assert "Traceback" not in err, err
     assert proc.returncode in (0, 141)
+
+
+def test_demo_reports_every_gateway_and_destination():
+    out = run("demo").stdout
+    for gateway in ("Lianyungang", "Xi'an", "Chongqing", "Urumqi", "Kashgar"):
+        assert f"from {gateway}" in out
+    for place in ("Astana", "Bishkek", "Dushanbe", "Tashkent", "Ashgabat", "Baku", "Duisburg"):
+        assert out.count(place) >= 5, place
+    assert "Traceback" not in out
