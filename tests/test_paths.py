@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import doctest
 
 import networkx as nx
@@ -510,6 +511,11 @@ def test_landmarks_farthest_point_on_a_line():
         assert lm.nodes[2] == 2
     # more landmarks than nodes: every node once, then stop
     assert sorted(paths.landmarks(g, k=9).nodes.tolist()) == [0, 1, 2, 3, 4]
+    # one way only (0 -> 1 -> 2 -> 3 -> 4): distances one way still spread the landmarks
+    one_way = paths.from_arrays(a, b, [1.0] * 4, 5)
+    for seed in range(5):
+        lm = paths.landmarks(one_way, k=3, seed=seed)
+        assert sorted(lm.nodes[:2].tolist()) == [0, 4] and lm.nodes[2] == 2
 
 
 def test_landmarks_on_empty_and_edgeless_graphs():
@@ -597,3 +603,7 @@ def test_shortest_path_rejects_foreign_landmarks():
         paths.shortest_path(g, 0, 2, xy=[[0, 0], [1, 0], [2, 0]], landmarks=lm)
     with pytest.raises(ValueError, match="landmarks must be a Landmarks .* got dict"):
         paths.shortest_path(g, 0, 2, landmarks={})
+    cut = dataclasses.replace(lm, to_landmark=lm.to_landmark[:2])
+    with pytest.raises(ValueError, match=r"landmarks.to_landmark has shape \(2, 2\), "
+                                         r"expected \(3, 2\)"):
+        paths.shortest_path(g, 0, 2, landmarks=cut)

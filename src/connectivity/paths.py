@@ -285,9 +285,10 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
     An explicit preprocessing step for repeated :func:`shortest_path` queries on one
     graph without coordinates: ``shortest_path(graph, s, t, landmarks=lm)`` is then an
     A* search guided by the triangle inequality through the landmarks. Landmarks are
-    chosen by farthest-point selection on round-trip distance ``d(L, v) + d(v, L)``:
-    the first is the node farthest from a random start node, each next one the node
-    farthest from all landmarks chosen so far. The cost is ``2 (k + 1)`` one-to-all
+    chosen by farthest-point selection on the round-trip distance ``d(L, v) + d(v, L)``
+    (a direction without a path counts 0; a node with no path either way is never
+    picked): the first is the node farthest from a random start node, each next one
+    the node farthest from all landmarks chosen so far. The cost is ``2 (k + 1)`` one-to-all
     searches (forward and backward run side by side when numba has two threads or
     more) and ``16 k`` bytes per node.
 
@@ -296,8 +297,8 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
     graph
         The graph; the landmarks are valid for it and its weights only.
     k
-        Number of landmarks, >= 1. Fewer are returned when fewer nodes are reachable
-        from the start node and back (every such node is then a landmark).
+        Number of landmarks, >= 1. Fewer are returned when every node with a path to or
+        from the landmarks chosen so far is a landmark already.
     seed
         Seed of the random start node, for reproducible landmarks.
 
@@ -346,22 +347,27 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
         back = pool.submit(backward, v)  # the kernels release the GIL
         return forward(v), back.result()
 
+    def spread(f: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:
+        fin_f, fin_b = np.isfinite(f), np.isfinite(b)
+        # -1 for no path either way: those would otherwise pick isolated nodes first
+        return np.where(fin_f | fin_b, np.where(fin_f, f, 0.0) + np.where(fin_b, b, 0.0),
+                        -1.0)
+
     from_lm = np.empty((n, n_lm), dtype=np.float64)
     to_lm = np.empty((n, n_lm), dtype=np.float64)
     nodes: list[int] = []
     try:
         f, b = both(int(rng.integers(n)))
-        score = f + b
+        score = spread(f, b)
         for j in range(n_lm):
-            # unreachable (inf) round trips never win: they would pick isolated nodes
-            v = int(np.argmax(np.where(np.isfinite(score), score, -1.0)))
+            v = int(np.argmax(score))
             if j > 0 and not score[v] > 0:
-                break  # every node reachable both ways is a landmark already
+                break  # every node related to the landmarks is one already
             f, b = both(v)
             from_lm[:, j] = f
             to_lm[:, j] = b
             nodes.append(v)
-            score = f + b if j == 0 else np.minimum(score, f + b)
+            score = spread(f, b) if j == 0 else np.minimum(score, spread(f, b))
     finally:
         if pool is not None:
             pool.shutdown()
@@ -551,6 +557,11 @@ def shortest_path(
                 "landmarks were computed for another graph or other weights (a reweighted "
                 "graph needs its own); call paths.landmarks(graph) for this one"
             )
+        shape = (n, landmarks.k)
+        for name in ("from_landmark", "to_landmark"):
+            got = getattr(landmarks, name).shape
+            if got != shape:
+                raise ValueError(f"landmarks.{name} has shape {got}, expected {shape}")
     if xy is not None:
         coords = np.ascontiguousarray(xy, dtype=np.float64)
         if coords.shape != (n, 2):
