@@ -146,10 +146,20 @@ def bidirectional(
     Returns ``(cost, slots)``: the CSR slots of one shortest path in order, or
     ``(inf, [])`` when the target is unreachable. The side with the smaller heap top
     advances (on road-like graphs this keeps the two balls the same radius); the search
-    stops once the two tops together reach ``mu``, the best path seen. ``mu`` is updated
-    whenever either label of a node improves, which covers every edge joining the two
-    searches. Work buffers: ``df``/``db`` ``inf`` and ``posf``/``posb`` ``0`` on entry
-    (and on return); ``pf``/``pb`` hold CSR slots; ``touched`` lists the reached nodes.
+    stops once the two tops together reach ``mu``, the best path seen.
+
+    ``mu`` is only updated when a node is settled, with its label from the other side.
+    That suffices: if ``mu`` were above the optimum at the stop, every node ``v`` of a
+    shortest path has ``d(s, v) < top_f`` or ``d(v, t) < top_b``, so is settled on some
+    side; either one node is settled on both (the second settling saw both exact
+    labels), or an edge ``x -> y`` of the path has ``x`` settled forward and ``y``
+    backward, and whichever of them was settled second already held the exact label
+    from the other side across that edge. Checking at settling rather than on every
+    improved label keeps the other side's arrays out of the inner loop.
+
+    Work buffers: ``df``/``db`` ``inf`` and ``posf``/``posb`` ``0`` on entry (and on
+    return); ``pf``/``pb`` hold CSR slots; ``touched`` (length ``2 n``) lists the nodes
+    reached, once per side.
     """
     df[source] = 0.0
     pf[source] = -1
@@ -170,40 +180,44 @@ def bidirectional(
         if kf <= kb:
             u = hnf[0]
             sf = pop(posf, hnf, hkf, sf)
+            c = kf + db[u]
+            if c < mu:
+                mu = c
+                meet = u
             for k in range(indptr[u], indptr[u + 1]):
                 v = heads[k]
+                pv = posf[v]
+                if pv < 0:
+                    continue
                 nd = kf + weights[k]
-                # false for closed edges and settled nodes (their label is <= kf)
+                # closed (inf) edges never pass this test
                 if nd < df[v]:
-                    pv = posf[v]
-                    if pv == 0 and db[v] == np.inf:
+                    if pv == 0:
                         touched[nt] = v
                         nt += 1
                     df[v] = nd
                     pf[v] = k
                     sf = push(v, nd, pv, posf, hnf, hkf, sf)
-                    c = nd + db[v]
-                    if c < mu:
-                        mu = c
-                        meet = v
         else:
             u = hnb[0]
             sb = pop(posb, hnb, hkb, sb)
+            c = kb + df[u]
+            if c < mu:
+                mu = c
+                meet = u
             for r in range(rev_indptr[u], rev_indptr[u + 1]):
                 v = rev_heads[r]
+                pv = posb[v]
+                if pv < 0:
+                    continue
                 nd = kb + rev_weights[r]
                 if nd < db[v]:
-                    pv = posb[v]
-                    if pv == 0 and df[v] == np.inf:
+                    if pv == 0:
                         touched[nt] = v
                         nt += 1
                     db[v] = nd
                     pb[v] = rev_slots[r]
                     sb = push(v, nd, pv, posb, hnb, hkb, sb)
-                    c = nd + df[v]
-                    if c < mu:
-                        mu = c
-                        meet = v
     if meet < 0:
         slots = np.empty(0, dtype=np.int64)
     else:

@@ -119,7 +119,7 @@ class SearchBuffers:
     """Node-sized work arrays of the point-to-point kernels, clean between queries.
 
     ``dist_*`` are ``inf`` and ``pos_*`` ``0`` everywhere between queries; the other
-    arrays hold garbage.
+    arrays hold garbage. ``touched`` has room for every node twice (once per side).
     """
 
     pos_f: NDArray[np.int32]
@@ -147,7 +147,7 @@ class SearchBuffers:
             heap_keys_f=np.empty(n, dtype=np.float64),
             heap_nodes_b=np.empty(n, dtype=np.int32),
             heap_keys_b=np.empty(n, dtype=np.float64),
-            touched=np.empty(n, dtype=np.int32),
+            touched=np.empty(2 * n, dtype=np.int32),
         )
 
 
