@@ -209,8 +209,11 @@ def test_queue_delay_function_is_convex_increasing_and_integrates() -> None:
     np.testing.assert_allclose(vdf.derivative(v)[1:-1], np.gradient(t, v)[1:-1], rtol=2e-2)
 
 
-def test_border_queue_in_equilibrium() -> None:
-    # a crossing (queue) with capacity 10 vs a slow uncongested detour of time 4
+@pytest.mark.parametrize(("toll", "crossing_t"), [(0.0, 7.5), (1.0, 20.0 / 3.0)])
+def test_border_queue_in_equilibrium(toll: float, crossing_t: float) -> None:
+    # a crossing (queue) with capacity 10 vs a slow uncongested detour of time 4:
+    # equal costs 1 + toll + rho / (1 - rho) = 4, so rho = 0.75 without a toll and 2/3
+    # with a toll of 1; the toll counts in cost, not in time
     r = user_equilibrium(
         [0, 0],
         [1, 1],
@@ -222,35 +225,14 @@ def test_border_queue_in_equilibrium() -> None:
         queue=[True, False],
         service_time=1.0,
         rho_max=0.95,
-        gap=1e-10,
-        max_iter=2000,
-    )
-    # equal times: 1 + rho / (1 - rho) = 4  ->  rho = 0.75, 7.5 tonnes on the crossing
-    np.testing.assert_allclose(r.flow, [7.5, 4.5], rtol=1e-6)
-
-
-def test_border_queue_with_toll_in_equilibrium() -> None:
-    # as above, with a toll of 1 on the crossing: 1 + 1 + rho / (1 - rho) = 4, so
-    # rho = 2/3 and 20/3 tonnes cross; the toll counts in cost, not in time
-    r = user_equilibrium(
-        [0, 0],
-        [1, 1],
-        [1.0, 4.0],
-        [10.0, np.inf],
-        [0],
-        [1],
-        [[12.0]],
-        queue=[True, False],
-        service_time=1.0,
-        rho_max=0.95,
-        toll=[1.0, 0.0],
+        toll=[toll, 0.0],
         toll_factor=1.0,
         gap=1e-10,
         max_iter=2000,
     )
-    np.testing.assert_allclose(r.flow, [20.0 / 3.0, 12.0 - 20.0 / 3.0], rtol=1e-6)
+    np.testing.assert_allclose(r.flow, [crossing_t, 12.0 - crossing_t], rtol=1e-6)
     np.testing.assert_allclose(r.cost, [4.0, 4.0], rtol=1e-6)
-    np.testing.assert_allclose(r.time, [3.0, 4.0], rtol=1e-6)
+    np.testing.assert_allclose(r.time, [4.0 - toll, 4.0], rtol=1e-6)
 
 
 @pytest.mark.parametrize(
