@@ -124,6 +124,12 @@ def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path):
     table = run("assign", "--method", "ue", "--data", str(tiny_dir), "--demand",
                 str(demand)).stdout
     assert "relative gap" in table and "most loaded crossings" in table
+    # the solver is quiet unless asked
+    quiet = run("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand))
+    assert "HiGHS" not in quiet.stdout + quiet.stderr
+    loud = run("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand),
+               "--solver-log")
+    assert "HiGHS" in loud.stdout
 
 
 def test_assign_tntp_braess(tmp_path):

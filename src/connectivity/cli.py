@@ -146,6 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--so-formulation", choices=("origin", "paths"), default="origin",
                    help="system optimum LP: origin-based arcs or path column generation")
     p.add_argument("--time-limit", type=float, metavar="S", help="LP time limit, seconds")
+    p.add_argument("--solver-log", action="store_true",
+                   help="print the LP solver's log before the report (quiet by default)")
     p.add_argument("--top", type=int, default=10, help="rows per table in the report")
     p.add_argument("--tntp-net", metavar="NET", help="TNTP _net file (research networks)")
     p.add_argument("--tntp-trips", metavar="TRIPS", help="TNTP _trips file")
@@ -286,7 +288,7 @@ def _cmd_assign(args: argparse.Namespace) -> None:
     elif args.method == "so":
         result = assign_system_optimum(comp, demand, scenario=scen, solver=args.solver,
                                        formulation=args.so_formulation,
-                                       time_limit=args.time_limit)
+                                       time_limit=args.time_limit, msg=args.solver_log)
     else:
         result = assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen,
                                     algorithm=args.algorithm, gap=args.gap,

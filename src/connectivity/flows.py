@@ -375,6 +375,7 @@ def assign_system_optimum(
     formulation: str = "origin",
     solver: str = "highs",
     time_limit: float | None = None,
+    msg: bool = False,
 ) -> Assignment:
     """Capacity-constrained system optimum of all commodities, as one LP.
 
@@ -399,6 +400,8 @@ def assign_system_optimum(
         ``"highs"`` (default) or ``"cbc"`` (origin formulation only).
     time_limit
         Seconds; a run stopped by it is reported with status ``TIME_LIMIT``.
+    msg
+        Show the solver's log (quiet by default).
 
     Returns
     -------
@@ -438,7 +441,7 @@ def assign_system_optimum(
         capacity=compiled.edges["capacity_t_per_year"].to_numpy(dtype=np.float64),
         groups=[m.tolist() for m in [*members, *t_members]],
         group_capacity=np.concatenate([caps, t_caps]),
-        formulation=formulation, solver=solver, time_limit=time_limit,
+        formulation=formulation, solver=solver, time_limit=time_limit, msg=msg,
     )
     lost = result.unserved > 1e-6
     unserved = table.loc[lost, _UNSERVED_COLUMNS[:3]].copy()
