@@ -13,7 +13,11 @@ the links, origin-based formulation):
 - naive PuLP: the same model written with one ``lpSum`` per constraint, solved through
   PuLP's own HiGHS interface (``pulp.HiGHS``) and through CBC;
 - highspy direct: the same arrays handed to ``highspy`` with one ``passModel``;
-- the arc-per-OD-pair formulation of the same problem (``per_od=True``), HiGHS.
+- the arc-per-OD-pair formulation of the same problem (``per_od=True``), HiGHS;
+- path column generation (``system_optimum(..., formulation="paths")``): a master LP
+  over generated paths, re-solved warm in one HiGHS object, priced by the numba
+  shortest-path kernel. Its HiGHS options are its own (primal simplex, no presolve), not
+  ``--highs-solver``.
 
 Writes a Markdown table to ``benchmarks/results/lp.md``.
 """
@@ -34,10 +38,17 @@ import highspy
 import numpy as np
 import pulp
 
+from connectivity._colgen import solve_paths
 from connectivity._lp_flow import assemble_flow_lp
 from connectivity._lp_highs import _stdout_silenced
 from connectivity.errors import SolverError
-from connectivity.sysopt import build_system_optimum, solve_system_optimum
+from connectivity.sysopt import (
+    _path_result,
+    _validated,
+    build_system_optimum,
+    solve_system_optimum,
+    system_optimum,
+)
 
 RESULTS = Path(__file__).parent / "results" / "lp.md"
 SIZES = {"50k": (25, 20), "200k": (40, 32), "1m": (60, 70)}  # grid side, origins
@@ -192,12 +203,52 @@ def ours(inst: Instance, options: dict[str, object], *, per_od: bool = False):
     return build, total, result.total_cost, result.solve.status.value, n_vars
 
 
+def colgen(
+    inst: Instance, time_limit: float, repeat: int
+) -> tuple[float, float, int, int, str, float]:
+    """Median of ``repeat`` runs (it is cheap); see :func:`colgen_once`."""
+    runs = [colgen_once(inst, time_limit) for _ in range(repeat)]
+    times = sorted(r[0] for r in runs)
+    return (times[len(times) // 2], *runs[-1][1:])
+
+
+def colgen_once(inst: Instance, time_limit: float) -> tuple[float, float, int, int, str, float]:
+    """Validation, column generation and the mapping to edges, as ``system_optimum`` does."""
+    t0 = time.perf_counter()
+    a = _validated(
+        inst.tail, inst.head, inst.cost, inst.origin, inst.destination, inst.tonnes, PENALTY,
+        inst.n_nodes, None, inst.capacity, (), None,
+    )  # fmt: skip
+    sol = solve_paths(
+        a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
+        a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
+        time_limit=time_limit,
+    )  # fmt: skip
+    try:
+        result = _path_result(a, sol)
+        obj = result.total_cost
+    except SolverError:
+        obj = float("nan")
+    total = time.perf_counter() - t0
+    return total, obj, sol.iterations, int(sol.path_od.shape[0]), sol.status, sol.gap
+
+
+def warm_up() -> None:
+    """Load the numba kernels from their cache once, outside any timing."""
+    system_optimum([0, 1], [1, 2], [1.0, 1.0], [0], [2], [1.0], unserved_penalty=10.0,
+                   formulation="paths")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="50k,200k")
     ap.add_argument("--cbc-max", default="200k", help="largest size also solved by CBC")
     ap.add_argument("--naive-max", default="200k", help="largest size built naively")
     ap.add_argument("--per-od-max", default="50k", help="largest size for arc-per-OD")
+    ap.add_argument("--direct-max", default="1m", help="largest size for highspy direct")
+    ap.add_argument("--cg-repeat", type=int, default=3, help="column generation runs (median)")
+    ap.add_argument("--skip-ours", action="store_true",
+                    help="skip the aggregated model (e.g. when it cannot finish)")
     ap.add_argument("--time-limit", type=float, default=900.0)
     ap.add_argument(
         "--highs-solver", default="choose", help="HiGHS 'solver' option: choose/simplex/ipm"
@@ -208,16 +259,31 @@ def main() -> None:
     options: dict[str, object] = {"solver": args.highs_solver, "time_limit": args.time_limit}
     rows = []
     per_od_rows = []
+    cg_rows = []
+    warm_up()
     for size in args.sizes.split(","):
         side, n_orig = SIZES[size]
         inst = make_instance(side, n_orig)
         print(f"== {size}: grid {side}x{side}, {n_orig} origins", flush=True)
-        b, tot, obj, st, nv = ours(inst, options)
+        ctot, cobj, cit, ccols, cst, cgap = colgen(inst, args.time_limit, args.cg_repeat)
+        print(f"path columns: total {ctot:.2f}s, {cit} master solves, {ccols} columns, "
+              f"obj {cobj:.6f} {cst} gap {cgap:.1e}", flush=True)  # fmt: skip
+        cg = dict(size=size, cg_total=ctot, cg_obj=cobj, cg_iter=cit, cg_cols=ccols,
+                  cg_status=cst, cg_gap=cgap)  # fmt: skip
+        if args.skip_ours:
+            nv = int(np.unique(inst.origin).shape[0] * inst.tail.shape[0] + inst.origin.shape[0])
+            b, tot, obj, st = float("nan"), float("nan"), float("nan"), "not run"
+        else:
+            b, tot, obj, st, nv = ours(inst, options)
         print(f"ours: {nv} vars, build {b:.2f}s total {tot:.2f}s obj {obj:.6f} {st}", flush=True)
-        hb, ht, hobj, hst = highspy_direct(inst, options)
-        print(f"highspy direct: build {hb:.2f}s total {ht:.2f}s obj {hobj:.6f} {hst}", flush=True)
         row = dict(size=size, n_vars=nv, ours_build=b, ours_total=tot, ours_obj=obj,
-                   ours_status=st, hs_build=hb, hs_total=ht, hs_obj=hobj)  # fmt: skip
+                   ours_status=st)  # fmt: skip
+        cg.update(agg_vars=nv, agg_total=tot, agg_obj=obj, agg_status=st)
+        if order.index(size) <= order.index(args.direct_max):
+            hb, ht, hobj, hst = highspy_direct(inst, options)
+            print(f"highspy direct: build {hb:.2f}s total {ht:.2f}s obj {hobj:.6f} {hst}",
+                  flush=True)  # fmt: skip
+            row.update(hs_build=hb, hs_total=ht, hs_obj=hobj)
         if order.index(size) <= order.index(args.naive_max):
             prob, nb = naive_pulp(inst)
             print(f"naive build {nb:.2f}s", flush=True)
@@ -233,18 +299,37 @@ def main() -> None:
         rows.append(row)
         if order.index(size) <= order.index(args.per_od_max):
             pb, ptot, pobj, pst, pnv = ours(inst, options, per_od=True)
-            print(f"arc-per-OD: {pnv} vars, build {pb:.2f}s total {ptot:.2f}s obj {pobj:.6f}",
-                  flush=True)  # fmt: skip
+            print(f"arc-per-OD: {pnv} vars, build {pb:.2f}s total {ptot:.2f}s obj {pobj:.6f} "
+                  f"{pst}", flush=True)  # fmt: skip
             per_od_rows.append(dict(size=size, agg_vars=nv, agg_total=tot, agg_obj=obj,
                                     od_vars=pnv, od_total=ptot, od_obj=pobj))  # fmt: skip
-    write_report(Path(args.out), rows, per_od_rows, args)
+            cg.update(od_vars=pnv, od_total=ptot, od_obj=pobj, od_status=pst)
+        cg_rows.append(cg)
+    write_report(Path(args.out), rows, per_od_rows, cg_rows, args)
 
 
 def _f(x: object, fmt: str = "{:.2f}") -> str:
     return fmt.format(x) if isinstance(x, float | int) else "-"
 
 
-def write_report(path: Path, rows: list[dict], per_od_rows: list[dict], args) -> None:
+def _ratio(a: object, b: object) -> str:
+    ok = isinstance(a, float) and isinstance(b, float) and np.isfinite(a) and np.isfinite(b)
+    return f"{a / b:.1f}x" if ok else "-"
+
+
+def _ratio3(a: object, b: object) -> str:
+    ok = isinstance(a, float) and isinstance(b, float) and np.isfinite(a) and np.isfinite(b)
+    return f"{a / b:.3f}" if ok else "-"
+
+
+def _rel(a: object, b: object) -> str:
+    ok = isinstance(a, float) and isinstance(b, float) and np.isfinite(a) and np.isfinite(b)
+    return f"{abs(a - b) / abs(b):.1e}" if ok else "-"
+
+
+def write_report(
+    path: Path, rows: list[dict], per_od_rows: list[dict], cg_rows: list[dict], args
+) -> None:
     import scipy
 
     cpu = os.cpu_count()
@@ -255,7 +340,8 @@ def write_report(path: Path, rows: list[dict], per_od_rows: list[dict], args) ->
         f"{cpu} cores (shared with other work while this ran), Python "
         f"{sys.version.split()[0]}, PuLP {pulp.__version__}, highspy "
         f"{version('highspy')} (HiGHS option solver={args.highs_solver}), "
-        f"numpy {np.__version__}, scipy {scipy.__version__}. Wall seconds; one run each.",
+        f"numpy {np.__version__}, scipy {scipy.__version__}. Wall seconds; one run each, "
+        f"column generation the median of {args.cg_repeat}.",
         "",
         "Instance: grid network, a third of the links capacitated, 10 destinations per "
         "origin, origin-based formulation, unserved demand at a penalty.",
@@ -274,9 +360,10 @@ def write_report(path: Path, rows: list[dict], per_od_rows: list[dict], args) ->
         nc = (nb + r["naive_cbc"]) if nb and "naive_cbc" in r else None
         lines.append(
             f"| {r['size']} | {r['n_vars']:,} | {_f(r['ours_build'])} | {_f(nb)} | "
-            f"{_f(speed, '{:.1f}x')} | {_f(r['ours_total'])} | {_f(r['hs_total'])} | "
-            f"{_f(r['ours_total'] / r['hs_total'], '{:.3f}')} | {_f(nh)} | {_f(nc)} | "
-            f"{r['ours_obj']:.6f} | {r['hs_obj']:.6f} | {r.get('naive_cbc_status', '-')} |"
+            f"{_f(speed, '{:.1f}x')} | {_f(r['ours_total'])} | {_f(r.get('hs_total'))} | "
+            f"{_ratio3(r['ours_total'], r.get('hs_total'))} | {_f(nh)} | {_f(nc)} | "
+            f"{r['ours_obj']:.6f} | {_f(r.get('hs_obj'), '{:.6f}')} | "
+            f"{r.get('naive_cbc_status', '-')} |"
         )
     lines += [
         "",
@@ -295,6 +382,24 @@ def write_report(path: Path, rows: list[dict], per_od_rows: list[dict], args) ->
             f"| {r['size']} | {r['agg_vars']:,} | {_f(r['agg_total'])} | {r['od_vars']:,} | "
             f"{_f(r['od_total'])} | {_f(r['od_total'] / r['agg_total'], '{:.1f}x')} | "
             f"{diff:.1e} |"
+        )
+    lines += [
+        "",
+        "## Formulation: path columns (CG) vs arc-per-OD and origin-aggregated (HiGHS)",
+        "",
+        "| size | CG total | master solves | path columns | CG status (proven gap) "
+        "| aggregated total | arc-per-OD total | CG speed-up vs aggregated "
+        "| CG speed-up vs arc-per-OD | objective CG | rel. diff vs aggregated "
+        "| rel. diff vs arc-per-OD |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in cg_rows:
+        lines.append(
+            f"| {r['size']} | {_f(r['cg_total'])} | {r['cg_iter']} | {r['cg_cols']:,} | "
+            f"{r['cg_status']} ({r['cg_gap']:.0e}) | {_f(r.get('agg_total'))} | "
+            f"{_f(r.get('od_total'))} | {_ratio(r.get('agg_total'), r['cg_total'])} | "
+            f"{_ratio(r.get('od_total'), r['cg_total'])} | {r['cg_obj']:.6f} | "
+            f"{_rel(r['cg_obj'], r.get('agg_obj'))} | {_rel(r['cg_obj'], r.get('od_obj'))} |"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
