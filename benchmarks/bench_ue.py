@@ -3,14 +3,16 @@
 Run on demand (not part of the test suite)::
 
     python benchmarks/bench_ue.py                     # 100 x 100 grid, 200 zones
-    python benchmarks/bench_ue.py --aequilibrae /tmp/aeq/bin/python
+    python benchmarks/bench_ue.py --aequilibrae /path/to/venv/bin/python
 
 The network is a generated 10,000-node grid (two-way links, random free-flow times and
 capacities, BPR 0.15 / 4) with 200 zones and a dense random OD matrix scaled so that
 links are congested. Each algorithm runs to a relative gap of 1e-4 or its iteration
 cap. With ``--aequilibrae PYTHON`` the same network and matrix are also assigned by
 AequilibraE's BFW in that interpreter (it must have ``aequilibrae`` installed), with the
-same gap definition and the same number of threads.
+same gap definition and the same number of threads. Without the option, AequilibraE runs
+in this interpreter's own subprocess when it is installed here (``pip install
+".[bench]"``), and is reported as not run otherwise.
 
 Writes a Markdown table to ``benchmarks/results/ue.md``.
 """
@@ -18,6 +20,7 @@ Writes a Markdown table to ``benchmarks/results/ue.md``.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -120,7 +123,10 @@ def main() -> None:
     ap.add_argument("--gap", type=float, default=1e-4)
     ap.add_argument("--max-iter", default="fw=100,cfw=300,bfw=1000")
     ap.add_argument("--algorithms", default="bfw,cfw,fw")
-    ap.add_argument("--aequilibrae", default=None, help="python with aequilibrae installed")
+    ap.add_argument(
+        "--aequilibrae", default=None,
+        help="python with aequilibrae installed (default: this one, when it has "
+             "aequilibrae, e.g. after pip install '.[bench]')")
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args()
     caps = dict(kv.split("=") for kv in args.max_iter.split(","))
@@ -141,6 +147,8 @@ def main() -> None:
                          beckmann=r.beckmann))  # fmt: skip
         print(rows[-1], flush=True)
     aeq = None
+    if args.aequilibrae is None and importlib.util.find_spec("aequilibrae") is not None:
+        args.aequilibrae = sys.executable
     if args.aequilibrae:
         arrays = dict(t=t, h=h, fft=fft, cap=cap, zones=zones, demand=demand)
         aeq = run_aequilibrae(args.aequilibrae, arrays, args.gap, int(caps["bfw"]),
@@ -174,7 +182,7 @@ def write_report(path: Path, rows: list[dict], aeq: dict | None, args, n: int, m
         )
     lines.append("")
     if aeq is None:
-        lines.append("AequilibraE: not run (no `--aequilibrae PYTHON` given).")
+        lines.append("AequilibraE: not run (not installed here and no `--aequilibrae PYTHON`).")
     elif "error" in aeq:
         lines.append(f"AequilibraE: failed to run: `{aeq['error']}`.")
     else:
