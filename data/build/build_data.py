@@ -4,7 +4,7 @@ Usage::
 
     python data/build/build_data.py [FACTS_DIR]
 
-``FACTS_DIR`` defaults to ``/work/shared/facts`` and must hold ``nodes.csv``,
+``FACTS_DIR`` defaults to ``../shared/facts`` beside the repository and must hold ``nodes.csv``,
 ``links.csv`` and ``parameters.csv`` (the research tables). Hand-curated tables kept
 next to this script (``*_curated.csv``, ``airports_fold.csv``, ``circuity.csv``,
 ``demand_basis.csv``) say how the facts become our schema (docs/data-schema.md).
@@ -27,7 +27,7 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent
-DEFAULT_FACTS = Path("/work/shared/facts")
+DEFAULT_FACTS = OUT.parent.parent / "shared" / "facts"  # ../shared/facts beside the repo
 
 EARTH_RADIUS_KM = 6371.0088
 TONNES_PER_SHIPMENT = 20.0  # CPMM normalises costs to a 20 t consignment / truck
