@@ -209,6 +209,52 @@ def test_queue_delay_function_is_convex_increasing_and_integrates() -> None:
     np.testing.assert_allclose(vdf.derivative(v)[1:-1], np.gradient(t, v)[1:-1], rtol=2e-2)
 
 
+def test_slope_kernel_matches_the_numpy_formulas() -> None:
+    # the line search's one-pass kernel against cost/derivative on the same points:
+    # BPR with beta 4 (the fast path), non-integer and < 1 betas, queues below and
+    # above rho_max, zero flows, zero directions (skipped), a fixed cost
+    rng = np.random.default_rng(3)
+    m = 400
+    vdf = VolumeDelay(
+        t0=rng.uniform(0.5, 3.0, m),
+        capacity=rng.uniform(5.0, 50.0, m),
+        alpha=rng.choice([0.0, 0.15, 1.0], m),
+        beta=rng.choice([4.0, 2.5, 1.0, 0.5], m),
+        queue=rng.random(m) < 0.25,
+        service_time=rng.uniform(0.1, 1.0, m),
+        rho_max=0.9,
+        fixed_cost=rng.uniform(0.0, 2.0, m),
+    )
+    x = rng.uniform(0.0, 60.0, m) * (rng.random(m) < 0.8)
+    target = rng.uniform(0.0, 60.0, m) * (rng.random(m) < 0.8)
+    target[:40] = x[:40]  # direction 0 on some edges
+    d = target - x
+    for step in (0.0, 0.3, 1.0):
+        v = x + step * d
+        c, dc = vdf.cost_and_derivative(v)
+        np.testing.assert_allclose(c, vdf.cost(v), rtol=1e-12)
+        np.testing.assert_allclose(dc, vdf.derivative(v), rtol=1e-12)
+        f, fp = vdf.slope(x, d, step)
+        assert f == pytest.approx(float(np.sum(vdf.cost(v) * d)), rel=1e-12)
+        assert fp == pytest.approx(float(np.sum(vdf.derivative(v) * d * d)), rel=1e-12)
+
+
+def test_line_search_finds_the_exact_step() -> None:
+    # one BPR edge and an uncongested one; the step zeroes the Beckmann slope
+    vdf = VolumeDelay(
+        t0=np.array([1.0, 3.0]), capacity=np.array([10.0, 1.0]),
+        alpha=np.array([0.15, 0.0]), beta=np.array([4.0, 4.0]),
+        queue=np.zeros(2, dtype=bool), service_time=np.zeros(2), rho_max=0.9,
+        fixed_cost=np.zeros(2),
+    )
+    x = np.array([0.0, 40.0])
+    d = np.array([40.0, -40.0])
+    step = eq._line_search(vdf, x, d)
+    # 1 + 0.15 (40 s / 10) ** 4 = 3  ->  s = (2 / 0.15) ** 0.25 / 4
+    assert step == pytest.approx((2.0 / 0.15) ** 0.25 / 4.0, rel=1e-12)
+    assert vdf.slope(x, d, step)[0] == pytest.approx(0.0, abs=1e-9)
+
+
 @pytest.mark.parametrize(("toll", "crossing_t"), [(0.0, 7.5), (1.0, 20.0 / 3.0)])
 def test_border_queue_in_equilibrium(toll: float, crossing_t: float) -> None:
     # a crossing (queue) with capacity 10 vs a slow uncongested detour of time 4:

@@ -387,21 +387,16 @@ def all_or_nothing_chunk(
 def all_or_nothing(
     indptr: IntArray, heads: Int32Array, tails: Int32Array, weights: FloatArray,
     edge_index: IntArray, origins: IntArray, destinations: IntArray, demand: FloatArray,
-    n_chunks: int,
-) -> tuple[FloatArray, IntArray]:
-    """:func:`all_or_nothing_chunk` in parallel, one flow buffer per chunk, summed.
+    flows: FloatArray, bad: IntArray, n_chunks: int,
+) -> None:
+    """:func:`all_or_nothing_chunk` in parallel, into row ``c`` of ``flows`` per chunk.
 
-    Returns ``(flow per original edge, bad)``. The chunks are fixed by index, so the
-    floating-point sum is the same from run to run for a given ``n_chunks``.
+    The caller allocates ``flows`` (``n_chunks x n_edges``, zero) and ``bad`` (``-1``)
+    and sums the rows. Nothing here but the loop: an array expression in a parallel
+    kernel becomes a parfor, and under :func:`connectivity._pathutil.dynamic`'s chunk
+    size of 1 a parfor over ``n_chunks x n_edges`` elements is scheduled element by
+    element (measured: ~9 ms per chunk on a 40k-edge graph).
     """
-    m = heads.shape[0]
-    flows = np.zeros((n_chunks, m), dtype=np.float64)
-    bad = np.full(origins.shape[0], -1, dtype=np.int64)
     for c in prange(n_chunks):
         all_or_nothing_chunk(indptr, heads, tails, weights, edge_index, origins,
                              destinations, demand, flows[c], bad, c, n_chunks)
-    total = np.zeros(m, dtype=np.float64)
-    for c in range(n_chunks):
-        for e in range(m):
-            total[e] += flows[c, e]
-    return total, bad

@@ -20,13 +20,24 @@ crossing above capacity when every alternative is worse, at a steep delay).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _jit(fn: _F) -> _F:
+    """``numba.njit(cache=True)`` typed so that mypy keeps the kernel's signature."""
+    return cast(_F, numba.njit(cache=True, nogil=True)(fn))
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,36 @@ class VolumeDelay:
     def cost(self, v: FloatArray) -> FloatArray:
         """Generalized cost: time plus the flow-independent part."""
         return self.time(v) + self.fixed_cost
+
+    def cost_and_derivative(self, v: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """:meth:`cost` and :meth:`derivative` at once, with one ``np.power`` for both.
+
+        ``rho ** beta`` is taken as ``rho ** (beta - 1) * rho``; at ``rho = 0`` that is
+        ``0`` (``beta > 1``) or ``inf * 0`` (``beta < 1``), hence the fix-up below.
+        """
+        rho = v / self.capacity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p1 = np.power(rho, self.beta - 1.0)
+            pb = p1 * rho
+            pb = np.where(rho == 0.0, np.power(rho, self.beta), pb)
+            time = self.t0 * (1.0 + self.alpha * pb)
+            d = self.t0 * self.alpha * self.beta * p1 / self.capacity
+        if self.queue.any():
+            time = np.where(self.queue, self.t0 + self.service_time * _g(rho, self.rho_max),
+                            time)
+            d = np.where(self.queue, self.service_time * _g_prime(rho, self.rho_max)
+                         / self.capacity, d)
+        return time + self.fixed_cost, np.nan_to_num(d, nan=0.0, posinf=0.0)
+
+    def slope(self, x: FloatArray, d: FloatArray, step: float) -> tuple[float, float]:
+        """``cost(x + step d) . d`` and ``cost'(x + step d) . d**2`` in one pass.
+
+        The first is d/dstep of the Beckmann objective along ``d``, the second its
+        derivative; edges with ``d == 0`` are skipped. Flows are taken as at least 0
+        (a convex combination of non-negative flows can round to -1e-13).
+        """
+        return _slope(self.t0, self.capacity, self.alpha, self.beta, self.queue,
+                      self.service_time, self.rho_max, self.fixed_cost, x, d, step)
 
     def integral(self, v: FloatArray) -> FloatArray:
         """Integral of the generalized cost from 0 to ``v`` (Beckmann terms)."""
@@ -97,3 +138,38 @@ def _big_g(rho: FloatArray, rho_max: float) -> FloatArray:
     slope = 1.0 / (1.0 - rho_max) ** 2
     over = np.maximum(rho - rho_max, 0.0)
     return base + gm * over + 0.5 * slope * over * over
+
+
+@_jit
+def _slope(
+    t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray, queue: BoolArray,
+    service: FloatArray, rho_max: float, fixed: FloatArray, x: FloatArray, d: FloatArray,
+    step: float,
+) -> tuple[float, float]:
+    """Kernel of :meth:`VolumeDelay.slope` (the same formulas as the numpy methods)."""
+    f = 0.0
+    fp = 0.0
+    gm_slope = 1.0 / ((1.0 - rho_max) * (1.0 - rho_max))
+    for e in range(x.shape[0]):
+        de = d[e]
+        if de == 0.0:
+            continue
+        rho = max(x[e] + step * de, 0.0) / cap[e]
+        if queue[e]:
+            r = min(rho, rho_max)
+            g = r / (1.0 - r) + gm_slope * max(rho - rho_max, 0.0)
+            c = t0[e] + service[e] * g
+            dc = service[e] / ((1.0 - r) * (1.0 - r)) / cap[e]
+        else:
+            b = beta[e]
+            if rho > 0.0:
+                p1 = rho * rho * rho if b == 4.0 else math.pow(rho, b - 1.0)
+                pb = p1 * rho
+            else:
+                p1 = 1.0 if b == 1.0 else 0.0  # rho ** (b - 1): inf below 1, taken as 0
+                pb = 0.0
+            c = t0[e] * (1.0 + alpha[e] * pb)
+            dc = t0[e] * alpha[e] * b * p1 / cap[e]
+        f += (c + fixed[e]) * de
+        fp += dc * de * de
+    return f, fp

@@ -260,8 +260,8 @@ def user_equilibrium(
     for it in range(1, max_iter + 1):
         c = vdf.cost(x)
         y = load(c)
-        tstt_gc = float(c @ x)
-        sptt = float(c @ y)
+        tstt_gc = _dot(c, x)
+        sptt = _dot(c, y)
         rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
         gaps.append(max(rel, 0.0))
         objectives.append(float(vdf.integral(x).sum()))
@@ -276,7 +276,7 @@ def user_equilibrium(
                 target = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
             else:
                 target = _conjugate(x, y, prev_s, hess)
-            if float(c @ (target - x)) >= 0.0:  # not a descent direction: plain FW
+            if _dot(c, target - x) >= 0.0:  # not a descent direction: plain FW
                 target = y
         direction = target - x
         step = _line_search(vdf, x, direction)
@@ -290,7 +290,7 @@ def user_equilibrium(
         flow=x,
         time=tt,
         cost=tt + fixed,
-        tstt=float(x @ tt),
+        tstt=_dot(x, tt),
         beckmann=float(vdf.integral(x).sum()),
         relative_gap=np.asarray(gaps),
         beckmann_history=np.asarray(objectives),
@@ -299,6 +299,16 @@ def user_equilibrium(
         converged=converged,
         algorithm=str(algorithm),
     )
+
+
+def _dot(a: FloatArray, b: FloatArray) -> float:
+    """Dot product without BLAS.
+
+    Right after the parallel all-or-nothing kernel, a BLAS dot of 40k elements took
+    about 3.6 ms here against 0.07 ms for this (measured on 2 cores: OpenBLAS's threads
+    wake up while numba's are still spinning).
+    """
+    return float(np.einsum("i,i->", a, b))
 
 
 def _conjugate(x: FloatArray, y: FloatArray, s_prev: FloatArray, hess: FloatArray) -> FloatArray:
@@ -335,37 +345,36 @@ def _biconjugate(
 
 
 def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray) -> float:
-    """Exact step in [0, 1]: bisection on d/dstep Beckmann(x + step * direction)."""
-    nz = direction != 0
-    if not nz.any():
+    """Exact step in [0, 1]: the root of d/dstep Beckmann(x + step * direction).
+
+    The slope ``f(step) = cost(x + step d) . d`` is increasing (costs are increasing in
+    flow), so a root is bracketed once ``f(0) < 0 < f(1)``. Newton steps on ``f``, with
+    ``f'(step) = sum(cost'(x + step d) * d ** 2)``, kept inside the bracket (bisection
+    when a step would leave it), converge in a handful of evaluations where plain
+    bisection took about 40.
+    """
+    if not direction.any():
         return 0.0
-    # only edges whose flow changes matter for the derivative
-    sub = VolumeDelay(
-        vdf.t0[nz],
-        vdf.capacity[nz],
-        vdf.alpha[nz],
-        vdf.beta[nz],
-        vdf.queue[nz],
-        vdf.service_time[nz],
-        vdf.rho_max,
-        vdf.fixed_cost[nz],
-    )
-    xs, ds = x[nz], direction[nz]
-
-    def slope(step: float) -> float:
-        return float(sub.cost(xs + step * ds) @ ds)
-
-    if slope(1.0) <= 0.0:
+    f_hi = vdf.slope(x, direction, 1.0)[0]
+    if f_hi <= 0.0:
         return 1.0
-    if slope(0.0) >= 0.0:
+    f_lo = vdf.slope(x, direction, 0.0)[0]
+    if f_lo >= 0.0:
         return 0.0
     lo, hi = 0.0, 1.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        if slope(mid) > 0.0:
-            hi = mid
+    step = f_lo / (f_lo - f_hi)  # secant through the bracket's ends
+    for _ in range(100):
+        f, fp = vdf.slope(x, direction, step)
+        if f == 0.0:
+            return step
+        if f > 0.0:
+            hi = step
         else:
-            lo = mid
-        if hi - lo < 1e-12:
-            break
-    return 0.5 * (lo + hi)
+            lo = step
+        nxt = step - f / fp if fp > 0.0 else 0.5 * (lo + hi)
+        if not lo < nxt < hi:
+            nxt = 0.5 * (lo + hi)
+        if abs(nxt - step) <= 1e-13 or hi - lo <= 1e-13:
+            return nxt
+        step = nxt
+    return step

@@ -671,12 +671,14 @@ def all_or_nothing(
     q = np.ascontiguousarray(q)
     args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)
     chunks = _pathutil.n_chunks(o.shape[0])
+    unreachable = np.full(o.shape[0], -1, dtype=np.int64)
     if chunks == 1:
         flow = np.zeros(graph.n_edges, dtype=np.float64)
-        unreachable = np.full(o.shape[0], -1, dtype=np.int64)
         _kernels.all_or_nothing_chunk(*args, flow, unreachable, 0, 1)
     else:
-        flow, unreachable = _pathutil.dynamic(_kernels.all_or_nothing, *args, chunks)
+        flows = np.zeros((chunks, graph.n_edges), dtype=np.float64)
+        _pathutil.dynamic(_kernels.all_or_nothing, *args, flows, unreachable, chunks)
+        flow = flows.sum(axis=0)  # row by row: the same sum every run for given chunks
     bad_o = np.flatnonzero(unreachable >= 0)
     if bad_o.size:
         i = int(bad_o[0])
