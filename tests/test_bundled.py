@@ -166,3 +166,25 @@ def test_wheel_ships_the_data(tmp_path):
     for table in ("places", "links", "crossings", "transfers", "modes", "commodities"):
         assert f"connectivity/data/{table}.csv" in names
     assert "connectivity/py.typed" in names
+
+
+def test_reprs_are_short_summaries():
+    # printing a network or a result gives its size, not every table
+    import connectivity as cn
+    from connectivity import paths
+
+    net = cn.load_bundled()
+    text = repr(net)
+    assert text.startswith("Network(") and f"{len(net.places)} places" in text
+    assert f"{len(net.links)} links" in text
+    compiled = cn.compile_network(net)
+    assert repr(compiled) == (f"CompiledNetwork({compiled.graph.n_nodes} nodes, "
+                              f"{compiled.n_edges} edges, {len(net.places)} places)")
+    assert repr(compiled.expanded).startswith(f"ExpandedNetwork({compiled.graph.n_nodes} nodes")
+    assert repr(compiled.graph) == (f"CSRGraph(n_nodes={compiled.graph.n_nodes}, "
+                                    f"n_edges={compiled.n_edges})")
+    a = cn.assign_aon(net, cn.load_bundled_demand(net))
+    assert repr(a).startswith("Assignment(method='aon', scenario='base'")
+    assert len(repr(a)) < 200
+    lm = paths.landmarks(paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3), k=2)
+    assert repr(lm) == "Landmarks(k=2, n_nodes=3)"

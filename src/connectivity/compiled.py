@@ -67,6 +67,10 @@ class CompiledNetwork:
     origin_node: dict[str, int]
     destination_node: dict[str, int]
 
+    def __repr__(self) -> str:
+        return (f"CompiledNetwork({self.graph.n_nodes} nodes, {self.n_edges} edges, "
+                f"{len(self.origin_node)} places)")
+
     @property
     def network(self) -> Network:
         """The validated tables."""

@@ -62,6 +62,9 @@ class ExpandedNetwork:
     nodes: pd.DataFrame
     edges: pd.DataFrame
 
+    def __repr__(self) -> str:
+        return f"ExpandedNetwork({len(self.nodes)} nodes, {len(self.edges)} edges)"
+
     def node_index(self, place_id: str, terminal: str) -> int:
         """Index of the node of ``place_id`` and ``terminal`` (raises KeyError if absent)."""
         key = (place_id, terminal)

@@ -114,6 +114,13 @@ class Assignment:
     solve: SolveResult | None = None
     relative_gap: NDArray[np.float64] | None = None
 
+    def __repr__(self) -> str:
+        return (
+            f"Assignment(method={self.method!r}, scenario={self.scenario!r}, "
+            f"commodities={len(self.commodities)}, total_cost_usd={self.total_cost_usd:.6g}, "
+            f"total_tkm={self.total_tkm:.6g}, unserved_t={self.unserved_t:.6g})"
+        )
+
     @property
     def unserved_t(self) -> float:
         """Total unserved tonnes per year."""

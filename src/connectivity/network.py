@@ -72,6 +72,10 @@ class Network:
     throughput: pd.DataFrame
     _place_lookup: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{len(getattr(self, name))} {name}" for name in TABLES)
+        return f"Network({sizes})"
+
     @property
     def place_ids(self) -> list[str]:
         """Place ids in table order."""

@@ -118,6 +118,9 @@ class CSRGraph:
         state["_buffers"] = []
         return state
 
+    def __repr__(self) -> str:
+        return f"CSRGraph(n_nodes={self.n_nodes}, n_edges={self.n_edges})"
+
     @property
     def n_edges(self) -> int:
         """Number of edges (parallel edges counted separately)."""
@@ -157,6 +160,9 @@ class Landmarks:
     from_landmark: NDArray[np.float64]
     to_landmark: NDArray[np.float64]
     weights: NDArray[np.float64]
+
+    def __repr__(self) -> str:
+        return f"Landmarks(k={self.k}, n_nodes={self.from_landmark.shape[0]})"
 
     @property
     def k(self) -> int:
