@@ -170,7 +170,6 @@ def test_wheel_ships_the_data(tmp_path):
 
 def test_reprs_are_short_summaries():
     # printing a network or a result gives its size, not every table
-    import connectivity as cn
     from connectivity import paths
 
     net = cn.load_bundled()
