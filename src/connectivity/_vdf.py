@@ -66,26 +66,6 @@ class VolumeDelay:
         """Generalized cost: time plus the flow-independent part."""
         return self.time(v) + self.fixed_cost
 
-    def cost_and_derivative(self, v: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """:meth:`cost` and :meth:`derivative` at once, with one ``np.power`` for both.
-
-        ``rho ** beta`` is taken as ``rho ** (beta - 1) * rho``; at ``rho = 0`` that is
-        ``0`` (``beta > 1``) or ``inf * 0`` (``beta < 1``), hence the fix-up below.
-        """
-        rho = v / self.capacity
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p1 = np.power(rho, self.beta - 1.0)
-            pb = p1 * rho
-            pb = np.where(rho == 0.0, np.power(rho, self.beta), pb)
-            time = self.t0 * (1.0 + self.alpha * pb)
-            d = self.t0 * self.alpha * self.beta * p1 / self.capacity
-        if self.queue.any():
-            time = np.where(self.queue, self.t0 + self.service_time * _g(rho, self.rho_max),
-                            time)
-            d = np.where(self.queue, self.service_time * _g_prime(rho, self.rho_max)
-                         / self.capacity, d)
-        return time + self.fixed_cost, np.nan_to_num(d, nan=0.0, posinf=0.0)
-
     def slope(self, x: FloatArray, d: FloatArray, step: float) -> tuple[float, float]:
         """``cost(x + step d) . d`` and ``cost'(x + step d) . d**2`` in one pass.
 
