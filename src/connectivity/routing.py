@@ -236,27 +236,21 @@ def route(
     scenario = scenario or Scenario()
     o, d = _endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    vias = [resolve_place(compiled.network, v) for v in via]
-    required = _check_modes(compiled, require_modes)
-    if not vias and not required:
-        graph = paths.reweight(compiled.graph, costs)
-        edges = _path(compiled, graph, o, d, scenario)
-    else:
-        layered = _layered(compiled, costs, o, d, vias, required)
-        try:
-            found = paths.shortest_path(layered.graph, layered.source, layered.target)
-        except NoRouteError:
-            raise NoRouteError(
-                f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
-                f"under scenario {scenario.name!r}"
-            ) from None
-        edges = layered.edge[found]
+    search = _search_graph(compiled, costs, o, d, via, require_modes)
+    try:
+        found = paths.shortest_path(search.graph, search.source, search.target)
+    except NoRouteError:
+        raise NoRouteError(
+            f"no route from {o!r} to {d!r}{search.conditions} under scenario {scenario.name!r}"
+        ) from None
+    edges = search.edge[found]
     return _make_route(compiled, edges, o, d, commodity, scenario, costs)
 
 
 @dataclass(frozen=True)
 class _Layered:
-    """A copy of the routing graph per constraint state, for routes with conditions.
+    """The graph a route search runs on: the routing graph itself, or for routes with
+    conditions a copy of it per constraint state.
 
     State ``(k, mask)``: ``k`` of the ``via`` places reached so far (in order) and the
     bit mask of required modes used so far. An edge moves to the next ``k`` when it
@@ -264,6 +258,7 @@ class _Layered:
     is a line-haul link of a required mode. A shortest path from the origin in state
     ``(0, 0)`` to the destination in the last state is the cheapest route meeting every
     condition; ``edge`` maps each layered edge back to the compiled edge it copies.
+    ``conditions`` describes them for error messages (empty without conditions).
     """
 
     graph: paths.CSRGraph
@@ -272,6 +267,30 @@ class _Layered:
     edge: NDArray[np.int64]
     source: int
     target: int
+    conditions: str = ""
+
+
+def _search_graph(
+    compiled: CompiledNetwork,
+    costs: NDArray[np.float64],
+    o: str,
+    d: str,
+    via: Sequence[str],
+    require_modes: Sequence[str],
+) -> _Layered:
+    """The graph to search from ``o`` to ``d``: layered only when there are conditions."""
+    vias = [resolve_place(compiled.network, v) for v in via]
+    required = _check_modes(compiled, require_modes)
+    if vias or required:
+        return _layered(compiled, costs, o, d, vias, required)
+    return _Layered(
+        graph=paths.reweight(compiled.graph, costs),
+        tail=compiled.tail,
+        head=compiled.head,
+        edge=np.arange(compiled.n_edges, dtype=np.int64),
+        source=compiled.origin_node[o],
+        target=compiled.destination_node[d],
+    )
 
 
 def _check_modes(compiled: CompiledNetwork, modes: Sequence[str]) -> list[str]:
@@ -342,18 +361,8 @@ def _layered(
         edge=np.concatenate(originals),
         source=int(compiled.origin_node[o]),
         target=int(compiled.destination_node[d]) + (n_states - 1) * n,
+        conditions=_constraint_text(vias, required),
     )
-
-
-def _path(
-    compiled: CompiledNetwork, graph: paths.CSRGraph, a: str, b: str, scenario: Scenario
-) -> NDArray[np.int64]:
-    try:
-        return paths.shortest_path(graph, compiled.origin_node[a], compiled.destination_node[b])
-    except NoRouteError:
-        raise NoRouteError(
-            f"no route from {a!r} to {b!r} under scenario {scenario.name!r}"
-        ) from None
 
 
 def _make_route(
@@ -557,27 +566,18 @@ def alternatives(
     scenario = scenario or Scenario()
     o, d = _endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    vias = [resolve_place(compiled.network, v) for v in via]
-    required = _check_modes(compiled, require_modes)
-    if vias or required:
-        layered = _layered(compiled, costs, o, d, vias, required)
-        graph, source, target = layered.graph, layered.source, layered.target
-        to_edge: NDArray[np.int64] | None = layered.edge
-    else:
-        graph = paths.reweight(compiled.graph, costs)
-        source, target = compiled.origin_node[o], compiled.destination_node[d]
-        to_edge = None
+    search = _search_graph(compiled, costs, o, d, via, require_modes)
     found: list[Route] = []
     is_link = compiled.edges["kind"].to_numpy() == "link"
     want = k
     while True:
         # Yen works on the expanded graph, where revisiting a place through another
         # terminal is still a simple path; ask for more and keep the place-simple ones.
-        candidates = k_shortest_paths(graph, source, target, want * 3)
+        candidates = k_shortest_paths(search.graph, search.source, search.target, want * 3)
         found = []
         seen: set[tuple[int, ...]] = set()
         for _, found_idx in candidates:
-            edge_idx = found_idx if to_edge is None else to_edge[found_idx]
+            edge_idx = search.edge[found_idx]
             # Paths that use the same links and differ only in where cargo is handled
             # at a terminal are one route to a planner: keep the cheapest (first).
             signature = tuple(int(e) for e in edge_idx[is_link[edge_idx]])
@@ -590,8 +590,7 @@ def alternatives(
         if len(candidates) < want * 3 or want >= 64 * k:
             if not found:
                 raise NoRouteError(
-                    f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
-                    f"under {scenario.name!r}"
+                    f"no route from {o!r} to {d!r}{search.conditions} under {scenario.name!r}"
                 )
             return found
         want *= 4
@@ -641,27 +640,12 @@ def pareto_routes(
     closed = ~np.isfinite(costs)
     matrix = np.column_stack([attrs[c] for c in criteria]).astype(np.float64)
     matrix[closed] = np.inf
-    vias = [resolve_place(compiled.network, v) for v in via]
-    required = _check_modes(compiled, require_modes)
-    if vias or required:
-        layered = _layered(compiled, costs, o, d, vias, required)
-        found = pareto_paths(layered.tail, layered.head, matrix[layered.edge],
-                             layered.graph.n_nodes, layered.source, layered.target,
-                             max_labels=max_labels)
-        found = [(c, layered.edge[e]) for c, e in found]
-    else:
-        found = pareto_paths(
-            compiled.tail,
-            compiled.head,
-            matrix,
-            len(compiled.expanded.nodes),
-            compiled.origin_node[o],
-            compiled.destination_node[d],
-            max_labels=max_labels,
-        )
+    search = _search_graph(compiled, costs, o, d, via, require_modes)
+    found = pareto_paths(search.tail, search.head, matrix[search.edge], search.graph.n_nodes,
+                         search.source, search.target, max_labels=max_labels)
     if not found:
         raise NoRouteError(
-            f"no route from {o!r} to {d!r}{_constraint_text(vias, required)} "
-            f"under {scenario.name!r}"
+            f"no route from {o!r} to {d!r}{search.conditions} under {scenario.name!r}"
         )
+    found = [(c, search.edge[e]) for c, e in found]
     return [_make_route(compiled, e, o, d, commodity, scenario, costs) for _, e in found]
