@@ -18,28 +18,16 @@ go stale in the cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
-__all__: list[str] = []
+from connectivity._kernels import _jit  # the decorator only; see above about the heap
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+__all__: list[str] = []
 
 IntArray = NDArray[np.int64]
 Int32Array = NDArray[np.int32]
 FloatArray = NDArray[np.float64]
-
-
-def _jit(*, inline: bool = False) -> Callable[[_F], _F]:
-    """``numba.njit(cache=True)`` typed so that mypy keeps the kernel's signature."""
-    return cast(
-        Callable[[_F], _F],
-        numba.njit(cache=True, nogil=True, inline="always" if inline else "never"),
-    )
 
 
 # ------------------------------------------------------------------------------- heap
@@ -223,21 +211,15 @@ def bidirectional(
     if meet < 0:
         slots = np.empty(0, dtype=np.int64)
     else:
-        n_front = 0
-        v = meet
-        while pf[v] >= 0:
-            n_front += 1
-            v = tails[pf[v]]
+        front = trace_back(tails, pf, meet)
+        n_front = front.shape[0]
         n_back = 0
         v = meet
         while pb[v] >= 0:
             n_back += 1
             v = heads[pb[v]]
         slots = np.empty(n_front + n_back, dtype=np.int64)
-        v = meet
-        for i in range(n_front - 1, -1, -1):
-            slots[i] = pf[v]
-            v = tails[pf[v]]
+        slots[:n_front] = front
         v = meet
         for i in range(n_front, n_front + n_back):
             slots[i] = pb[v]

@@ -21,23 +21,15 @@ crossing above capacity when every alternative is worse, at a steep delay).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from connectivity._kernels import _jit
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _jit(fn: _F) -> _F:
-    """``numba.njit(cache=True)`` typed so that mypy keeps the kernel's signature."""
-    return cast(_F, numba.njit(cache=True, nogil=True)(fn))
 
 
 @dataclass(frozen=True)
@@ -120,7 +112,7 @@ def _big_g(rho: FloatArray, rho_max: float) -> FloatArray:
     return base + gm * over + 0.5 * slope * over * over
 
 
-@_jit
+@_jit()
 def _slope(
     t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray, queue: BoolArray,
     service: FloatArray, rho_max: float, fixed: FloatArray, x: FloatArray, d: FloatArray,
