@@ -28,7 +28,14 @@ from shapely.geometry import LineString
 
 from connectivity._datapath import bundled_data_dir
 from connectivity._tables import COLUMNS
-from connectivity.network import Network, from_frames, read_table
+from connectivity.network import (
+    OPTIONAL_TABLES,
+    TABLES,
+    Network,
+    empty_table,
+    from_frames,
+    read_table,
+)
 
 __all__ = ["to_networkx", "from_networkx", "from_osm_xml", "haversine_km"]
 
@@ -38,6 +45,8 @@ _LINK_ATTRS = [
     c.name for c in COLUMNS["links"] if c.name not in ("link_id", "from_place", "to_place")
 ]
 _PLACE_ATTRS = [c.name for c in COLUMNS["places"] if c.name not in ("place_id",)]
+#: The tables besides places and links, carried along as they are.
+_SIDE_TABLES = tuple(name for name in TABLES if name not in ("places", "links"))
 
 
 def haversine_km(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> Any:
@@ -91,7 +100,7 @@ def to_networkx(network: Network) -> nx.MultiDiGraph:
         if two_way:
             G.add_edge(v, u, key=row["link_id"], length=length_m, geometry=geom.reverse(),
                        oneway=False, reversed=True, **attrs)
-    for name in ("crossings", "transfers", "modes", "commodities", "throughput"):
+    for name in _SIDE_TABLES:
         G.graph[name] = network.table(name).copy()
     return G
 
@@ -165,14 +174,13 @@ def from_networkx(
                               columns=["link_id", "from_place", "to_place", *_LINK_ATTRS]),
     }
     given = {"crossings": crossings, "transfers": transfers, "modes": modes,
-             "commodities": commodities}
-    given["throughput"] = None
+             "commodities": commodities, "throughput": None}
     for name, frame in given.items():
         if frame is None:
             frame = G.graph.get(name)
         if frame is None:
-            if name in ("crossings", "throughput"):
-                frame = pd.DataFrame(columns=[c.name for c in COLUMNS[name]])
+            if name in OPTIONAL_TABLES:
+                frame = empty_table(name)
             else:
                 frame = read_table(bundled_data_dir() / f"{name}.csv")
         tables[name] = frame
@@ -253,8 +261,7 @@ def from_osm_xml(
     places = pd.DataFrame(place_rows)
     links = pd.DataFrame(link_rows)
     if network is None:
-        tables = {"places": places, "links": links,
-                  "crossings": pd.DataFrame(columns=[c.name for c in COLUMNS["crossings"]])}
+        tables = {"places": places, "links": links, "crossings": empty_table("crossings")}
         for name in ("transfers", "modes", "commodities"):
             tables[name] = read_table(bundled_data_dir() / f"{name}.csv")
         return from_frames(**tables)
@@ -280,6 +287,6 @@ def from_osm_xml(
         "places": pd.concat([base, places], ignore_index=True),
         "links": pd.concat([network.links, links, pd.DataFrame(connectors)], ignore_index=True),
     }
-    for name in ("crossings", "transfers", "modes", "commodities", "throughput"):
+    for name in _SIDE_TABLES:
         tables[name] = network.table(name)
     return from_frames(**tables)

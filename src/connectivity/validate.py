@@ -16,6 +16,7 @@ import pandas as pd
 
 from connectivity._tables import MODES, PLACE_KINDS, STATUSES, TERMINALS
 from connectivity.errors import NetworkValidationError
+from connectivity.network import TABLES
 
 __all__ = ["collect_problems", "validate", "link_terminals", "BORDER_MODES"]
 
@@ -29,14 +30,11 @@ _GAUGES = {"1435", "1520", "1435-1520", "1520-1435"}
 
 def validate(network: object) -> None:
     """Re-check a :class:`~connectivity.network.Network` (raises if anything is wrong)."""
-    tables = {name: getattr(network, name) for name in _TABLE_NAMES}
+    tables = {name: getattr(network, name) for name in TABLES}
     problems = collect_problems(tables)
     if problems:
         raise NetworkValidationError(problems)
 
-
-_TABLE_NAMES = ("places", "links", "crossings", "transfers", "modes", "commodities",
-                "throughput")
 
 #: The one capacity unit the flow models read.
 CAPACITY_UNIT = "t_per_year"
