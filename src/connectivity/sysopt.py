@@ -34,7 +34,13 @@ import pulp
 from connectivity._colgen import PathSolution, solve_paths
 from connectivity._lp_flow import FlowLayout, assemble_flow_lp, column_names, row_names
 from connectivity._lp_pulp import PulpArrayModel, arrays_to_pulp, solve_array_model
-from connectivity.solve import SolveResult, SolverName, SolveStatus, check_solution
+from connectivity.solve import (
+    SolveResult,
+    SolverName,
+    SolveStatus,
+    _check_options,
+    check_solution,
+)
 
 __all__ = [
     "FORMULATIONS",
@@ -508,15 +514,17 @@ def system_optimum(
                 f"solver={solver!r} is not available with formulation='paths' "
                 "(its master LP is solved in HiGHS); use solver='highs'"
             )
-        if time_limit is not None and not (time_limit > 0 and math.isfinite(time_limit)):
-            raise ValueError(
-                f"time_limit must be a positive number of seconds, got {time_limit!r}"
-            )
+        _check_options(solver, time_limit, None)
         a = _validated(
             tail, head, cost, origin, destination, tonnes, unserved_penalty, n_nodes,
             commodity, capacity, groups, group_capacity,
         )
-        return _solve_paths(a, time_limit=time_limit, msg=msg)
+        sol = solve_paths(
+            a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
+            a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
+            time_limit=time_limit, msg=msg,
+        )
+        return _path_result(a, sol)
     model = build_system_optimum(
         tail,
         head,
@@ -532,24 +540,6 @@ def system_optimum(
         group_capacity=group_capacity,
     )
     return solve_system_optimum(model, solver=solver, time_limit=time_limit, msg=msg)
-
-
-def _solve_paths(
-    a: _Arrays,
-    *,
-    time_limit: float | None,
-    msg: bool,
-    highs_options: dict[str, object] | None = None,
-) -> SystemOptimum:
-    """Column generation on validated arrays, mapped to a :class:`SystemOptimum`."""
-    return _path_result(
-        a,
-        solve_paths(
-            a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
-            a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
-            time_limit=time_limit, msg=msg, options=highs_options,
-        ),
-    )
 
 
 def _path_result(a: _Arrays, sol: PathSolution) -> SystemOptimum:
