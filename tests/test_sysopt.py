@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -10,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+import oracles
 from connectivity.errors import InfeasibleModelError, SolverError
 from connectivity.solve import SOLVERS, SolveStatus
 from connectivity.sysopt import build_system_optimum, solve_system_optimum, system_optimum
@@ -173,36 +173,8 @@ def test_random_instances_match_linprog_oracle(seed: int) -> None:
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 10_000), n_dest=st.integers(1, 4))
 def test_single_origin_matches_networkx_min_cost_flow(seed: int, n_dest: int) -> None:
-    rng = np.random.default_rng(seed)
-    n, m = 8, 24
-    tail = rng.integers(0, n, m)
-    head = (tail + rng.integers(1, n, m)) % n
-    cost = rng.integers(1, 20, m)
-    cap = rng.integers(1, 12, m)
-    dests = rng.choice(np.arange(1, n), size=n_dest, replace=False)
-    q = rng.integers(1, 15, n_dest)
-    penalty = 1000
-    r = system_optimum(
-        tail,
-        head,
-        cost.astype(float),
-        np.zeros(n_dest, dtype=int),
-        dests,
-        q.astype(float),
-        capacity=cap.astype(float),
-        unserved_penalty=float(penalty),
-        n_nodes=n,
-    )
-    g = nx.MultiDiGraph()
-    g.add_node(0, demand=-int(q.sum()))
-    for i in range(1, n):
-        g.add_node(i, demand=0)
-    for dd, qq in zip(dests, q, strict=True):
-        g.nodes[int(dd)]["demand"] = int(qq)
-        g.add_edge(0, int(dd), weight=penalty, capacity=int(qq))  # unserved at penalty
-    for t, h, c, u in zip(tail, head, cost, cap, strict=True):
-        g.add_edge(int(t), int(h), weight=int(c), capacity=int(u))
-    expected, _ = nx.network_simplex(g)
+    instance, expected = oracles.single_origin_instance(seed, n_dest)
+    r = system_optimum(**instance)
     assert r.total_cost == pytest.approx(expected, rel=1e-9)
 
 

@@ -1,0 +1,42 @@
+"""Independent oracles shared by the LP tests (networkx, not our code)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+
+def single_origin_instance(seed: int, n_dest: int) -> tuple[dict[str, Any], float]:
+    """A random single-origin capacitated instance and its optimum by network simplex.
+
+    Returns the keyword arguments of :func:`connectivity.sysopt.system_optimum` and the
+    optimal cost, with unserved demand as a direct origin-destination arc at the penalty.
+    """
+    rng = np.random.default_rng(seed)
+    n, m = 8, 24
+    tail = rng.integers(0, n, m)
+    head = (tail + rng.integers(1, n, m)) % n
+    cost = rng.integers(1, 20, m)
+    cap = rng.integers(1, 12, m)
+    dests = rng.choice(np.arange(1, n), size=n_dest, replace=False)
+    q = rng.integers(1, 15, n_dest)
+    penalty = 1000
+    g = nx.MultiDiGraph()
+    g.add_node(0, demand=-int(q.sum()))
+    for i in range(1, n):
+        g.add_node(i, demand=0)
+    for dd, qq in zip(dests, q, strict=True):
+        g.nodes[int(dd)]["demand"] = int(qq)
+        g.add_edge(0, int(dd), weight=penalty, capacity=int(qq))  # unserved at penalty
+    for t, h, c, u in zip(tail, head, cost, cap, strict=True):
+        g.add_edge(int(t), int(h), weight=int(c), capacity=int(u))
+    expected, _ = nx.network_simplex(g)
+    instance = {
+        "tail": tail, "head": head, "cost": cost.astype(float),
+        "origin": np.zeros(n_dest, dtype=int), "destination": dests,
+        "tonnes": q.astype(float), "capacity": cap.astype(float),
+        "unserved_penalty": float(penalty), "n_nodes": n,
+    }
+    return instance, float(expected)
