@@ -8,8 +8,8 @@ Run on demand (not part of the test suite)::
 Compares, on the same generated instance (a grid network with capacities on a third of
 the links, origin-based formulation):
 
-- ours: :func:`connectivity.sysopt.build_system_optimum` (PuLP model from sparse arrays)
-  and :func:`~connectivity.sysopt.solve_system_optimum` with HiGHS;
+- ours: :func:`connectivity.assign.build_system_optimum` (PuLP model from sparse arrays)
+  and :func:`~connectivity.assign.solve_system_optimum` with HiGHS;
 - naive PuLP: the same model written with one ``lpSum`` per constraint, solved through
   PuLP's own HiGHS interface (``pulp.HiGHS``) and through CBC;
 - highspy direct: the same arrays handed to ``highspy`` with one ``passModel``;
@@ -38,17 +38,18 @@ import highspy
 import numpy as np
 import pulp
 
-from connectivity._colgen import solve_paths
-from connectivity._lp_flow import assemble_flow_lp
-from connectivity._lp_highs import _stdout_silenced
-from connectivity.errors import SolverError
-from connectivity.sysopt import (
-    _path_result,
-    _validated,
+from connectivity.assign import (
+    FlowProblem,
     build_system_optimum,
+    flow_lp,
+    flow_problem,
+    path_system_optimum,
+    solve_paths,
     solve_system_optimum,
     system_optimum,
 )
+from connectivity.errors import SolverError
+from connectivity.optimize import quiet_stdout
 
 RESULTS = Path(__file__).parent / "results" / "lp.md"
 SIZES = {"50k": (25, 20), "200k": (40, 32), "1m": (60, 70)}  # grid side, origins
@@ -146,7 +147,7 @@ def solve_naive(prob: pulp.LpProblem, solver: str, time_limit: float) -> tuple[f
     else:
         cmd = pulp.COIN_CMD(path=pulp.PULP_CBC_CMD.pulp_cbc_path, msg=False, timeLimit=time_limit)
     t0 = time.perf_counter()
-    with _stdout_silenced(True):
+    with quiet_stdout():
         prob.solve(cmd)
     seconds = time.perf_counter() - t0
     return seconds, float(pulp.value(prob.objective)), pulp.LpStatus[prob.status]
@@ -155,13 +156,7 @@ def solve_naive(prob: pulp.LpProblem, solver: str, time_limit: float) -> tuple[f
 def highspy_direct(inst: Instance, options: dict[str, object]) -> tuple[float, float, float, str]:
     """Arrays assembled with numpy/scipy and handed to highspy in one passModel."""
     t0 = time.perf_counter()
-    cost = inst.cost[:, None]
-    lp, _ = assemble_flow_lp(
-        inst.tail, inst.head, inst.n_nodes, cost, inst.capacity,
-        np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0),
-        inst.origin, inst.destination, np.zeros_like(inst.origin), inst.tonnes,
-        np.full(inst.origin.shape[0], PENALTY), per_od=False,
-    )  # fmt: skip
+    lp, _ = flow_lp(problem_of(inst))
     model = highspy.HighsLp()
     model.num_col_ = lp.cost.shape[0]
     model.num_row_ = lp.row_lower.shape[0]
@@ -175,7 +170,7 @@ def highspy_direct(inst: Instance, options: dict[str, object]) -> tuple[float, f
     model.a_matrix_.index_ = lp.row_index.astype(np.int32)
     model.a_matrix_.value_ = lp.row_value
     build = time.perf_counter() - t0
-    with _stdout_silenced(True):
+    with quiet_stdout():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     for k, v in options.items():
@@ -189,12 +184,9 @@ def highspy_direct(inst: Instance, options: dict[str, object]) -> tuple[float, f
 
 def ours(inst: Instance, options: dict[str, object], *, per_od: bool = False):
     t0 = time.perf_counter()
-    model = build_system_optimum(
-        inst.tail, inst.head, inst.cost, inst.origin, inst.destination, inst.tonnes,
-        capacity=inst.capacity, unserved_penalty=PENALTY, n_nodes=inst.n_nodes, per_od=per_od,
-    )  # fmt: skip
+    model = build_system_optimum(problem_of(inst), per_od=per_od)
     build = time.perf_counter() - t0
-    n_vars = len(model._model.variables)
+    n_vars = len(model.problem.variables())
     try:
         result = solve_system_optimum(model, highs_options=options)
     except SolverError as exc:  # e.g. the time limit reached without a feasible point
@@ -215,28 +207,28 @@ def colgen(
 def colgen_once(inst: Instance, time_limit: float) -> tuple[float, float, int, int, str, float]:
     """Validation, column generation and the mapping to edges, as ``system_optimum`` does."""
     t0 = time.perf_counter()
-    a = _validated(
-        inst.tail, inst.head, inst.cost, inst.origin, inst.destination, inst.tonnes, PENALTY,
-        inst.n_nodes, None, inst.capacity, (), None,
-    )  # fmt: skip
-    sol = solve_paths(
-        a.tail, a.head, a.n_nodes, a.cost, a.capacity, a.group_start, a.group_edges,
-        a.group_capacity, a.origin, a.destination, a.commodity, a.tonnes, a.penalty,
-        time_limit=time_limit,
-    )  # fmt: skip
+    problem = problem_of(inst)
+    sol = solve_paths(problem, time_limit=time_limit)
     try:
-        result = _path_result(a, sol)
-        obj = result.total_cost
+        obj = path_system_optimum(problem, sol).total_cost
     except SolverError:
         obj = float("nan")
     total = time.perf_counter() - t0
-    return total, obj, sol.iterations, int(sol.path_od.shape[0]), sol.status, sol.gap
+    return (total, obj, sol.iterations, int(sol.path_od.shape[0]), sol.result.status.value,
+            sol.result.gap)
+
+
+def problem_of(inst: Instance) -> FlowProblem:
+    """The flow problem of an instance (validated, as every solver path takes it)."""
+    return flow_problem(inst.tail, inst.head, inst.cost, inst.origin, inst.destination,
+                        inst.tonnes, capacity=inst.capacity, unserved_penalty=PENALTY,
+                        n_nodes=inst.n_nodes)
 
 
 def warm_up() -> None:
     """Load the numba kernels from their cache once, outside any timing."""
-    system_optimum([0, 1], [1, 2], [1.0, 1.0], [0], [2], [1.0], unserved_penalty=10.0,
-                   formulation="paths")  # fmt: skip
+    system_optimum(flow_problem([0, 1], [1, 2], [1.0, 1.0], [0], [2], [1.0],
+                                unserved_penalty=10.0), formulation="paths")
 
 
 def main() -> None:

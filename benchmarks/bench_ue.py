@@ -32,7 +32,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from connectivity.equilibrium import user_equilibrium
+from connectivity.assign import equilibrium_problem, user_equilibrium
 
 RESULTS = Path(__file__).parent / "results" / "ue.md"
 
@@ -135,11 +135,12 @@ def main() -> None:
     print(f"network: {n_nodes} nodes, {t.shape[0]} links, {len(zones)} zones, "
           f"{demand.sum():.0f} trips", flush=True)  # fmt: skip
     # warm the numba kernels so compilation is not timed
-    user_equilibrium(t, h, fft, cap, zones[:2], zones[:2], demand[:2, :2], max_iter=1)
+    user_equilibrium(equilibrium_problem(t, h, fft, cap, zones[:2], zones[:2], demand[:2, :2]),
+                     max_iter=1)
     rows = []
     for alg in args.algorithms.split(","):
-        r = user_equilibrium(t, h, fft, cap, zones, zones, demand, n_nodes=n_nodes,
-                             algorithm=alg, gap=args.gap, max_iter=int(caps[alg]))  # fmt: skip
+        problem = equilibrium_problem(t, h, fft, cap, zones, zones, demand, n_nodes=n_nodes)
+        r = user_equilibrium(problem, algorithm=alg, gap=args.gap, max_iter=int(caps[alg]))
         # the gap history holds one entry per all-or-nothing load after the first
         loads = len(r.relative_gap) + 1
         rows.append(dict(alg=alg, it=r.iterations, gap=r.gap, secs=r.seconds,

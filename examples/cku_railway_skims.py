@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 import connectivity as cn
-from connectivity._report import format_table
+from connectivity.report import format_table
 
 ORIGINS = ["Kashgar", "Urumqi", "Xi'an"]
 DESTINATIONS = ["Andijan", "Osh", "Tashkent", "Samarkand", "Dushanbe"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 import connectivity as cn
-from connectivity._report import format_table
+from connectivity.report import format_table
 
 ORIGINS = ["Lianyungang", "Xi'an", "Chongqing", "Urumqi", "Kashgar"]
 DESTINATIONS = ["Astana", "Almaty", "Bishkek", "Dushanbe", "Tashkent", "Ashgabat"]

@@ -10,7 +10,7 @@ Run: python examples/europe_corridors.py
 from __future__ import annotations
 
 import connectivity as cn
-from connectivity._report import format_table
+from connectivity.report import format_table
 
 
 def main() -> None:

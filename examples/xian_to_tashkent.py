@@ -6,7 +6,7 @@ Run: python examples/xian_to_tashkent.py
 from __future__ import annotations
 
 import connectivity as cn
-from connectivity._report import format_table
+from connectivity.report import format_table
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import numpy as np
 def single_origin_instance(seed: int, n_dest: int) -> tuple[dict[str, Any], float]:
     """A random single-origin capacitated instance and its optimum by network simplex.
 
-    Returns the keyword arguments of :func:`connectivity.sysopt.system_optimum` and the
+    Returns the keyword arguments of :func:`connectivity.assign.flow_problem` and the
     optimal cost, with unserved demand as a direct origin-destination arc at the penalty.
     """
     rng = np.random.default_rng(seed)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import connectivity as cn
-from connectivity._datapath import bundled_data_dir
 from connectivity.errors import NetworkValidationError
+from connectivity.tables import bundled_data_dir
 
 GATEWAYS = ("Lianyungang", "Xi'an", "Chongqing", "Urumqi", "Kashgar")
 CAPITALS = ("Astana", "Bishkek", "Dushanbe", "Tashkent", "Ashgabat")

@@ -8,15 +8,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import oracles
+from connectivity.assign import (
+    SystemOptimum,
+    build_system_optimum,
+    flow_problem,
+    solve_system_optimum,
+    system_optimum,
+)
 from connectivity.errors import SolverError
-from connectivity.solve import SolveStatus
-from connectivity.sysopt import SystemOptimum, build_system_optimum, system_optimum
+from connectivity.optimize import SolveStatus
 
 INF = np.inf
 
 
-def _paths(*args: object, **kwargs: object) -> SystemOptimum:
-    return system_optimum(*args, formulation="paths", **kwargs)  # type: ignore[arg-type]
+def _paths(*args: object, time_limit: float | None = None, **kwargs: object) -> SystemOptimum:
+    problem = flow_problem(*args, **kwargs)  # type: ignore[arg-type]
+    return system_optimum(problem, formulation="paths", time_limit=time_limit)
 
 
 def _assert_certified(r: SystemOptimum) -> None:
@@ -159,9 +166,7 @@ def test_random_instances_match_arc_models(seed: int) -> None:
     _assert_certified(r)
     _check_flows(r, inst)
     for per_od in (False, True):
-        ref = build_system_optimum(**inst, per_od=per_od)
-        from connectivity.sysopt import solve_system_optimum
-
+        ref = build_system_optimum(flow_problem(**inst), per_od=per_od)
         expected = solve_system_optimum(ref).total_cost
         assert r.total_cost == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
@@ -210,8 +215,9 @@ def test_bad_options_name_the_value(kwargs: dict[str, object], message: str) -> 
         "destination": [1], "tonnes": [1.0], "unserved_penalty": 10.0,
     }  # fmt: skip
     args.update(kwargs)
+    options = {k: args.pop(k) for k in ("formulation", "solver", "time_limit") if k in args}
     with pytest.raises(ValueError, match=message):
-        system_optimum(**args)  # type: ignore[arg-type]
+        system_optimum(flow_problem(**args), **options)  # type: ignore[arg-type]
 
 
 def test_bundled_assignment_matches_origin_formulation() -> None:

@@ -8,9 +8,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from connectivity import equilibrium as eq
-from connectivity._vdf import VolumeDelay
-from connectivity.equilibrium import ALGORITHMS, user_equilibrium
+from connectivity.assign import ALGORITHMS, VolumeDelay, equilibrium_problem, user_equilibrium
+from connectivity.assign import equilibrium as eq
 
 # Braess network (the same as tests/data/Braess_net.tntp), 0-based:
 # 0 origin, 1 destination, 2 and 3 middle nodes; t = t0 * (1 + b * x) (capacity 1, power 1)
@@ -20,10 +19,10 @@ B_T0 = [1.0, 50.0, 50.0, 1.0, 10.0]
 B_ALPHA = [10.0, 0.02, 0.02, 10.0, 0.1]
 
 
-def _braess(**kwargs: object) -> eq.EquilibriumResult:
-    return user_equilibrium(
-        B_TAIL, B_HEAD, B_T0, 1.0, [0], [1], [[6.0]], alpha=B_ALPHA, beta=1.0, **kwargs
-    )  # type: ignore[arg-type]
+def _braess(**options: object) -> eq.EquilibriumResult:
+    problem = equilibrium_problem(B_TAIL, B_HEAD, B_T0, 1.0, [0], [1], [[6.0]], alpha=B_ALPHA,
+                                  beta=1.0)
+    return user_equilibrium(problem, **options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -40,17 +39,10 @@ def test_braess_analytic_equilibrium(algorithm: str) -> None:
 def test_braess_without_bridge_is_faster() -> None:
     # closing the bridge (a huge toll on it) gives 3 + 3 at 84: the paradox
     r = user_equilibrium(
-        B_TAIL,
-        B_HEAD,
-        B_T0,
-        1.0,
-        [0],
-        [1],
-        [[6.0]],
-        alpha=B_ALPHA,
-        beta=1.0,
-        toll=[0, 0, 0, 0, 1.0],
-        toll_factor=1e6,
+        equilibrium_problem(
+            B_TAIL, B_HEAD, B_T0, 1.0, [0], [1], [[6.0]], alpha=B_ALPHA, beta=1.0,
+            toll=[0, 0, 0, 0, 1.0], toll_factor=1e6,
+        ),
         gap=1e-10,
     )
     np.testing.assert_allclose(r.flow, [3, 3, 3, 3, 0], atol=1e-6)
@@ -95,7 +87,10 @@ def _grid(n: int = 5, seed: int = 0) -> tuple[list[int], list[int], np.ndarray, 
 
 def test_wardrop_condition_on_random_grid_single_od() -> None:
     tail, head, t0, cap = _grid(6, seed=1)
-    r = user_equilibrium(tail, head, t0, cap, [0], [35], [[400.0]], gap=1e-4, max_iter=3000)
+    r = user_equilibrium(
+        equilibrium_problem(tail, head, t0, cap, [0], [35], [[400.0]]),
+        gap=1e-4, max_iter=3000,
+    )
     assert r.converged
     # link-based methods leave small flows on routes slightly above the cheapest; at a
     # 1e-4 gap every used link is measured within 1 % of the cheapest route here (0.7 %)
@@ -109,7 +104,8 @@ def test_beckmann_decreases_every_iteration(algorithm: str) -> None:
     q = np.full((4, 4), 120.0)
     np.fill_diagonal(q, 0.0)
     r = user_equilibrium(
-        tail, head, t0, cap, zones, zones, q, algorithm=algorithm, gap=1e-6, max_iter=300
+        equilibrium_problem(tail, head, t0, cap, zones, zones, q),
+        algorithm=algorithm, gap=1e-6, max_iter=300,
     )
     hist = r.beckmann_history
     assert hist.size >= 3
@@ -124,7 +120,8 @@ def test_algorithms_agree_and_conjugate_ones_are_faster() -> None:
     np.fill_diagonal(q, 0.0)
 
     def run(algorithm: str, **kw: float) -> eq.EquilibriumResult:
-        return user_equilibrium(tail, head, t0, cap, zones, zones, q, algorithm=algorithm, **kw)  # type: ignore[arg-type]
+        problem = equilibrium_problem(tail, head, t0, cap, zones, zones, q)
+        return user_equilibrium(problem, algorithm=algorithm, **kw)  # type: ignore[arg-type]
 
     best = run("bfw", gap=1e-4, max_iter=2000)
     assert best.converged
@@ -140,7 +137,8 @@ def test_algorithms_agree_and_conjugate_ones_are_faster() -> None:
 def test_relative_gap_matches_its_definition() -> None:
     tail, head, t0, cap = _grid(5, seed=4)
     r = user_equilibrium(
-        tail, head, t0, cap, [0, 24], [24, 0], [[300.0, 0.0], [0.0, 200.0]], max_iter=3, gap=0.0
+        equilibrium_problem(tail, head, t0, cap, [0, 24], [24, 0], [[300.0, 0.0], [0.0, 200.0]]),
+        max_iter=3, gap=0.0,
     )
     assert r.iterations == 3
     assert r.relative_gap.shape == (3,)
@@ -152,13 +150,17 @@ def test_no_through_nodes_are_not_crossed() -> None:
     # 0 -> 1 -> 2 is short, 0 -> 3 -> 2 is long; node 1 is a zone that cannot be crossed
     tail, head = [0, 1, 0, 3], [1, 2, 3, 2]
     t0 = [1.0, 1.0, 5.0, 5.0]
-    free = user_equilibrium(tail, head, t0, np.inf, [0], [2], [[10.0]])
+    free = user_equilibrium(equilibrium_problem(tail, head, t0, np.inf, [0], [2], [[10.0]]))
     assert free.flow.tolist() == [10.0, 10.0, 0.0, 0.0]
-    blocked = user_equilibrium(tail, head, t0, np.inf, [0], [2], [[10.0]], no_through=[1])
+    blocked = user_equilibrium(
+        equilibrium_problem(tail, head, t0, np.inf, [0], [2], [[10.0]], no_through=[1]),
+    )
     assert blocked.flow.tolist() == [0.0, 0.0, 10.0, 10.0]
     # trips may still start and end at the zone
     ends = user_equilibrium(
-        tail, head, t0, np.inf, [0, 1], [1, 2], [[4.0, 0.0], [0.0, 3.0]], no_through=[1]
+        equilibrium_problem(
+            tail, head, t0, np.inf, [0, 1], [1, 2], [[4.0, 0.0], [0.0, 3.0]], no_through=[1],
+        ),
     )
     assert ends.flow.tolist() == [4.0, 3.0, 0.0, 0.0]
 
@@ -174,12 +176,18 @@ def test_generalized_cost_terms() -> None:
         destinations=[1],
         demand=[[1.0]],
     )
-    assert user_equilibrium(**base).flow.tolist() == [1.0, 0.0]  # type: ignore[arg-type]
-    tolled = user_equilibrium(**base, toll=[5.0, 0.0], toll_factor=0.5)  # type: ignore[arg-type]
+    assert user_equilibrium(
+        equilibrium_problem(**base),
+    ).flow.tolist() == [1.0, 0.0]  # type: ignore[arg-type]
+    tolled = user_equilibrium(
+        equilibrium_problem(**base, toll=[5.0, 0.0], toll_factor=0.5),
+    )  # type: ignore[arg-type]
     assert tolled.flow.tolist() == [0.0, 1.0]
     assert tolled.cost.tolist() == [3.5, 2.0]
     assert tolled.time.tolist() == [1.0, 2.0]
-    longer = user_equilibrium(**base, length=[0.0, 10.0], distance_factor=1.0)  # type: ignore[arg-type]
+    longer = user_equilibrium(
+        equilibrium_problem(**base, length=[0.0, 10.0], distance_factor=1.0),
+    )  # type: ignore[arg-type]
     assert longer.flow.tolist() == [1.0, 0.0]
 
 
@@ -258,20 +266,11 @@ def test_border_queue_in_equilibrium(toll: float, crossing_t: float) -> None:
     # equal costs 1 + toll + rho / (1 - rho) = 4, so rho = 0.75 without a toll and 2/3
     # with a toll of 1; the toll counts in cost, not in time
     r = user_equilibrium(
-        [0, 0],
-        [1, 1],
-        [1.0, 4.0],
-        [10.0, np.inf],
-        [0],
-        [1],
-        [[12.0]],
-        queue=[True, False],
-        service_time=1.0,
-        rho_max=0.95,
-        toll=[toll, 0.0],
-        toll_factor=1.0,
-        gap=1e-10,
-        max_iter=2000,
+        equilibrium_problem(
+            [0, 0], [1, 1], [1.0, 4.0], [10.0, np.inf], [0], [1], [[12.0]], queue=[True, False],
+            service_time=1.0, rho_max=0.95, toll=[toll, 0.0], toll_factor=1.0,
+        ),
+        gap=1e-10, max_iter=2000,
     )
     np.testing.assert_allclose(r.flow, [crossing_t, 12.0 - crossing_t], rtol=1e-6)
     np.testing.assert_allclose(r.cost, [4.0, 4.0], rtol=1e-6)
@@ -300,5 +299,6 @@ def test_bad_inputs_name_the_value(kwargs: dict[str, object], message: str) -> N
         demand=[[1.0]],
     )
     args.update(kwargs)
+    options = {k: args.pop(k) for k in ("algorithm", "gap", "max_iter") if k in args}
     with pytest.raises(ValueError, match=message):
-        user_equilibrium(**args)  # type: ignore[arg-type]
+        user_equilibrium(equilibrium_problem(**args), **options)  # type: ignore[arg-type]

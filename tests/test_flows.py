@@ -8,7 +8,7 @@ import pytest
 
 import connectivity as cn
 from connectivity.errors import NetworkValidationError
-from connectivity.solve import SolveStatus
+from connectivity.optimize import SolveStatus
 
 RAIL_GC, RAIL_ROAD_GC, ROAD_GC = 56.45, 62.34, 64.24  # see test_routing.py
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectivity import _kpaths, paths
-from connectivity._kpaths import k_shortest_paths
+from connectivity import paths
+from connectivity.paths import k_shortest_paths
+from connectivity.paths import kshortest as _kpaths
 
 INF = np.inf
 
@@ -146,14 +147,14 @@ def test_zero_weight_cycle_is_never_used():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"k": 0}, "k=0 must be an integer of at least 1"),
-        ({"k": 2.5}, "k=2.5 must be"),
-        ({"source": 7}, "source=7 is out of range; the graph has nodes 0..2"),
-        ({"target": -1}, "target=-1 is out of range"),
-        ({"source": "0"}, "source='0' must be an integer node index"),
-        ({"weight": [1.0, 1.0]}, r"weight has shape \(2,\); expected \(3,\)"),
-        ({"weight": [1.0, -2.0, 1.0]}, r"weight\[1\]=-2.0 must be nonnegative"),
-        ({"weight": [1.0, 1.0, np.nan]}, r"weight\[2\]=nan must be nonnegative"),
+        ({"k": 0}, "k must be >= 1, got 0"),
+        ({"k": 2.5}, "k must be an integer, got 2.5"),
+        ({"source": 7}, r"source = 7 is not a node index in \[0, 3\)"),
+        ({"target": -1}, r"target = -1 is not a node index in \[0, 3\)"),
+        ({"source": "0"}, "source must be an integer, got '0'"),
+        ({"weight": [1.0, 1.0]}, r"weight has 2 values, expected 3 \(one per edge\)"),
+        ({"weight": [1.0, -2.0, 1.0]}, r"weight\[1\] = -2.0 is negative; weights must be >= 0"),
+        ({"weight": [1.0, 1.0, np.nan]}, r"weight\[2\] is NaN; weights must be >= 0 or inf"),
         ({"max_cost": np.nan}, "max_cost=nan"),
     ],
 )

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectivity import _pareto, paths
-from connectivity._pareto import pareto_paths
+from connectivity import paths
 from connectivity.errors import SearchLimitError
+from connectivity.paths import pareto as _pareto
+from connectivity.paths import pareto_paths
 
 INF = np.inf
 
@@ -150,15 +151,15 @@ def test_label_limit_raises_naming_the_value():
     [
         ({"crit": [[1, 1, 1, 1]] * 2}, {}, r"criteria has shape \(2, 4\); expected \(2, 2\)"),
         ({"crit": [[1, 1]]}, {}, r"criteria has shape \(1, 2\); expected \(2, 2\)"),
-        ({"crit": [[1, 1], [1, -1]]}, {}, r"criteria\[1, 1\]=-1.0 must be nonnegative"),
-        ({"crit": [[1, np.nan], [1, 1]]}, {}, r"criteria\[0, 1\]=nan must be nonnegative"),
-        ({"head": [1]}, {}, "tail has 2 edges but head has 1"),
-        ({"head": [1, 5]}, {}, r"head\[1\]=5 is out of range; the graph has nodes 0..2"),
-        ({"tail": [0.0, 1.0]}, {}, "tail has dtype float64; expected integer"),
-        ({"source": 3}, {}, "source=3 is out of range"),
-        ({"target": -1}, {}, "target=-1 is out of range"),
-        ({"n_nodes": 0}, {}, "n_nodes=0 must be a positive integer"),
-        ({}, {"max_labels": 0}, "max_labels=0 must be at least 1"),
+        ({"crit": [[1, 1], [1, -1]]}, {}, r"criteria\[1, 1\] = -1.0 must be >= 0 or inf"),
+        ({"crit": [[1, np.nan], [1, 1]]}, {}, r"criteria\[0, 1\] = nan must be >= 0 or inf"),
+        ({"head": [1]}, {}, "tail has 2 values but head has 1"),
+        ({"head": [1, 5]}, {}, r"head\[1\] = 5 is not a node index in \[0, 3\)"),
+        ({"tail": [0.0, 1.0]}, {}, "tail must hold integer node indices, got dtype float64"),
+        ({"source": 3}, {}, r"source = 3 is not a node index in \[0, 3\)"),
+        ({"target": -1}, {}, r"target = -1 is not a node index in \[0, 3\)"),
+        ({"n_nodes": 0}, {}, "n_nodes must be >= 1, got 0"),
+        ({}, {"max_labels": 0}, "max_labels must be >= 1, got 0"),
     ],
 )
 def test_bad_arguments_are_named(args, kwargs, message):

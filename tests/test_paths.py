@@ -266,8 +266,14 @@ def test_bad_queries_rejected():
 
 
 def test_docstring_examples():
-    failures, tried = doctest.testmod(paths, optionflags=doctest.ELLIPSIS)
-    assert tried > 5 and failures == 0
+    from connectivity.paths import alt, csr, loading, search
+
+    tried = 0
+    for module in (paths, csr, search, alt, loading):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        tried += result.attempted
+    assert tried > 5
 
 
 # ---------------------------------------------------------------- random oracles

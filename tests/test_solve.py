@@ -9,7 +9,7 @@ import pulp
 import pytest
 
 from connectivity.errors import InfeasibleModelError, SolverError
-from connectivity.solve import SOLVERS, SolveResult, SolveStatus, check_solution, solve
+from connectivity.optimize import SOLVERS, SolveResult, SolveStatus, check_solution, solve
 
 
 def _min_lp() -> tuple[pulp.LpProblem, pulp.LpVariable, pulp.LpVariable]:

@@ -10,9 +10,14 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 import oracles
+from connectivity.assign import (
+    build_system_optimum,
+    flow_problem,
+    solve_system_optimum,
+    system_optimum,
+)
 from connectivity.errors import InfeasibleModelError, SolverError
-from connectivity.solve import SOLVERS, SolveStatus
-from connectivity.sysopt import build_system_optimum, solve_system_optimum, system_optimum
+from connectivity.optimize import SOLVERS, SolveStatus
 
 INF = np.inf
 
@@ -24,14 +29,9 @@ def test_bottleneck_hand_computed(solver: str) -> None:
     head = [1, 2, 1]
     cost = [1.0, 2.0, 2.0]
     r = system_optimum(
-        tail,
-        head,
-        cost,
-        [0],
-        [1],
-        [10.0],
-        capacity=[4.0, INF, INF],
-        unserved_penalty=50.0,
+        flow_problem(
+            tail, head, cost, [0], [1], [10.0], capacity=[4.0, INF, INF], unserved_penalty=50.0,
+        ),
         solver=solver,
     )
     assert r.solve.status is SolveStatus.OPTIMAL
@@ -46,7 +46,8 @@ def test_bottleneck_hand_computed(solver: str) -> None:
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_unserved_when_capacity_runs_out(solver: str) -> None:
     r = system_optimum(
-        [0], [1], [5.0], [0], [1], [10.0], capacity=[3.0], unserved_penalty=20.0, solver=solver
+        flow_problem([0], [1], [5.0], [0], [1], [10.0], capacity=[3.0], unserved_penalty=20.0),
+        solver=solver,
     )
     assert r.unserved.tolist() == pytest.approx([7.0])
     assert r.total_cost == pytest.approx(3 * 5 + 7 * 20)
@@ -60,15 +61,10 @@ def test_group_capacity_is_shared_and_priced() -> None:
     head = [1, 1, 2, 1]
     cost = [1.0, 2.0, 5.0, 5.0]
     r = system_optimum(
-        tail,
-        head,
-        cost,
-        [0],
-        [1],
-        [8.0],
-        groups=[[0, 1]],
-        group_capacity=[5.0],
-        unserved_penalty=100.0,
+        flow_problem(
+            tail, head, cost, [0], [1], [8.0], groups=[[0, 1]], group_capacity=[5.0],
+            unserved_penalty=100.0,
+        ),
     )
     np.testing.assert_allclose(r.flow, [5.0, 0.0, 3.0, 3.0], atol=1e-7)
     assert r.group_shadow_price.tolist() == pytest.approx([9.0])
@@ -80,14 +76,10 @@ def test_commodities_with_closed_edges() -> None:
     # commodity 0 may use the cheap edge 0 (rail), commodity 1 may not (inf); both 0 -> 1
     cost = np.array([[1.0, INF], [3.0, 3.0]])
     r = system_optimum(
-        [0, 0],
-        [1, 1],
-        cost,
-        [0, 0],
-        [1, 1],
-        [2.0, 5.0],
-        commodity=[0, 1],
-        unserved_penalty=100.0,
+        flow_problem(
+            [0, 0], [1, 1], cost, [0, 0], [1, 1], [2.0, 5.0], commodity=[0, 1],
+            unserved_penalty=100.0,
+        ),
     )
     np.testing.assert_allclose(r.flow_by_commodity, [[2.0, 0.0], [0.0, 5.0]], atol=1e-7)
     np.testing.assert_allclose(r.flow, [2.0, 5.0], atol=1e-7)
@@ -154,15 +146,9 @@ def test_random_instances_match_linprog_oracle(seed: int) -> None:
     expected = _linprog_per_od(tail, head, cost, cap, o, d, q, kk, penalty=200.0)
     for per_od in (False, True):
         model = build_system_optimum(
-            tail,
-            head,
-            cost,
-            o,
-            d,
-            q,
-            commodity=kk,
-            capacity=cap,
-            unserved_penalty=200.0,
+            flow_problem(
+                tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0,
+            ),
             per_od=per_od,
         )
         r = solve_system_optimum(model)
@@ -174,21 +160,23 @@ def test_random_instances_match_linprog_oracle(seed: int) -> None:
 @given(seed=st.integers(0, 10_000), n_dest=st.integers(1, 4))
 def test_single_origin_matches_networkx_min_cost_flow(seed: int, n_dest: int) -> None:
     instance, expected = oracles.single_origin_instance(seed, n_dest)
-    r = system_optimum(**instance)
+    r = system_optimum(flow_problem(**instance))
     assert r.total_cost == pytest.approx(expected, rel=1e-9)
 
 
 def test_shadow_price_equals_finite_difference() -> None:
     tail, head, cost, cap, o, d, q, kk = _random_instance(3)
     base = system_optimum(
-        tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0
+        flow_problem(tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0),
     )
     assert base.binding_edges.size > 0
     for e in base.binding_edges[:3]:
         more = cap.copy()
         more[e] += 1e-3
         r = system_optimum(
-            tail, head, cost, o, d, q, commodity=kk, capacity=more, unserved_penalty=200.0
+            flow_problem(
+                tail, head, cost, o, d, q, commodity=kk, capacity=more, unserved_penalty=200.0,
+            ),
         )
         saving = (base.total_cost - r.total_cost) / 1e-3
         assert saving == pytest.approx(base.edge_shadow_price[e], rel=1e-6, abs=1e-6)
@@ -197,10 +185,11 @@ def test_shadow_price_equals_finite_difference() -> None:
 def test_cbc_and_highs_agree_on_random_instance() -> None:
     tail, head, cost, cap, o, d, q, kk = _random_instance(11)
     a = system_optimum(
-        tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0
+        flow_problem(tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0),
     )
     b = system_optimum(
-        tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0, solver="cbc"
+        flow_problem(tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0),
+        solver="cbc",
     )
     assert a.total_cost == pytest.approx(b.total_cost, rel=1e-9)
 
@@ -208,7 +197,9 @@ def test_cbc_and_highs_agree_on_random_instance() -> None:
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_user_constraint_is_respected(solver: str) -> None:
     model = build_system_optimum(
-        [0, 0, 2], [1, 2, 1], [1.0, 2.0, 2.0], [0], [1], [10.0], unserved_penalty=50.0
+        flow_problem(
+            [0, 0, 2], [1, 2, 1], [1.0, 2.0, 2.0], [0], [1], [10.0], unserved_penalty=50.0,
+        ),
     )
     # cap the cheap edge by hand through its PuLP variable
     j = model.flow_edges[0].tolist().index(0)
@@ -220,7 +211,7 @@ def test_user_constraint_is_respected(solver: str) -> None:
 
 def test_user_constraint_with_new_variable() -> None:
     model = build_system_optimum(
-        [0, 0], [1, 1], [1.0, 5.0], [0], [1], [10.0], unserved_penalty=50.0
+        flow_problem([0, 0], [1, 1], [1.0, 5.0], [0], [1], [10.0], unserved_penalty=50.0),
     )
     # an expansion variable: capacity of edge 0 is 2 + y, y costs 1 per tonne
     y = model.problem.add_variable("expand", lowBound=0)
@@ -233,7 +224,7 @@ def test_user_constraint_with_new_variable() -> None:
 
 def test_user_objective_change_is_honoured() -> None:
     model = build_system_optimum(
-        [0, 0], [1, 1], [1.0, 5.0], [0], [1], [10.0], unserved_penalty=50.0
+        flow_problem([0, 0], [1, 1], [1.0, 5.0], [0], [1], [10.0], unserved_penalty=50.0),
     )
     y = model.problem.add_variable("expand", lowBound=0)
     model.problem += model.flow[0][0] <= 2 + y
@@ -244,7 +235,8 @@ def test_user_objective_change_is_honoured() -> None:
 
 
 def test_infeasible_user_constraint_raises_with_hint() -> None:
-    model = build_system_optimum([0], [1], [1.0], [0], [1], [10.0], unserved_penalty=50.0)
+    problem = flow_problem([0], [1], [1.0], [0], [1], [10.0], unserved_penalty=50.0)
+    model = build_system_optimum(problem)
     model.problem += model.unserved[0] >= 20.0
     with pytest.raises(InfeasibleModelError, match="constraints added to the model"):
         solve_system_optimum(model)
@@ -253,7 +245,7 @@ def test_infeasible_user_constraint_raises_with_hint() -> None:
 def test_stopped_solve_is_never_a_result() -> None:
     tail, head, cost, cap, o, d, q, kk = _random_instance(5, n=60, m=300, n_od=40)
     model = build_system_optimum(
-        tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0
+        flow_problem(tail, head, cost, o, d, q, commodity=kk, capacity=cap, unserved_penalty=200.0),
     )
     # stopped after one simplex iteration: no feasible point, so no result is returned
     with pytest.raises(SolverError, match="Iteration limit"):
@@ -285,4 +277,4 @@ def test_bad_inputs_name_the_value(kwargs: dict[str, object], message: str) -> N
     }
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        build_system_optimum(**args)  # type: ignore[arg-type]
+        build_system_optimum(flow_problem(**args))  # type: ignore[arg-type]

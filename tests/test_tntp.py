@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from connectivity import tntp
+from connectivity import io as tntp
+from connectivity.assign import tntp_equilibrium
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,7 +30,7 @@ def test_braess_equilibrium_matches_flow_file() -> None:
     trips = tntp.read_trips(DATA / "Braess_trips.tntp")
     assert trips.matrix.tolist() == [[0.0, 6.0], [0.0, 0.0]]
     known = tntp.read_flow(DATA / "Braess_flow.tntp")
-    r = tntp.tntp_equilibrium(net, trips, gap=1e-10, max_iter=5000)
+    r = tntp_equilibrium(net, trips, gap=1e-10, max_iter=5000)
     assert known.init_node.tolist() == net.init_node.tolist()
     np.testing.assert_allclose(r.flow, known.volume, rtol=1e-6)
     np.testing.assert_allclose(r.cost, known.cost, rtol=1e-6)
@@ -40,7 +41,7 @@ def test_toll_factor_removes_the_braess_bridge() -> None:
     net = tntp.read_net(DATA / "Braess_net.tntp")
     trips = tntp.read_trips(DATA / "Braess_trips.tntp")
     # the bridge route costs 72 + 2 * toll_factor at the 3/3 split: above 84 for factor > 6
-    r = tntp.tntp_equilibrium(net, trips, toll_factor=10.0, gap=1e-10)
+    r = tntp_equilibrium(net, trips, toll_factor=10.0, gap=1e-10)
     np.testing.assert_allclose(r.flow, [3, 3, 3, 3, 0], atol=1e-6)
     assert r.tstt == pytest.approx(6 * 84)
 
@@ -48,10 +49,10 @@ def test_toll_factor_removes_the_braess_bridge() -> None:
 def test_distance_factor_enters_generalized_cost() -> None:
     net = tntp.read_net(DATA / "Braess_net.tntp")
     trips = tntp.read_trips(DATA / "Braess_trips.tntp")
-    r = tntp.tntp_equilibrium(net, trips, distance_factor=1.0, gap=1e-10)
+    r = tntp_equilibrium(net, trips, distance_factor=1.0, gap=1e-10)
     # every route has length 6 except the bridge route (3): cost = time + length
     np.testing.assert_allclose(r.cost - r.time, net.length)
-    assert r.beckmann > tntp.tntp_equilibrium(net, trips, gap=1e-10).beckmann
+    assert r.beckmann > tntp_equilibrium(net, trips, gap=1e-10).beckmann
 
 
 def test_grid_files_space_separated_and_first_thru_node(tmp_path: Path) -> None:
@@ -61,7 +62,7 @@ def test_grid_files_space_separated_and_first_thru_node(tmp_path: Path) -> None:
     assert trips.matrix.sum() == pytest.approx(3424.0)
     node, x, y = tntp.read_node(DATA / "Grid_node.tntp")
     assert node.tolist() == list(range(1, 37))
-    r = tntp.tntp_equilibrium(net, trips, gap=1e-4)
+    r = tntp_equilibrium(net, trips, gap=1e-4)
     assert r.converged
     # zones 1..6 are not passed through: flow into a zone equals the trips ending there
     for z in range(1, 7):
@@ -86,7 +87,7 @@ def test_first_thru_node_rule_changes_routes(tmp_path: Path) -> None:
     for ftn in (1, 3):
         f = tmp_path / f"net_{ftn}.tntp"
         f.write_text(text.format(ftn=ftn))
-        flows[ftn] = tntp.tntp_equilibrium(tntp.read_net(f), trips).flow.tolist()
+        flows[ftn] = tntp_equilibrium(tntp.read_net(f), trips).flow.tolist()
     assert flows[1] == [10.0, 10.0, 0.0, 0.0]
     assert flows[3] == [0.0, 0.0, 10.0, 10.0]
 
@@ -176,7 +177,7 @@ def test_round_trip_and_flow_writer(tmp_path: Path) -> None:
         np.testing.assert_array_equal(getattr(net2, field), getattr(net, field))
     np.testing.assert_array_equal(trips2.matrix, trips.matrix)
 
-    r = tntp.tntp_equilibrium(net, trips, gap=1e-3)
+    r = tntp_equilibrium(net, trips, gap=1e-3)
     out = tmp_path / "flows.csv"
     tntp.write_flows(out, net, r.flow, r.cost)
     lines = out.read_text().splitlines()

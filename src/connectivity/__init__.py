@@ -1,24 +1,26 @@
 """connectivity: multimodal freight network planning for China and Central Asia.
 
-Contents, in the order data flows:
+Subpackages, in the order data flows (each imports only those above it in this list,
+and the two array cores import nothing of the network):
 
-- :mod:`connectivity.network`: load and validate the tables (:func:`load_bundled`,
-  :func:`read_network`, :func:`from_frames`, :func:`resolve_place`);
-- :mod:`connectivity.validate`: the rules, every problem reported at once;
-- :mod:`connectivity.expand`: the multimodal virtual network (:func:`expand`);
-- :mod:`connectivity.compiled`: routing arrays and scenario cost vectors
-  (:func:`compile_network`, :func:`edge_costs`);
-- :mod:`connectivity.scenario`: :class:`Scenario` and :func:`read_scenario`;
-- :mod:`connectivity.paths`: the numba shortest-path core on plain arrays;
+- :mod:`connectivity.paths`: the shortest-path core, numba kernels on CSR arrays;
+- :mod:`connectivity.optimize`: the solver layer (status, result, gap; HiGHS and CBC);
+- :mod:`connectivity.tables`: load and validate the tables (:func:`load_bundled`,
+  :func:`read_network`, :func:`from_frames`, :func:`resolve_place`), scenarios
+  (:class:`Scenario`, :func:`read_scenario`) and demand (:func:`read_demand`);
+- :mod:`connectivity.io`: exchange formats (TNTP, networkx/OSMnx, OSM XML);
+- :mod:`connectivity.graph`: the multimodal virtual network (:func:`expand`) compiled to
+  arrays with codes per edge (:func:`compile_network`), scenario cost vectors
+  (:func:`edge_costs`, :func:`edge_mask`);
 - :mod:`connectivity.routing`: :func:`route`, :func:`skim`, :func:`alternatives`,
   :func:`pareto_routes`;
-- :mod:`connectivity.demand` and :mod:`connectivity.flows`: demand tables and
-  assignment (:func:`assign_aon`, :func:`assign_system_optimum`,
-  :func:`assign_equilibrium`), on the LP core (:mod:`connectivity.solve`,
-  :mod:`connectivity.sysopt`) and :mod:`connectivity.equilibrium`, with
-  :mod:`connectivity.tntp` for research test networks;
-- :mod:`connectivity.convert`: networkx (OSMnx conventions) and OSM XML import;
+- :mod:`connectivity.assign`: :func:`assign_aon`, :func:`assign_system_optimum`,
+  :func:`assign_equilibrium`, and the flow models on arrays beneath them;
+- :mod:`connectivity.report`: text tables;
 - :mod:`connectivity.cli`: the ``connectivity`` command.
+
+Shared by all: :mod:`connectivity.errors` (exception classes) and
+:mod:`connectivity.checks` (argument checks of the array cores).
 
 Example
 -------
@@ -31,15 +33,12 @@ Example
 
 from __future__ import annotations
 
-from connectivity.compiled import (
-    CompiledNetwork,
-    compile_network,
-    edge_costs,
-    edge_mask,
-    routing_graph,
+from connectivity.assign import (
+    Assignment,
+    assign_aon,
+    assign_equilibrium,
+    assign_system_optimum,
 )
-from connectivity.convert import from_networkx, from_osm_xml, to_networkx
-from connectivity.demand import load_bundled_demand, read_demand
 from connectivity.errors import (
     ConnectivityError,
     InfeasibleModelError,
@@ -49,22 +48,28 @@ from connectivity.errors import (
     SolverError,
     UnknownIdError,
 )
-from connectivity.expand import ExpandedNetwork, expand
-from connectivity.flows import (
-    Assignment,
-    assign_aon,
-    assign_equilibrium,
-    assign_system_optimum,
+from connectivity.graph import (
+    CompiledNetwork,
+    ExpandedNetwork,
+    compile_network,
+    edge_costs,
+    edge_mask,
+    expand,
+    routing_graph,
 )
-from connectivity.network import (
+from connectivity.io import from_networkx, from_osm_xml, to_networkx
+from connectivity.routing import Route, Skim, alternatives, pareto_routes, route, skim
+from connectivity.tables import (
     Network,
+    Scenario,
     from_frames,
     load_bundled,
+    load_bundled_demand,
+    read_demand,
     read_network,
+    read_scenario,
     resolve_place,
 )
-from connectivity.routing import Route, Skim, alternatives, pareto_routes, route, skim
-from connectivity.scenario import Scenario, read_scenario
 
 __version__ = "0.1.0"
 

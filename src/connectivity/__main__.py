@@ -1,0 +1,7 @@
+"""``python -m connectivity``: the same as the ``connectivity`` command."""
+
+import sys
+
+from connectivity.cli.entry import main
+
+sys.exit(main())

@@ -1,0 +1,289 @@
+"""Freight flows on the network: all-or-nothing, system optimum (LP), user equilibrium.
+
+Each method is one function returning one :class:`Assignment`, so results compare
+side by side:
+
+- :func:`assign_aon` loads every OD pair on its least generalized-cost route (in the
+  compiled kernel, :func:`connectivity.paths.all_or_nothing`), per commodity;
+- :func:`assign_system_optimum` solves the capacity-constrained system optimum LP
+  (:mod:`connectivity.assign.sysopt`): link capacities per direction, border-crossing
+  capacities as shared constraints, unserved demand at a penalty; it reports the
+  shadow price of every binding capacity (USD per tonne of extra annual capacity);
+- :func:`assign_equilibrium` finds the user equilibrium
+  (:mod:`connectivity.assign.equilibrium`) with BPR delay on links and a queueing delay
+  at border crossings.
+
+Units: flows in tonnes per year, costs in USD (per year for totals).
+
+Examples
+--------
+>>> import connectivity as cn
+>>> net = cn.load_bundled()
+>>> a = cn.assign_aon(net, cn.load_bundled_demand(net))
+>>> a.method
+'aon'
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from connectivity import paths
+from connectivity.assign.assignment import UNSERVED_COLUMNS, Assignment, summarise
+from connectivity.assign.equilibrium import user_equilibrium
+from connectivity.assign.problems import equilibrium_problem, flow_problem
+from connectivity.assign.sysopt import system_optimum
+from connectivity.graph import (
+    CompiledNetwork,
+    compiled_of,
+    edge_costs,
+    scenario_attributes,
+)
+from connectivity.tables import MODES, Network, Scenario, read_demand
+
+__all__ = [
+    "Assignment",
+    "assign_aon",
+    "assign_system_optimum",
+    "assign_equilibrium",
+    "SERVICE_UNIT_T",
+]
+
+#: Tonnes served as one unit at a border-crossing queue (a train, a truck), used to turn
+#: a crossing's annual capacity into the service time of the queueing delay.
+SERVICE_UNIT_T = {"rail": 1000.0, "road": 20.0}
+
+
+def _prepare(
+    network: Network | CompiledNetwork, demand: pd.DataFrame
+) -> tuple[CompiledNetwork, pd.DataFrame, list[str]]:
+    compiled = compiled_of(network)
+    table = read_demand(demand, compiled.network)
+    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    commodities = sorted(set(table["commodity"]))
+    return compiled, table, commodities
+
+
+def _cost_matrix(
+    compiled: CompiledNetwork, commodities: list[str], scenario: Scenario
+) -> NDArray[np.float64]:
+    return np.column_stack([edge_costs(compiled, k, scenario) for k in commodities])
+
+
+def _od_nodes(compiled: CompiledNetwork, table: pd.DataFrame) -> tuple[
+        NDArray[np.int64], NDArray[np.int64]]:
+    o = np.array([compiled.origin_node[p] for p in table["origin"]], dtype=np.int64)
+    d = np.array([compiled.destination_node[p] for p in table["destination"]], dtype=np.int64)
+    return o, d
+
+
+def assign_aon(
+    network: Network | CompiledNetwork,
+    demand: pd.DataFrame,
+    *,
+    scenario: Scenario | None = None,
+) -> Assignment:
+    """All-or-nothing: each OD pair's tonnes on its least generalized-cost route.
+
+    Demand with no route under the scenario is reported in ``unserved``.
+
+    Parameters
+    ----------
+    network
+        Tables or compiled network.
+    demand
+        Demand table (see :func:`connectivity.read_demand`).
+    scenario
+        Closures, years, projects, factors, carbon price.
+
+    Returns
+    -------
+    Assignment
+    """
+    start = time.perf_counter()
+    scenario = scenario or Scenario()
+    compiled, table, commodities = _prepare(network, demand)
+    costs = _cost_matrix(compiled, commodities, scenario)
+    flows = np.zeros((compiled.n_edges, len(commodities)))
+    unserved = []
+    o_all, d_all = _od_nodes(compiled, table)
+    for k, commodity in enumerate(commodities):
+        sel = (table["commodity"] == commodity).to_numpy()
+        graph = paths.reweight(compiled.graph, costs[:, k])
+        origins, o_inv = np.unique(o_all[sel], return_inverse=True)
+        dests, d_inv = np.unique(d_all[sel], return_inverse=True)
+        matrix = np.zeros((len(origins), len(dests)))
+        np.add.at(matrix, (o_inv, d_inv), table.loc[sel, "tonnes_per_year"].to_numpy())
+        reach = np.isfinite(paths.distances(graph, origins, dests))
+        lost = (matrix > 0) & ~reach
+        for i, j in zip(*np.nonzero(lost), strict=True):
+            rows = table[sel].iloc[np.flatnonzero((o_inv == i) & (d_inv == j))]
+            unserved.extend(rows[UNSERVED_COLUMNS].to_dict("records"))
+        matrix[lost] = 0.0
+        flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
+    return summarise("aon", compiled, scenario_name=scenario.name, commodities=commodities,
+                     flow_by_commodity=flows, costs=costs,
+                     unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
+                     seconds=time.perf_counter() - start)
+
+
+def assign_system_optimum(
+    network: Network | CompiledNetwork,
+    demand: pd.DataFrame,
+    *,
+    scenario: Scenario | None = None,
+    unserved_penalty_usd_per_t: float | None = None,
+    formulation: str = "origin",
+    solver: str = "highs",
+    time_limit: float | None = None,
+    msg: bool = False,
+) -> Assignment:
+    """Capacity-constrained system optimum of all commodities, as one LP.
+
+    Link capacities (``capacity_t_per_year``) bind each direction of a link; a border
+    crossing's capacity binds each direction of all its links together; a terminal's
+    throughput capacity (the network's ``throughput`` table: ports, dry ports) binds
+    all tonnes handled there, both directions together. Demand that
+    cannot fit pays ``unserved_penalty_usd_per_t`` and is reported in ``unserved``,
+    so the model is always feasible.
+
+    Parameters
+    ----------
+    unserved_penalty_usd_per_t
+        Penalty per unserved tonne. Default: twice the largest least-cost route of any
+        OD pair plus 1,000 USD/t, so tonnes go unserved only when capacity runs out.
+    formulation
+        ``"origin"`` (default): the origin-based arc LP. ``"paths"``: path column
+        generation, the same optimum found by pricing paths in the shortest-path kernel
+        (HiGHS only; much faster on large networks, see
+        :func:`connectivity.assign.sysopt.system_optimum`).
+    solver
+        ``"highs"`` (default) or ``"cbc"`` (origin formulation only).
+    time_limit
+        Seconds; a run stopped by it is reported with status ``TIME_LIMIT``.
+    msg
+        Show the solver's log (quiet by default).
+
+    Returns
+    -------
+    Assignment
+        With ``solve`` (status, objective, bound, gap) and shadow prices.
+    """
+    start = time.perf_counter()
+    scenario = scenario or Scenario()
+    compiled, table, commodities = _prepare(network, demand)
+    costs = _cost_matrix(compiled, commodities, scenario)
+    o, d = _od_nodes(compiled, table)
+    k_of = {c: i for i, c in enumerate(commodities)}
+    kk = table["commodity"].map(k_of).to_numpy(dtype=np.int64)
+    if unserved_penalty_usd_per_t is None:
+        worst = 0.0
+        for k in range(len(commodities)):
+            sel = kk == k
+            graph = paths.reweight(compiled.graph, costs[:, k])
+            origins, o_inv = np.unique(o[sel], return_inverse=True)
+            dist = paths.distances(graph, origins, d[sel])
+            vals = dist[o_inv, np.arange(sel.sum())]
+            if np.isfinite(vals).any():
+                worst = max(worst, float(vals[np.isfinite(vals)].max()))
+        unserved_penalty_usd_per_t = 2.0 * worst + 1000.0
+    if not unserved_penalty_usd_per_t > 0:
+        raise ValueError(
+            f"unserved_penalty_usd_per_t={unserved_penalty_usd_per_t} must be positive")
+    groups = compiled.groups
+    problem = flow_problem(
+        compiled.tail, compiled.head, costs, o, d,
+        table["tonnes_per_year"].to_numpy(dtype=np.float64),
+        unserved_penalty=unserved_penalty_usd_per_t,
+        n_nodes=compiled.graph.n_nodes, commodity=kk,
+        capacity=compiled.capacity_t_per_year,
+        groups=[groups.members(g) for g in range(groups.n_groups)],
+        group_capacity=groups.capacity,
+    )
+    result = system_optimum(problem, formulation=formulation, solver=solver,
+                            time_limit=time_limit, msg=msg)
+    lost = result.unserved > 1e-6
+    unserved = table.loc[lost, UNSERVED_COLUMNS[:3]].copy()
+    unserved["tonnes_per_year"] = result.unserved[lost]
+    return summarise(
+        "so", compiled, scenario_name=scenario.name, commodities=commodities,
+        flow_by_commodity=result.flow_by_commodity, costs=costs,
+        unserved=unserved.reset_index(drop=True), seconds=time.perf_counter() - start,
+        edge_shadow=result.edge_shadow_price, group_shadow=result.group_shadow_price,
+        solve=result.solve,
+    )
+
+
+def assign_equilibrium(
+    network: Network | CompiledNetwork,
+    demand: pd.DataFrame,
+    *,
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+    algorithm: str = "bfw",
+    gap: float = 1e-4,
+    max_iter: int = 500,
+    alpha: float = 0.15,
+    beta: float = 4.0,
+) -> Assignment:
+    """User equilibrium: no shipper can cut its generalized cost by changing route.
+
+    Single class: every tonne is valued with ``commodity``'s value of time and allowed
+    modes (a multi-class equilibrium is not implemented). Link time grows by BPR
+    (``alpha``, ``beta``) where a link has a capacity; a border crossing with a capacity
+    adds a queueing delay whose service unit is a train (1,000 t) or a truck (20 t).
+    Generalized cost = money + carbon + risk + value of time x congested time.
+
+    Returns
+    -------
+    Assignment
+        With ``relative_gap`` per iteration.
+    """
+    start = time.perf_counter()
+    scenario = scenario or Scenario()
+    compiled, table, _ = _prepare(network, demand)
+    vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
+    if not vot > 0:
+        raise ValueError(f"commodity {commodity!r} has value of time {vot}; UE needs > 0")
+    gc = edge_costs(compiled, commodity, scenario)
+    attrs = scenario_attributes(compiled, scenario)
+    open_ = np.isfinite(gc)
+    t0 = vot * attrs["time_h"]
+    fixed = np.where(open_, gc - t0, 0.0)
+    # Closed edges get a prohibitive free-flow cost instead of inf so the VDF stays finite.
+    t0 = np.where(open_, t0, 1e12)
+    capacity = compiled.capacity_t_per_year.copy()
+    queue = np.zeros(compiled.n_edges, dtype=bool)
+    service = np.zeros(compiled.n_edges)
+    groups = compiled.groups
+    for g in np.flatnonzero(groups.kind == "crossing").tolist():
+        cap = float(groups.capacity[g])
+        for e in groups.members(g).tolist():
+            queue[e] = True
+            capacity[e] = cap
+            unit = SERVICE_UNIT_T.get(MODES[compiled.edge_mode[e]], 20.0)
+            service[e] = vot * unit * 8760.0 / cap
+    o, d = _od_nodes(compiled, table)
+    origins, o_inv = np.unique(o, return_inverse=True)
+    dests, d_inv = np.unique(d, return_inverse=True)
+    matrix = np.zeros((len(origins), len(dests)))
+    np.add.at(matrix, (o_inv, d_inv), table["tonnes_per_year"].to_numpy())
+    problem = equilibrium_problem(
+        compiled.tail, compiled.head, t0, capacity, origins, dests, matrix,
+        n_nodes=compiled.graph.n_nodes, alpha=alpha, beta=beta, queue=queue,
+        service_time=service, toll=fixed, toll_factor=1.0,
+    )
+    result = user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
+    flows = result.flow[:, None]
+    congested_time_h = result.time / vot
+    return summarise(
+        "ue", compiled, scenario_name=scenario.name, commodities=[commodity],
+        flow_by_commodity=flows,
+        costs=np.where(open_, fixed + result.time, np.inf)[:, None],
+        unserved=pd.DataFrame(columns=UNSERVED_COLUMNS), seconds=time.perf_counter() - start,
+        edge_time_h=congested_time_h, relative_gap=result.relative_gap,
+    )

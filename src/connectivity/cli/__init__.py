@@ -1,0 +1,15 @@
+"""The ``connectivity`` command line, one module per command group.
+
+- :mod:`~connectivity.cli.entry`: the parser and :func:`main`, the entry point;
+- :mod:`~connectivity.cli.options`: network, scenario and format options;
+- :mod:`~connectivity.cli.data`: ``places``, ``validate``;
+- :mod:`~connectivity.cli.routes`: ``route``, ``pareto``, ``skim``;
+- :mod:`~connectivity.cli.assign`: ``assign`` (bundled or TNTP networks);
+- :mod:`~connectivity.cli.demo`: ``demo``.
+"""
+
+from __future__ import annotations
+
+from connectivity.cli.entry import main
+
+__all__ = ["main"]

@@ -1,0 +1,99 @@
+"""Options shared by the commands: which network, which scenario, which output format."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from connectivity.tables import Network, Scenario, load_bundled, read_network, read_scenario
+
+__all__ = [
+    "network",
+    "scenario",
+    "add_network_options",
+    "add_scenario_options",
+    "add_format",
+    "add_route_conditions",
+    "to_csv",
+]
+
+
+def network(args: argparse.Namespace) -> Network:
+    """The network of ``--data``, or the bundled one."""
+    if getattr(args, "data", None):
+        return read_network(args.data)
+    return load_bundled()
+
+
+def scenario(args: argparse.Namespace) -> Scenario:
+    """The scenario of ``--scenario`` with the command-line options applied on top."""
+    base = read_scenario(args.scenario) if getattr(args, "scenario", None) else Scenario()
+    changes: dict[str, Any] = {}
+    if getattr(args, "modes", None):
+        changes["modes"] = tuple(m.strip() for m in args.modes.split(",") if m.strip())
+    if getattr(args, "avoid_country", None):
+        changes["avoid_countries"] = tuple(base.avoid_countries) + tuple(args.avoid_country)
+    if getattr(args, "close", None):
+        changes["closed_places"] = tuple(base.closed_places) + tuple(args.close)
+    if getattr(args, "close_link", None):
+        changes["closed_links"] = tuple(base.closed_links) + tuple(args.close_link)
+    if getattr(args, "close_crossing", None):
+        changes["closed_crossings"] = tuple(base.closed_crossings) + tuple(args.close_crossing)
+    if getattr(args, "project", None):
+        changes["projects"] = tuple(base.projects) + tuple(args.project)
+    if getattr(args, "year", None) is not None:
+        changes["year"] = args.year
+    if getattr(args, "carbon_price", None) is not None:
+        changes["carbon_price_usd_per_t_co2e"] = args.carbon_price
+    if not changes:
+        return base
+    fields = {f: getattr(base, f) for f in base.__dataclass_fields__}
+    fields.update(changes)
+    if "name" not in changes and base.name == "base":
+        fields["name"] = "custom"
+    return Scenario(**fields)
+
+
+def add_network_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="folder of network CSVs (default: bundled)")
+
+
+def add_scenario_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--commodity", default="container", help="commodity id (default container)")
+    p.add_argument("--modes", help="allowed modes, comma separated (e.g. rail,road)")
+    p.add_argument("--avoid-country", action="append", metavar="CC",
+                   help="ISO alpha-2 country to avoid (repeatable)")
+    p.add_argument("--close", action="append", metavar="PLACE", help="close a place")
+    p.add_argument("--close-link", action="append", metavar="LINK", help="close a link")
+    p.add_argument("--close-crossing", action="append", metavar="ID", help="close a crossing")
+    p.add_argument("--project", action="append", metavar="ID",
+                   help="switch on a link or crossing that is not yet open (repeatable)")
+    p.add_argument("--year", type=int, help="planning year: opens links due by then")
+    p.add_argument("--carbon-price", type=float, metavar="USD",
+                   help="carbon price, USD per tonne CO2e")
+    p.add_argument("--scenario", metavar="FILE", help="scenario TOML file")
+
+
+def add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json", "csv"),
+                default: str = "table") -> None:
+    p.add_argument("--format", choices=choices, default=default)
+
+
+def add_route_conditions(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--via", action="append", metavar="PLACE",
+                   help="pass through this place (repeatable, in order)")
+    p.add_argument("--require-mode", action="append", metavar="MODE",
+                   help="use this mode on at least one link (repeatable), e.g. ferry")
+
+
+def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+

@@ -1,0 +1,370 @@
+"""Compilation of the expanded network into routing arrays with integer codes per edge.
+
+:func:`compile_network` builds, once per network, the CSR structure and one array per
+edge attribute. Everything an analysis needs is here as numbers: the kind, mode, link,
+crossing, places, countries, terminals, status and opening year of every edge, the
+projects that open it, the commodities' values of time and allowed modes, and the
+capacity groups (see :mod:`connectivity.graph.groups`). A scenario, a closure or a
+criticality run is then a numpy mask on these arrays
+(:func:`connectivity.graph.edge_mask`), and results map back to readable ids through
+the id arrays (``link_ids[edge_link]``).
+
+Code conventions: an index into the matching id array (``place_ids``, ``link_ids``,
+``crossing_ids``, ``country_ids``, ``project_ids``, ``commodity_ids``), into
+:data:`~connectivity.tables.schema.MODES`, :data:`EDGE_KINDS`, :data:`NODE_TERMINALS`
+or :data:`~connectivity.tables.schema.STATUSES`; ``-1`` where an edge has none (a
+transfer has no mode, a load edge no link); :data:`NO_YEAR` where no opening year is
+given.
+
+Examples
+--------
+>>> import connectivity as cn
+>>> comp = cn.compile_network(cn.load_bundled())
+>>> comp.link_ids[comp.edge_link[0]] == comp.edges["link_id"].iloc[0]
+True
+>>> cn.compile_network(comp.network) is comp  # compiled once per network
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from connectivity import paths
+from connectivity.checks import readonly
+from connectivity.errors import UnknownIdError
+from connectivity.graph.groups import CapacityGroups, crossing_groups, terminal_groups
+from connectivity.graph.virtual import (
+    DESTINATION,
+    EDGE_KINDS,
+    ORIGIN,
+    ExpandedNetwork,
+    expand,
+)
+from connectivity.tables import (
+    CAPACITY_UNIT,
+    MODES,
+    STATUSES,
+    TERMINALS,
+    Network,
+    PlaceIndex,
+    place_index_of,
+    split_ids,
+)
+
+__all__ = [
+    "CompiledNetwork",
+    "compile_network",
+    "compiled_of",
+    "NODE_TERMINALS",
+    "NO_YEAR",
+    "LINK",
+    "LOAD",
+    "UNLOAD",
+    "TRANSFER",
+    "EXISTING",
+]
+
+#: The terminal codes of virtual nodes: a place's origin and destination node, then
+#: its terminals.
+NODE_TERMINALS = (ORIGIN, DESTINATION, *TERMINALS)
+#: Opening year code of an edge or crossing without a year.
+NO_YEAR = int(np.iinfo(np.int32).max)
+LINK = EDGE_KINDS.index("link")
+LOAD = EDGE_KINDS.index("load")
+UNLOAD = EDGE_KINDS.index("unload")
+TRANSFER = EDGE_KINDS.index("transfer")
+EXISTING = STATUSES.index("existing")
+
+_DERIVED_KEY = "compiled"
+
+IntArray = NDArray[np.int64]
+CodeArray = NDArray[np.int32]
+FloatArray = NDArray[np.float64]
+IdArray = NDArray[np.object_]
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledNetwork:
+    """Frozen routing arrays over the expanded network (edge order = ``expanded.edges``).
+
+    Attributes
+    ----------
+    expanded
+        The expanded network the arrays come from (its ``edges`` and ``nodes`` tables
+        are for people; analyses use the arrays).
+    graph
+        CSR structure (weights = time in hours; see :func:`connectivity.graph.routing_graph`).
+    places
+        Place lookup by id or name.
+    tail, head
+        Node indices per edge.
+    time_h, cost_usd_per_t, co2e_kg_per_t, distance_km, risk_usd_per_t, dwell_h
+        Attribute arrays per edge (``dwell_h``: the border dwell inside ``time_h``).
+    capacity_t_per_year
+        Each link direction's own capacity (``inf`` where none).
+    edge_kind, edge_mode, edge_link, edge_crossing, edge_from_place, edge_to_place,
+    edge_from_terminal, edge_to_terminal, edge_status, edge_year_open, edge_reverse
+        Integer codes per edge (see the module docstring).
+    place_ids, place_country, country_ids
+        Place ids in table order and each place's country code.
+    link_ids, crossing_ids
+        Link and crossing ids in table order.
+    crossing_status, crossing_year_open, crossing_capacity_t_per_year
+        Per crossing.
+    node_place, node_terminal
+        Per node: its place and terminal code.
+    place_code
+        Place id -> its code (index in ``place_ids``).
+    origin_node, destination_node
+        Node index of each place's origin and destination node, by place id.
+    commodity_ids, commodity_vot, commodity_modes
+        Per commodity: value of time (USD per tonne-hour) and allowed modes
+        (``len(commodity_ids) x len(MODES)`` booleans).
+    project_ids, project_link_start, project_links, project_crossing_start,
+    project_crossings
+        Per project, in CSR form: the links it opens and the crossings it opens (those
+        it names and those on its links).
+    groups
+        Capacity groups: border crossings per direction and terminal throughput.
+    """
+
+    expanded: ExpandedNetwork
+    graph: paths.CSRGraph
+    places: PlaceIndex
+    tail: IntArray
+    head: IntArray
+    time_h: FloatArray
+    cost_usd_per_t: FloatArray
+    co2e_kg_per_t: FloatArray
+    distance_km: FloatArray
+    risk_usd_per_t: FloatArray
+    dwell_h: FloatArray
+    capacity_t_per_year: FloatArray
+    edge_kind: CodeArray
+    edge_mode: CodeArray
+    edge_link: CodeArray
+    edge_crossing: CodeArray
+    edge_from_place: CodeArray
+    edge_to_place: CodeArray
+    edge_from_terminal: CodeArray
+    edge_to_terminal: CodeArray
+    edge_status: CodeArray
+    edge_year_open: CodeArray
+    edge_reverse: NDArray[np.bool_]
+    place_ids: IdArray
+    place_country: CodeArray
+    country_ids: IdArray
+    link_ids: IdArray
+    crossing_ids: IdArray
+    crossing_status: CodeArray
+    crossing_year_open: CodeArray
+    crossing_capacity_t_per_year: FloatArray
+    node_place: CodeArray
+    node_terminal: CodeArray
+    place_code: dict[str, int]
+    origin_node: dict[str, int]
+    destination_node: dict[str, int]
+    commodity_ids: IdArray
+    commodity_vot: FloatArray
+    commodity_modes: NDArray[np.bool_]
+    project_ids: IdArray
+    project_link_start: IntArray
+    project_links: IntArray
+    project_crossing_start: IntArray
+    project_crossings: IntArray
+    groups: CapacityGroups
+
+    def __repr__(self) -> str:
+        return (f"CompiledNetwork({self.graph.n_nodes} nodes, {self.n_edges} edges, "
+                f"{len(self.origin_node)} places)")
+
+    @property
+    def network(self) -> Network:
+        """The validated tables."""
+        return self.expanded.network
+
+    @property
+    def n_edges(self) -> int:
+        """Number of virtual edges."""
+        return int(self.tail.shape[0])
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """The virtual edge table (for reading; analyses use the code arrays)."""
+        return self.expanded.edges
+
+    def commodity_index(self, commodity: str) -> int:
+        """Code of ``commodity``; raises :class:`UnknownIdError` naming the known ones."""
+        hits = np.flatnonzero(self.commodity_ids == commodity)
+        if not hits.size:
+            raise UnknownIdError(
+                f"unknown commodity {commodity!r}; known: {sorted(self.commodity_ids)}"
+            )
+        return int(hits[0])
+
+
+def compile_network(network: Network | ExpandedNetwork) -> CompiledNetwork:
+    """Compile a network (or an already expanded one) into routing arrays.
+
+    A :class:`~connectivity.tables.Network` is compiled once: the result is kept with
+    the network and returned again on later calls, so analyses that are given the
+    tables (``route(net, ...)`` in a loop) do not recompile. The tables of a network
+    are read-only by contract (change a copy and load it again).
+
+    Parameters
+    ----------
+    network
+        Validated tables, or their expansion.
+
+    Returns
+    -------
+    CompiledNetwork
+    """
+    if isinstance(network, Network):
+        kept = network.derived(_DERIVED_KEY)
+        if isinstance(kept, CompiledNetwork):
+            return kept
+        compiled = _compile(expand(network))
+        network.keep_derived(_DERIVED_KEY, compiled)
+        return compiled
+    return _compile(network)
+
+
+def compiled_of(network: Network | CompiledNetwork) -> CompiledNetwork:
+    """``network`` compiled: itself if it is compiled already, else
+    :func:`compile_network` of it (compiled once per network)."""
+    return network if isinstance(network, CompiledNetwork) else compile_network(network)
+
+
+def _codes(values: Iterable[object], vocabulary: Iterable[object], *,
+           missing: int = -1) -> CodeArray:
+    """Index of each value in ``vocabulary`` (``missing`` for empty or absent values)."""
+    lookup = {v: i for i, v in enumerate(vocabulary)}
+    return np.fromiter((lookup.get(v, missing) for v in values), dtype=np.int32)
+
+
+def _years(values: pd.Series) -> CodeArray:
+    out: NDArray[np.int64] = values.astype("Int64").fillna(NO_YEAR).to_numpy(dtype=np.int64)
+    return np.minimum(out, NO_YEAR).astype(np.int32)
+
+
+def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
+    net = expanded.network
+    edges, nodes = expanded.edges, expanded.nodes
+    tail = edges["tail"].to_numpy(dtype=np.int64)
+    head = edges["head"].to_numpy(dtype=np.int64)
+    time_h = edges["time_h"].to_numpy(dtype=np.float64)
+    graph = paths.from_arrays(tail, head, time_h, len(nodes))
+
+    place_ids = net.places["place_id"].to_numpy(dtype=object)
+    country_ids = np.array(sorted(set(net.places["country"])), dtype=object)
+    link_ids = net.links["link_id"].to_numpy(dtype=object)
+    crossing_ids = net.crossings["crossing_id"].to_numpy(dtype=object)
+    cross = net.crossings
+    crossing_capacity = np.array(
+        [float(c) if pd.notna(c) and unit == CAPACITY_UNIT else np.inf
+         for c, unit in zip(cross["capacity"], cross["capacity_unit"], strict=True)],
+        dtype=np.float64,
+    )
+    edge_crossing = _codes(edges["crossing_id"], crossing_ids)
+    dwell = np.zeros(len(edges))
+    has_crossing = edge_crossing >= 0
+    dwell[has_crossing] = cross["dwell_h"].to_numpy(dtype=np.float64)[edge_crossing[has_crossing]]
+    edge_link = _codes(edges["link_id"], link_ids)
+    comm = net.commodities
+    allowed = [set(split_ids(m)) for m in comm["allowed_modes"]]
+    origin = nodes[nodes["terminal"] == ORIGIN]
+    dest = nodes[nodes["terminal"] == DESTINATION]
+    projects = _project_members(net, link_ids, crossing_ids, edge_link, edge_crossing)
+    a = readonly
+    return CompiledNetwork(
+        expanded=expanded,
+        graph=graph,
+        places=place_index_of(net),
+        tail=a(tail),
+        head=a(head),
+        time_h=a(time_h),
+        cost_usd_per_t=a(edges["cost_usd_per_t"].to_numpy(dtype=np.float64)),
+        co2e_kg_per_t=a(edges["co2e_kg_per_t"].to_numpy(dtype=np.float64)),
+        distance_km=a(edges["distance_km"].to_numpy(dtype=np.float64)),
+        risk_usd_per_t=a(edges["risk_usd_per_t"].to_numpy(dtype=np.float64)),
+        dwell_h=a(dwell),
+        capacity_t_per_year=a(edges["capacity_t_per_year"].to_numpy(dtype=np.float64)),
+        edge_kind=a(_codes(edges["kind"], EDGE_KINDS)),
+        edge_mode=a(_codes(edges["mode"], MODES)),
+        edge_link=a(edge_link),
+        edge_crossing=a(edge_crossing),
+        edge_from_place=a(_codes(edges["from_place"], place_ids)),
+        edge_to_place=a(_codes(edges["to_place"], place_ids)),
+        edge_from_terminal=a(_codes(edges["from_terminal"], NODE_TERMINALS)),
+        edge_to_terminal=a(_codes(edges["to_terminal"], NODE_TERMINALS)),
+        edge_status=a(_codes(edges["status"], STATUSES, missing=EXISTING)),
+        edge_year_open=a(_years(edges["year_open"])),
+        edge_reverse=a(edges["reverse"].to_numpy(dtype=bool)),
+        place_ids=a(place_ids),
+        place_country=a(_codes(net.places["country"], country_ids)),
+        country_ids=a(country_ids),
+        link_ids=a(link_ids),
+        crossing_ids=a(crossing_ids),
+        crossing_status=a(_codes(cross["status"], STATUSES, missing=EXISTING)),
+        crossing_year_open=a(_years(cross["year_open"])),
+        crossing_capacity_t_per_year=a(crossing_capacity),
+        node_place=a(_codes(nodes["place_id"], place_ids)),
+        node_terminal=a(_codes(nodes["terminal"], NODE_TERMINALS)),
+        place_code={str(p): i for i, p in enumerate(place_ids)},
+        origin_node=dict(zip(origin["place_id"], origin["node"].astype(int), strict=True)),
+        destination_node=dict(zip(dest["place_id"], dest["node"].astype(int), strict=True)),
+        commodity_ids=a(comm["commodity"].to_numpy(dtype=object)),
+        commodity_vot=a(comm["value_of_time_usd_per_t_h"].to_numpy(dtype=np.float64)),
+        commodity_modes=a(np.array([[m in s for m in MODES] for s in allowed], dtype=bool)
+                          .reshape(len(allowed), len(MODES))),
+        project_ids=a(net.projects["project_id"].to_numpy(dtype=object)),
+        project_link_start=a(projects[0]),
+        project_links=a(projects[1]),
+        project_crossing_start=a(projects[2]),
+        project_crossings=a(projects[3]),
+        groups=CapacityGroups.concat(
+            crossing_groups(edge_crossing, edges["reverse"].to_numpy(dtype=bool),
+                            crossing_ids, crossing_capacity),
+            terminal_groups(net.throughput, nodes, head),
+        ),
+    )
+
+
+def _project_members(
+    net: Network,
+    link_ids: IdArray,
+    crossing_ids: IdArray,
+    edge_link: CodeArray,
+    edge_crossing: CodeArray,
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """CSR lists of the links and crossings each project opens.
+
+    A project opens the links it names, the crossings it names, and the crossings on
+    its links (a new border railway comes with its border post).
+    """
+    link_of = {lid: i for i, lid in enumerate(link_ids)}
+    crossing_of = {cid: i for i, cid in enumerate(crossing_ids)}
+    links: list[list[int]] = []
+    crossings: list[list[int]] = []
+    for cell in net.projects["link_ids"]:
+        ids = split_ids(cell)
+        own_links = sorted({link_of[x] for x in ids if x in link_of})
+        on_links = edge_crossing[np.isin(edge_link, own_links) & (edge_crossing >= 0)]
+        own_crossings = {crossing_of[x] for x in ids if x in crossing_of}
+        links.append(own_links)
+        crossings.append(sorted(own_crossings | set(on_links.tolist())))
+    return (*_csr(links), *_csr(crossings))
+
+
+def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:
+    start = np.zeros(len(lists) + 1, dtype=np.int64)
+    start[1:] = np.cumsum([len(x) for x in lists])
+    flat = np.array([v for x in lists for v in x], dtype=np.int64)
+    return start, flat

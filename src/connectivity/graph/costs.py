@@ -1,0 +1,207 @@
+"""Scenario masks and generalized-cost vectors on the compiled arrays.
+
+:func:`edge_mask` turns a commodity and a :class:`~connectivity.tables.Scenario` into
+one boolean per edge, :func:`edge_costs` into one generalized cost per edge (``inf`` =
+closed), and :func:`routing_graph` puts that cost on the compiled CSR structure with
+:func:`connectivity.paths.reweight`. All three are numpy operations on the integer
+codes of :class:`~connectivity.graph.compiled.CompiledNetwork`; nothing is rebuilt and
+no table is read.
+
+Generalized cost of edge *e* for commodity *k*, in USD per tonne::
+
+    gc = money * cost_factor[mode] + vot[k] * time * time_factor[mode]
+         + carbon_price * co2e / 1000 + risk
+
+Examples
+--------
+>>> import connectivity as cn
+>>> comp = cn.compile_network(cn.load_bundled())
+>>> gc = cn.edge_costs(comp, "container")
+>>> gc.shape == (comp.n_edges,)
+True
+>>> closed = cn.edge_mask(comp, "container", cn.Scenario(avoid_countries=("KZ",)))
+>>> bool(closed.all())
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from connectivity import paths
+from connectivity.errors import UnknownIdError
+from connectivity.graph.compiled import (
+    EXISTING,
+    LINK,
+    NO_YEAR,
+    NODE_TERMINALS,
+    TRANSFER,
+    CompiledNetwork,
+)
+from connectivity.tables import MODES, Scenario
+
+__all__ = ["edge_mask", "edge_costs", "scenario_attributes", "routing_graph"]
+
+#: Mode code of each node terminal (``-1`` for origin and destination nodes).
+_TERMINAL_MODE = np.array(
+    [MODES.index(t.split("_")[0]) if t.split("_")[0] in MODES else -1 for t in NODE_TERMINALS],
+    dtype=np.int64,
+)
+
+
+def _with_none(flags: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``flags`` with one more ``False`` at the end, so that code ``-1`` reads ``False``."""
+    return np.append(flags, False)
+
+
+def _flags(known: NDArray[np.object_], wanted: Iterable[str]) -> NDArray[np.bool_]:
+    return np.isin(known, np.asarray(list(wanted), dtype=object))
+
+
+def _check_ids(kind: str, given: tuple[str, ...], *known: NDArray[np.object_]) -> None:
+    everything = set().union(*(set(k.tolist()) for k in known))
+    bad = [x for x in given if x not in everything]
+    if bad:
+        raise UnknownIdError(f"scenario: unknown {kind} id(s) {bad}")
+
+
+def _switched_on(
+    compiled: CompiledNetwork, scenario: Scenario
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Links and crossings the scenario switches on: by their own ids, or by the id of a
+    project that opens them (one boolean per link and per crossing, in table order)."""
+    c = compiled
+    _check_ids("link, crossing or project", scenario.projects,
+               c.link_ids, c.crossing_ids, c.project_ids)
+    switched = set(scenario.projects)
+    link_on = _flags(c.link_ids, switched)
+    crossing_on = _flags(c.crossing_ids, switched)
+    for p in np.flatnonzero(_flags(c.project_ids, switched)).tolist():
+        link_on[c.project_links[c.project_link_start[p] : c.project_link_start[p + 1]]] = True
+        crossing_on[c.project_crossings[c.project_crossing_start[p]:
+                                        c.project_crossing_start[p + 1]]] = True
+    return link_on, crossing_on
+
+
+def edge_mask(
+    compiled: CompiledNetwork, commodity: str, scenario: Scenario | None = None
+) -> NDArray[np.bool_]:
+    """Which edges are open for ``commodity`` under ``scenario``.
+
+    Raises
+    ------
+    UnknownIdError
+        For an unknown commodity, or a scenario naming an unknown id.
+    """
+    c = compiled
+    scenario = scenario or Scenario()
+    allowed = c.commodity_modes[c.commodity_index(commodity)].copy()
+    if scenario.modes is not None:
+        allowed &= np.isin(np.asarray(MODES), scenario.modes)
+    link_on, crossing_on = _switched_on(c, scenario)
+    _check_ids("link", scenario.closed_links, c.link_ids)
+    _check_ids("crossing", scenario.closed_crossings, c.crossing_ids)
+    _check_ids("place", scenario.closed_places, c.place_ids)
+
+    mode_ok = _with_none(allowed)
+    is_transfer = c.edge_kind == TRANSFER
+    # a line-haul, load or unload edge needs its mode; a transfer both terminals' modes
+    mask: NDArray[np.bool_] = is_transfer | mode_ok[c.edge_mode]
+    mask &= ~is_transfer | (mode_ok[_TERMINAL_MODE[c.edge_from_terminal]]
+                            & mode_ok[_TERMINAL_MODE[c.edge_to_terminal]])
+
+    link_open = c.edge_status == EXISTING
+    if scenario.year is not None:
+        link_open |= (c.edge_year_open != NO_YEAR) & (c.edge_year_open <= scenario.year)
+    link_open |= _with_none(link_on)[c.edge_link]
+    mask &= link_open | (c.edge_kind != LINK)
+
+    # a link or crossing is open when it exists, when the scenario's year has reached
+    # its opening year, or when the scenario switches it on
+    crossing_open = (c.crossing_status == EXISTING) | crossing_on
+    if scenario.year is not None:
+        crossing_open |= (c.crossing_year_open != NO_YEAR) & (c.crossing_year_open <= scenario.year)
+    crossing_closed = ~crossing_open | _flags(c.crossing_ids, scenario.closed_crossings)
+    mask &= ~_with_none(crossing_closed)[c.edge_crossing]
+    mask &= ~_with_none(_flags(c.link_ids, scenario.closed_links))[c.edge_link]
+
+    place_closed = _flags(c.place_ids, scenario.closed_places)
+    if scenario.avoid_countries:
+        place_closed |= _flags(c.country_ids, scenario.avoid_countries)[c.place_country]
+    if place_closed.any():
+        mask &= ~(place_closed[c.edge_from_place] | place_closed[c.edge_to_place])
+    return mask
+
+
+def edge_costs(
+    compiled: CompiledNetwork, commodity: str, scenario: Scenario | None = None
+) -> NDArray[np.float64]:
+    """Generalized cost per edge in USD per tonne; ``inf`` where the edge is closed.
+
+    Parameters
+    ----------
+    compiled
+        The compiled network.
+    commodity
+        Commodity id (its value of time and allowed modes apply).
+    scenario
+        Closures, factors and carbon price; the base scenario if omitted.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float64 per edge, in edge order.
+    """
+    scenario = scenario or Scenario()
+    vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
+    time_h, money = _scaled_time_money(compiled, scenario)
+    gc = (
+        money
+        + vot * time_h
+        + scenario.carbon_price_usd_per_t_co2e * compiled.co2e_kg_per_t / 1000.0
+        + compiled.risk_usd_per_t
+    )
+    mask = edge_mask(compiled, commodity, scenario)
+    return np.where(mask, gc, np.inf)
+
+
+def _scaled_time_money(
+    compiled: CompiledNetwork, scenario: Scenario
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    time_h = compiled.time_h.copy()
+    money = compiled.cost_usd_per_t.copy()
+    if scenario.dwell_factor != 1.0:
+        time_h += (scenario.dwell_factor - 1.0) * compiled.dwell_h
+    if scenario.time_factor or scenario.cost_factor:
+        is_link = compiled.edge_kind == LINK
+        for m, f in scenario.time_factor.items():
+            sel = is_link & (compiled.edge_mode == MODES.index(m))
+            line_haul = compiled.time_h[sel] - compiled.dwell_h[sel]
+            time_h[sel] += (f - 1.0) * line_haul
+        for m, f in scenario.cost_factor.items():
+            sel = is_link & (compiled.edge_mode == MODES.index(m))
+            money[sel] *= f
+    return time_h, money
+
+
+def scenario_attributes(
+    compiled: CompiledNetwork, scenario: Scenario | None = None
+) -> dict[str, NDArray[np.float64]]:
+    """Per-edge time, money, CO2e, distance under ``scenario`` (for route reporting)."""
+    time_h, money = _scaled_time_money(compiled, scenario or Scenario())
+    return {
+        "time_h": time_h,
+        "cost_usd_per_t": money,
+        "co2e_kg_per_t": compiled.co2e_kg_per_t,
+        "distance_km": compiled.distance_km,
+    }
+
+
+def routing_graph(
+    compiled: CompiledNetwork, commodity: str, scenario: Scenario | None = None
+) -> paths.CSRGraph:
+    """The compiled structure weighted by :func:`edge_costs` (no rebuild)."""
+    return paths.reweight(compiled.graph, edge_costs(compiled, commodity, scenario))

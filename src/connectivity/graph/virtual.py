@@ -1,0 +1,282 @@
+"""Expansion of the network tables into the multimodal virtual network.
+
+Each place becomes an *origin* node, a *destination* node and one node per terminal it
+has (road, rail_1435, rail_1520, air, sea, ferry), following the NODUS idea of virtual
+links. Edges are generated from the tables:
+
+- ``link``: one per direction of each link, between the terminals of its mode (a
+  break-of-gauge rail link runs from a rail_1435 to a rail_1520 terminal); a border
+  link carries the crossing's dwell time and fee, and the gauge change's transfer time
+  and cost where the gauge changes;
+- ``load`` (origin -> terminal) and ``unload`` (terminal -> destination);
+- ``transfer`` between two terminals of the same place (transshipment, gauge change).
+
+Origin and destination nodes are separate so a route can never pass through a place's
+access node: changing mode always goes through a ``transfer`` edge.
+
+Examples
+--------
+>>> import connectivity as cn
+>>> ex = cn.expand(cn.load_bundled())
+>>> set(ex.edges["kind"]) == {"link", "load", "unload", "transfer"}
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from connectivity.tables import Network, link_terminals, split_ids
+
+__all__ = ["ExpandedNetwork", "expand", "ORIGIN", "DESTINATION", "EDGE_KINDS", "EDGE_COLUMNS"]
+
+ORIGIN = "origin"
+DESTINATION = "destination"
+
+#: The kinds of virtual edges, in the order of their integer codes.
+EDGE_KINDS = ("link", "load", "unload", "transfer")
+
+
+@dataclass(frozen=True)
+class ExpandedNetwork:
+    """The multimodal virtual network.
+
+    Attributes
+    ----------
+    network
+        The tables it was expanded from.
+    nodes
+        One row per virtual node: ``node`` (int index), ``place_id``, ``terminal``
+        (a terminal kind, ``origin`` or ``destination``), ``lon``, ``lat``.
+    edges
+        One row per virtual edge: ``tail``, ``head`` (node indices), ``kind``, ``mode``,
+        ``link_id``, ``crossing_id``, ``from_place``, ``to_place``, ``from_terminal``,
+        ``to_terminal``, ``distance_km``, ``time_h``, ``cost_usd_per_t``,
+        ``co2e_kg_per_t``, ``risk_usd_per_t``, ``capacity_t_per_year`` (the link's own, per
+        direction; a crossing's capacity stays in the crossings table), ``status``,
+        ``year_open``, ``reverse`` (True for the back direction of a two-way link).
+    """
+
+    network: Network
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return f"ExpandedNetwork({len(self.nodes)} nodes, {len(self.edges)} edges)"
+
+    def node_index(self, place_id: str, terminal: str) -> int:
+        """Index of the node of ``place_id`` and ``terminal`` (raises KeyError if absent)."""
+        key = (place_id, terminal)
+        lookup = _node_lookup(self.nodes)
+        if key not in lookup:
+            raise KeyError(f"no {terminal!r} node at place {place_id!r}")
+        return lookup[key]
+
+
+def _node_lookup(nodes: pd.DataFrame) -> dict[tuple[str, str], int]:
+    return {
+        (p, t): int(n)
+        for p, t, n in zip(nodes["place_id"], nodes["terminal"], nodes["node"], strict=True)
+    }
+
+
+def expand(network: Network) -> ExpandedNetwork:
+    """Expand validated tables into the multimodal virtual network.
+
+    Parameters
+    ----------
+    network
+        A validated network.
+
+    Returns
+    -------
+    ExpandedNetwork
+    """
+    places = network.places
+    node_rows: list[tuple[str, str, float, float]] = []
+    for pid, terms, lon, lat in zip(
+        places["place_id"], places["terminals"], places["lon"], places["lat"], strict=True
+    ):
+        node_rows.append((pid, ORIGIN, lon, lat))
+        node_rows.append((pid, DESTINATION, lon, lat))
+        for term in sorted(set(split_ids(terms))):
+            node_rows.append((pid, term, lon, lat))
+    nodes = pd.DataFrame(node_rows, columns=["place_id", "terminal", "lon", "lat"])
+    nodes.insert(0, "node", np.arange(len(nodes), dtype=np.int64))
+    lookup = _node_lookup(nodes)
+
+    transfer = {
+        (a, b): (t, c, 0.0 if pd.isna(e) else e)
+        for a, b, t, c, e in zip(
+            network.transfers["from_terminal"],
+            network.transfers["to_terminal"],
+            network.transfers["time_h"],
+            network.transfers["cost_usd_per_t"],
+            network.transfers["co2e_kg_per_t"],
+            strict=True,
+        )
+    }
+    edges = pd.concat(
+        [
+            _link_edges(network, lookup, transfer),
+            _terminal_edges(network, lookup, transfer),
+        ],
+        ignore_index=True,
+    )
+    return ExpandedNetwork(network=network, nodes=nodes, edges=edges)
+
+
+EDGE_COLUMNS = [
+    "tail",
+    "head",
+    "kind",
+    "mode",
+    "link_id",
+    "crossing_id",
+    "from_place",
+    "to_place",
+    "from_terminal",
+    "to_terminal",
+    "distance_km",
+    "time_h",
+    "cost_usd_per_t",
+    "co2e_kg_per_t",
+    "risk_usd_per_t",
+    "capacity_t_per_year",
+    "status",
+    "year_open",
+    "reverse",
+]
+
+
+def _link_edges(
+    network: Network,
+    lookup: dict[tuple[str, str], int],
+    transfer: dict[tuple[str, str], tuple[float, float, float]],
+) -> pd.DataFrame:
+    modes = network.modes.set_index("mode")
+    crossings = {
+        (frozenset((a, b)), m): row
+        for a, b, m, row in zip(
+            network.crossings["place_a"],
+            network.crossings["place_b"],
+            network.crossings["mode"],
+            network.crossings.itertuples(index=False),
+            strict=True,
+        )
+    }
+    rows: list[tuple[object, ...]] = []
+    for link in network.links.itertuples(index=False):
+        mode = link.mode
+        cost_tkm = float(modes.at[mode, "cost_usd_per_tkm"])
+        co2_tkm = float(modes.at[mode, "co2e_kg_per_tkm"])
+        speed = link.speed_kmh if pd.notna(link.speed_kmh) else float(modes.at[mode, "speed_kmh"])
+        length = float(link.length_km)
+        base_time = float(link.time_h) if pd.notna(link.time_h) else length / speed
+        base_cost = length * cost_tkm
+        base_co2 = length * co2_tkm
+        risk = 0.0 if pd.isna(link.risk_usd_per_t) else float(link.risk_usd_per_t)
+        capacity = (
+            float(link.capacity)
+            if pd.notna(link.capacity) and link.capacity_unit == "t_per_year"
+            else np.inf
+        )
+        crossing = crossings.get((frozenset((link.from_place, link.to_place)), mode))
+        term_a, term_b = link_terminals(mode, link.gauge_mm)
+        directions = [(link.from_place, link.to_place, term_a, term_b, False)]
+        if pd.isna(link.two_way) or bool(link.two_way):  # missing means two-way
+            directions.append((link.to_place, link.from_place, term_b, term_a, True))
+        status = link.status if link.status is not None else "existing"
+        for a, b, ta, tb, reverse in directions:
+            time_h, cost, co2 = base_time, base_cost, base_co2
+            crossing_id = ""
+            if crossing is not None:
+                crossing_id = crossing.crossing_id
+                time_h += float(crossing.dwell_h)
+                if pd.notna(crossing.fee_usd_per_t):
+                    cost += float(crossing.fee_usd_per_t)
+            if ta != tb:  # break of gauge on the border link
+                gt, gc, ge = transfer.get((ta, tb), (0.0, 0.0, 0.0))
+                time_h, cost, co2 = time_h + gt, cost + gc, co2 + ge
+            rows.append(
+                (
+                    lookup[(a, ta)],
+                    lookup[(b, tb)],
+                    "link",
+                    mode,
+                    link.link_id,
+                    crossing_id,
+                    a,
+                    b,
+                    ta,
+                    tb,
+                    length,
+                    time_h,
+                    cost,
+                    co2,
+                    risk,
+                    capacity,
+                    status,
+                    link.year_open,
+                    reverse,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=EDGE_COLUMNS)
+    frame["year_open"] = frame["year_open"].astype("Int64")
+    return frame
+
+
+def _terminal_edges(
+    network: Network,
+    lookup: dict[tuple[str, str], int],
+    transfer: dict[tuple[str, str], tuple[float, float, float]],
+) -> pd.DataFrame:
+    rows: list[tuple[object, ...]] = []
+    for pid, terms in zip(network.places["place_id"], network.places["terminals"], strict=True):
+        kinds = sorted(set(split_ids(terms)))
+        pairs: list[tuple[str, str, str, str, str]] = []
+        for t in kinds:
+            pairs.append(("load", ORIGIN, t, "place", t))
+            pairs.append(("unload", t, DESTINATION, t, "place"))
+        for a in kinds:
+            for b in kinds:
+                if a != b:
+                    pairs.append(("transfer", a, b, a, b))
+        for kind, na, nb, ka, kb in pairs:
+            if (ka, kb) not in transfer:
+                continue
+            t_h, c, e = transfer[(ka, kb)]
+            mode = ""
+            if kind == "load":
+                mode = nb.split("_")[0]
+            elif kind == "unload":
+                mode = na.split("_")[0]
+            rows.append(
+                (
+                    lookup[(pid, na)],
+                    lookup[(pid, nb)],
+                    kind,
+                    mode,
+                    "",
+                    "",
+                    pid,
+                    pid,
+                    na,
+                    nb,
+                    0.0,
+                    float(t_h),
+                    float(c),
+                    float(e),
+                    0.0,
+                    np.inf,
+                    "existing",
+                    pd.NA,
+                    False,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=EDGE_COLUMNS)
+    frame["year_open"] = frame["year_open"].astype("Int64")
+    return frame

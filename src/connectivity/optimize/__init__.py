@@ -1,0 +1,58 @@
+"""The solver layer: one status, one result, one gap, whichever solver runs.
+
+Works on PuLP models and on array models; knows nothing of networks.
+
+- :mod:`~connectivity.optimize.result`: :class:`SolveStatus`, :class:`SolveResult`,
+  :func:`relative_gap` (the one gap definition), :func:`check_options` (the one check
+  of ``solver``, ``time_limit`` and ``mip_gap``), :func:`check_solution`;
+- :mod:`~connectivity.optimize.solver`: :func:`solve` any PuLP model with HiGHS or CBC;
+  :func:`solve_array_model` for a PuLP model built from arrays;
+- :mod:`~connectivity.optimize.highs`: :class:`ArrayLP` and :func:`solve_highs`, the
+  HiGHS driver on arrays;
+- :mod:`~connectivity.optimize.cbc`: CBC with its status read from its own report;
+- :mod:`~connectivity.optimize.pulp_model`: :func:`arrays_to_pulp`, a PuLP model from
+  an :class:`ArrayLP` in one pass.
+
+Example
+-------
+>>> import pulp
+>>> from connectivity import optimize
+>>> prob = pulp.LpProblem("tiny", pulp.LpMinimize)
+>>> x = prob.add_variable("x", lowBound=1)
+>>> prob += 2 * x
+>>> optimize.solve(prob).status
+<SolveStatus.OPTIMAL: 'optimal'>
+"""
+
+from __future__ import annotations
+
+from connectivity.optimize.highs import ArrayLP, ArraySolution, quiet_stdout, solve_highs
+from connectivity.optimize.pulp_model import PulpArrayModel, arrays_to_pulp
+from connectivity.optimize.result import (
+    SOLVERS,
+    SolveResult,
+    SolverName,
+    SolveStatus,
+    check_options,
+    check_solution,
+    relative_gap,
+)
+from connectivity.optimize.solver import solve, solve_array_model
+
+__all__ = [
+    "SOLVERS",
+    "SolverName",
+    "SolveStatus",
+    "SolveResult",
+    "relative_gap",
+    "check_options",
+    "check_solution",
+    "solve",
+    "solve_array_model",
+    "ArrayLP",
+    "ArraySolution",
+    "solve_highs",
+    "quiet_stdout",
+    "PulpArrayModel",
+    "arrays_to_pulp",
+]

@@ -1,0 +1,95 @@
+"""Tables: read, validate and hold the network's tables. No numpy kernels here.
+
+- :mod:`~connectivity.tables.schema`: the columns of every table, the vocabularies
+  (modes, terminals, statuses, place and project kinds), typed parsing;
+- :mod:`~connectivity.tables.read`: reading CSV, GeoJSON and GeoPackage tables, and the
+  bundled data folder;
+- :mod:`~connectivity.tables.rules`: every rule, every problem listed at once;
+- :mod:`~connectivity.tables.network`: :class:`Network` and its loaders
+  (:func:`load_bundled`, :func:`read_network`, :func:`from_frames`),
+  :func:`resolve_place`;
+- :mod:`~connectivity.tables.places`: place lookup by id or name;
+- :mod:`~connectivity.tables.scenario`: :class:`Scenario`, :func:`read_scenario`;
+- :mod:`~connectivity.tables.demand`: :func:`read_demand`, :func:`load_bundled_demand`.
+
+Example
+-------
+>>> from connectivity import tables
+>>> net = tables.load_bundled()
+>>> len(net.projects) >= 20
+True
+"""
+
+from __future__ import annotations
+
+from connectivity.tables.demand import DEMAND_COLUMNS, load_bundled_demand, read_demand
+from connectivity.tables.network import (
+    Network,
+    from_frames,
+    load_bundled,
+    place_index_of,
+    read_network,
+    resolve_place,
+)
+from connectivity.tables.places import PlaceIndex, find_place
+from connectivity.tables.read import (
+    TableSource,
+    bundled_data_dir,
+    load_bundled_table,
+    read_table,
+)
+from connectivity.tables.rules import (
+    BORDER_MODES,
+    CAPACITY_UNIT,
+    collect_problems,
+    link_terminals,
+    validate,
+)
+from connectivity.tables.scenario import Scenario, read_scenario
+from connectivity.tables.schema import (
+    COLUMNS,
+    MODES,
+    OPTIONAL_TABLES,
+    PLACE_KINDS,
+    PROJECT_KINDS,
+    STATUSES,
+    TABLES,
+    TERMINALS,
+    empty_table,
+    split_ids,
+)
+
+__all__ = [
+    "Network",
+    "load_bundled",
+    "read_network",
+    "from_frames",
+    "resolve_place",
+    "place_index_of",
+    "PlaceIndex",
+    "find_place",
+    "TableSource",
+    "bundled_data_dir",
+    "load_bundled_table",
+    "read_table",
+    "Scenario",
+    "read_scenario",
+    "DEMAND_COLUMNS",
+    "read_demand",
+    "load_bundled_demand",
+    "COLUMNS",
+    "MODES",
+    "OPTIONAL_TABLES",
+    "PLACE_KINDS",
+    "PROJECT_KINDS",
+    "STATUSES",
+    "TABLES",
+    "TERMINALS",
+    "empty_table",
+    "split_ids",
+    "BORDER_MODES",
+    "CAPACITY_UNIT",
+    "collect_problems",
+    "link_terminals",
+    "validate",
+]
