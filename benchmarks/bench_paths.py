@@ -25,6 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,74 +115,105 @@ def ratio(other: float | None, ours: float) -> str:
     return "-" if other is None else f"{other / ours:.2f}x"
 
 
+@dataclass
+class Bench:
+    """One graph and the peers' copies of it, shared by the rows of one size."""
+
+    tail: np.ndarray
+    head: np.ndarray
+    weight: np.ndarray
+    n: int
+    xy: np.ndarray
+    rng: np.random.Generator
+    big: bool
+    rep: int
+    g: Any = None  # ours
+    csr: Any = None  # scipy
+    gi: Any = None  # igraph
+    gx: Any = None  # networkx (small sizes only)
+    d_ours: Any = None  # one-to-all distances from the first source
+    lm: Any = None  # landmarks
+
+
 def bench_size(
     n_target: int, nx_max: int, seed: int, n_landmarks: int, n_draws: int
 ) -> dict[str, Any]:
-    import igraph as ig
-    import networkx as nx
-
     tail, head, weight, n, xy = road_graph(n_target, seed)
-    m = tail.shape[0]
-    rng = np.random.default_rng(seed + 1)
     big = n >= 500_000
-    rep = 3 if big else 7
-    r: dict[str, Any] = {"n": n, "m": m}
+    b = Bench(tail, head, weight, n, xy, np.random.default_rng(seed + 1), big, 3 if big else 7)
+    r: dict[str, Any] = {"n": n, "m": tail.shape[0]}
+    bench_build(b, r)
+    bench_one_to_all(b, r, nx_max)
+    # ALT preprocessing: its own row, paid once per graph and weights
+    r["alt_prep"], b.lm = median_time(lambda: paths.landmarks(b.g, k=n_landmarks, seed=seed),
+                                      b.rep)
+    r["alt_k"] = b.lm.k
+    r["alt_bytes_per_edge"] = b.lm.nbytes / r["m"]
+    bench_point_to_point(b, r, n_draws, seed)
+    bench_od_matrix(b, r)
+    return r
 
-    # ---- build
-    edges = np.stack([tail, head], axis=1)
+
+def bench_build(b: Bench, r: dict[str, Any]) -> None:
+    import igraph as ig
+
+    edges = np.stack([b.tail, b.head], axis=1)
 
     def ig_build() -> Any:
-        h = ig.Graph(n=n, edges=edges, directed=True)
-        h.es["weight"] = weight
+        h = ig.Graph(n=b.n, edges=edges, directed=True)
+        h.es["weight"] = b.weight
         return h
 
     res = interleaved({
-        "build_ours": lambda: paths.from_arrays(tail, head, weight, n),
-        "build_scipy": lambda: sp.csr_matrix((weight, (tail, head)), shape=(n, n)),
+        "build_ours": lambda: paths.from_arrays(b.tail, b.head, b.weight, b.n),
+        "build_scipy": lambda: sp.csr_matrix((b.weight, (b.tail, b.head)), shape=(b.n, b.n)),
         "build_igraph": ig_build,
-    }, rep)
+    }, b.rep)
     r.update({k: v[0] for k, v in res.items()})
-    g, csr, gi = res["build_ours"][1], res["build_scipy"][1], res["build_igraph"][1]
-    r["bytes_per_edge"] = g.nbytes / m
+    b.g, b.csr, b.gi = res["build_ours"][1], res["build_scipy"][1], res["build_igraph"][1]
+    r["bytes_per_edge"] = b.g.nbytes / r["m"]
 
-    # ---- one-to-all
-    source = int(rng.integers(n))
+
+def bench_one_to_all(b: Bench, r: dict[str, Any], nx_max: int) -> None:
+    import networkx as nx
+
+    g, csr, gi = b.g, b.csr, b.gi
+    source = int(b.rng.integers(b.n))
     res = interleaved({
         "one_ours": lambda: paths.distances(g, [source])[0],
         "tree_ours": lambda: paths.shortest_path_tree(g, source),
         "one_scipy": lambda: scipy_dijkstra(csr, indices=source),
         "one_igraph": lambda: np.array(gi.distances(source=[source], weights="weight")[0]),
-    }, rep)
+    }, b.rep)
     r.update({k: v[0] for k, v in res.items()})
     d_ours, d_sp, d_ig = (res[k][1] for k in ("one_ours", "one_scipy", "one_igraph"))
     assert np.allclose(d_ours, d_sp, rtol=1e-12, atol=0), "scipy one-to-all differs"
     assert np.allclose(d_ours, d_ig, rtol=1e-12, atol=0), "igraph one-to-all differs"
-    gx = None
-    if n <= nx_max:
+    b.d_ours = d_ours
+    if b.n <= nx_max:
         t0 = time.perf_counter()
         gx = nx.DiGraph()
-        gx.add_nodes_from(range(n))
-        gx.add_weighted_edges_from(zip(tail.tolist(), head.tolist(), weight.tolist(), strict=True))
+        gx.add_nodes_from(range(b.n))
+        gx.add_weighted_edges_from(
+            zip(b.tail.tolist(), b.head.tolist(), b.weight.tolist(), strict=True))
         r["build_nx"] = time.perf_counter() - t0
         r["one_nx"], lx = median_time(
-            lambda: nx.single_source_dijkstra_path_length(gx, source), 1 if big else 3
+            lambda: nx.single_source_dijkstra_path_length(gx, source), 1 if b.big else 3
         )
-        d_nx = np.full(n, np.inf)
+        d_nx = np.full(b.n, np.inf)
         d_nx[list(lx.keys())] = list(lx.values())
         assert np.allclose(d_ours, d_nx, rtol=1e-12, atol=0), "networkx one-to-all differs"
+        b.gx = gx
 
-    # ---- ALT preprocessing (its own row: paid once per graph and weights)
-    r["alt_prep"], lm = median_time(lambda: paths.landmarks(g, k=n_landmarks, seed=seed),
-                                    rep)
-    r["alt_k"] = lm.k
-    r["alt_bytes_per_edge"] = lm.nbytes / m
 
-    # ---- point to point: 20 random connected pairs
-    reach = np.flatnonzero(np.isfinite(d_ours))
-    pairs = rng.choice(reach, size=(20, 2))
-    d_pairs = paths.distances(g, pairs[:, 0])
-    want = d_pairs[np.arange(20), pairs[:, 1]]
+def bench_point_to_point(b: Bench, r: dict[str, Any], n_draws: int, seed: int) -> None:
+    """20 random connected pairs, every method in a round-robin per pair."""
+    import networkx as nx
 
+    g, gi, csr, gx, lm, weight, xy = b.g, b.gi, b.csr, b.gx, b.lm, b.weight, b.xy
+    reach = np.flatnonzero(np.isfinite(b.d_ours))
+    pairs = b.rng.choice(reach, size=(20, 2))
+    want = paths.distances(g, pairs[:, 0])[np.arange(20), pairs[:, 1]]
     # the first query allocates the graph's work buffers (then reused): it is one of
     # the 20 timed queries of the first method, so a median barely sees it
     # our one-to-all from each pair's source runs in the same round-robin: the
@@ -198,50 +230,55 @@ def bench_size(
     }
     if gx is not None:
         p2p["p2p_nx"] = lambda s, t: float(nx.bidirectional_dijkstra(gx, s, t)[0])
-    p2p_t: dict[str, list[float]] = {k: [] for k in p2p}
-    for (s, t), w in zip(pairs.tolist(), want.tolist(), strict=True):
-        for k, fn in p2p.items():  # round-robin per pair: same load for every library
-            t0 = time.perf_counter()
-            cost = fn(s, t)
-            p2p_t[k].append(time.perf_counter() - t0)
-            assert np.isclose(cost, w, rtol=1e-12, atol=0), (k, s, t, cost, w)
-    r.update({k: statistics.median(v) for k, v in p2p_t.items()})
+    r.update(time_pairs(p2p, pairs, want))
     # a median of 20 random pairs depends on how far apart the draw's pairs happen to
     # be: more draws of 20 (ours only) give the spread of the one-to-all/p2p ratios
-    mine = ("p2p_one", "p2p_ours", "p2p_alt", "p2p_astar")
+    mine = {k: p2p[k] for k in ("p2p_one", "p2p_ours", "p2p_alt", "p2p_astar")}
     r["draws"] = [{k: r[k] for k in mine}]
     rng_draws = np.random.default_rng(seed + 2)
     for _ in range(n_draws - 1):
         more = rng_draws.choice(reach, size=(20, 2))
         d_more = paths.distances(g, more[:, 0])[np.arange(20), more[:, 1]]
-        draw_t: dict[str, list[float]] = {k: [] for k in mine}
-        for (s, t), w in zip(more.tolist(), d_more.tolist(), strict=True):
-            for k in mine:
-                t0 = time.perf_counter()
-                cost = p2p[k](s, t)
-                draw_t[k].append(time.perf_counter() - t0)
-                assert np.isclose(cost, w, rtol=1e-12, atol=0), (k, s, t, cost, w)
-        r["draws"].append({k: statistics.median(v) for k, v in draw_t.items()})
-    r["buffer_bytes_per_node"] = sum(
-        int(a.nbytes) for b in g._buffers for a in vars(b).values()) / n
+        r["draws"].append(time_pairs(mine, more, d_more))
+    r["buffer_bytes_per_node"] = g.work_nbytes / b.n
 
-    # ---- 100 x 100 OD matrix
+
+def time_pairs(
+    methods: dict[str, Callable[[int, int], float]], pairs: np.ndarray, want: np.ndarray
+) -> dict[str, float]:
+    """Median seconds per method over the pairs (round-robin per pair: same load for
+    every library), each answer checked against ``want``."""
+    times: dict[str, list[float]] = {k: [] for k in methods}
+    for (s, t), w in zip(pairs.tolist(), want.tolist(), strict=True):
+        for k, fn in methods.items():
+            t0 = time.perf_counter()
+            cost = fn(s, t)
+            times[k].append(time.perf_counter() - t0)
+            assert np.isclose(cost, w, rtol=1e-12, atol=0), (k, s, t, cost, w)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def bench_od_matrix(b: Bench, r: dict[str, Any]) -> None:
+    """100 x 100 OD matrix."""
+    import networkx as nx
+
+    g, csr, gi, gx = b.g, b.csr, b.gi, b.gx
     k = 100
-    od_s = rng.integers(0, n, k)
-    od_t = rng.choice(n, k, replace=False)  # igraph refuses repeated targets
+    od_s = b.rng.integers(0, b.n, k)
+    od_t = b.rng.choice(b.n, k, replace=False)  # igraph refuses repeated targets
     res = interleaved({
         "od_ours": lambda: paths.distances(g, od_s, od_t),
         "od_ours_1t": one_thread(lambda: paths.distances(g, od_s, od_t)),
         "od_scipy": lambda: scipy_dijkstra(csr, indices=od_s)[:, od_t],
-    }, 2 if big else 3)
+    }, 2 if b.big else 3)
     r.update({k: v[0] for k, v in res.items()})
     od, od_sp = res["od_ours"][1], res["od_scipy"][1]
     r["od_igraph"], od_ig = median_time(
         lambda: np.array(gi.distances(source=od_s.tolist(), target=od_t.tolist(),
-                                      weights="weight")), 1 if big else 3)
+                                      weights="weight")), 1 if b.big else 3)
     assert np.allclose(od, od_sp, rtol=1e-12, atol=0), "scipy OD differs"
     assert np.allclose(od, od_ig, rtol=1e-12, atol=0), "igraph OD differs"
-    if gx is not None and n <= 20_000:
+    if gx is not None and b.n <= 20_000:
 
         def nx_od() -> np.ndarray:
             out = np.full((k, k), np.inf)
@@ -252,7 +289,6 @@ def bench_size(
 
         r["od_nx"], od_nx = median_time(nx_od, 1)
         assert np.allclose(od, od_nx, rtol=1e-12, atol=0), "networkx OD differs"
-    return r
 
 
 def machine_info() -> list[str]:

@@ -99,8 +99,9 @@ def _random_instance(seed: int, n: int = 12, m: int = 40, n_od: int = 6, k: int 
     return tail, head, cost, cap, o, d, q, kk
 
 
-def _linprog_per_od(tail, head, cost, cap, o, d, q, kk, penalty):
+def _linprog_per_od(instance, *, penalty):
     """Independent oracle: arc-per-OD LP written out with loops, solved by scipy."""
+    tail, head, cost, cap, o, d, q, kk = instance
     n = int(max(tail.max(), head.max(), o.max(), d.max())) + 1
     m, n_od = len(tail), len(o)
     n_var = n_od * m + n_od
@@ -143,7 +144,7 @@ def _linprog_per_od(tail, head, cost, cap, o, d, q, kk, penalty):
 @pytest.mark.parametrize("seed", range(6))
 def test_random_instances_match_linprog_oracle(seed: int) -> None:
     tail, head, cost, cap, o, d, q, kk = _random_instance(seed)
-    expected = _linprog_per_od(tail, head, cost, cap, o, d, q, kk, penalty=200.0)
+    expected = _linprog_per_od((tail, head, cost, cap, o, d, q, kk), penalty=200.0)
     for per_od in (False, True):
         model = build_system_optimum(
             flow_problem(

@@ -17,7 +17,7 @@ from connectivity.graph import LINK, CompiledNetwork
 from connectivity.optimize import SolveResult
 from connectivity.tables import MODES
 
-__all__ = ["Assignment", "summarise", "UNSERVED_COLUMNS"]
+__all__ = ["Assignment", "EdgeFlows", "ShadowPrices", "summarise", "UNSERVED_COLUMNS"]
 
 UNSERVED_COLUMNS = ["origin", "destination", "commodity", "tonnes_per_year"]
 _CROSSING_COLUMNS = ["crossing_id", "from_place", "to_place", "flow_t_per_year",
@@ -125,43 +125,62 @@ class Assignment:
         return out.sort_values("shadow_price_usd_per_t", ascending=False, ignore_index=True)
 
 
+@dataclass(frozen=True)
+class EdgeFlows:
+    """What an assignment method put on the edges, per commodity.
+
+    ``by_commodity`` and ``costs`` are ``n_edges x len(commodities)`` (tonnes per year;
+    generalized cost per tonne, ``inf`` where closed); ``time_h`` is the time per edge
+    the flows meet (the congested time of an equilibrium; ``None``: the free time).
+    """
+
+    commodities: list[str]
+    by_commodity: NDArray[np.float64]
+    costs: NDArray[np.float64]
+    time_h: NDArray[np.float64] | None = None
+
+
+@dataclass(frozen=True)
+class ShadowPrices:
+    """USD saved per tonne of extra capacity: per edge, and per capacity group of
+    ``compiled.groups`` (crossing directions, then terminals)."""
+
+    edge: NDArray[np.float64]
+    group: NDArray[np.float64]
+
+
 def summarise(
     method: str,
     compiled: CompiledNetwork,
+    flows: EdgeFlows,
     *,
     scenario_name: str,
-    commodities: list[str],
-    flow_by_commodity: NDArray[np.float64],
-    costs: NDArray[np.float64],
     unserved: pd.DataFrame,
     seconds: float,
-    edge_time_h: NDArray[np.float64] | None = None,
-    edge_shadow: NDArray[np.float64] | None = None,
-    group_shadow: NDArray[np.float64] | None = None,
+    prices: ShadowPrices | None = None,
     solve: SolveResult | None = None,
     relative_gap: NDArray[np.float64] | None = None,
 ) -> Assignment:
-    """An :class:`Assignment` from per-edge flows (``n_edges x n_commodities``).
+    """An :class:`Assignment` from the flows a method put on the edges.
 
-    ``group_shadow`` holds one shadow price per capacity group of
-    ``compiled.groups`` (crossing directions, then terminals); ``None`` where the
-    method has none (all-or-nothing, equilibrium), which leaves those columns NaN.
+    Without ``prices`` (all-or-nothing, equilibrium) the shadow-price columns are NaN.
     """
-    flow = flow_by_commodity.sum(axis=1)
-    finite = np.where(np.isfinite(costs), costs, 0.0)
-    time_h = compiled.time_h if edge_time_h is None else edge_time_h
+    flow = flows.by_commodity.sum(axis=1)
+    finite = np.where(np.isfinite(flows.costs), flows.costs, 0.0)
+    time_h = compiled.time_h if flows.time_h is None else flows.time_h
+    group_shadow = prices.group if prices is not None else None
     return Assignment(
         method=method,
         scenario=scenario_name,
-        commodities=tuple(commodities),
+        commodities=tuple(flows.commodities),
         edge_flow_t=flow,
-        edge_flow_by_commodity=flow_by_commodity,
-        edge_cost_by_commodity=costs,
-        links=_link_table(compiled, flow, edge_shadow),
+        edge_flow_by_commodity=flows.by_commodity,
+        edge_cost_by_commodity=flows.costs,
+        links=_link_table(compiled, flow, prices.edge if prices is not None else None),
         crossings=_crossing_table(compiled, flow, group_shadow),
         terminals=_terminal_table(compiled, flow, group_shadow),
         unserved=unserved,
-        total_cost_usd=float((finite * flow_by_commodity).sum()),
+        total_cost_usd=float((finite * flows.by_commodity).sum()),
         total_tkm=float(flow @ compiled.distance_km),
         total_t_h=float(flow @ time_h),
         total_co2e_t=float(flow @ compiled.co2e_kg_per_t) / 1000.0,

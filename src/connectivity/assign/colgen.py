@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -138,6 +138,63 @@ def _select(start: IntArray, edges: IntArray, rows: IntArray) -> tuple[IntArray,
     return new_start, edges[take].astype(np.int64)
 
 
+@dataclass
+class _Rows:
+    """The capacity rows: which edges each holds, their right-hand sides, and which of
+    them are in the master so far (a row enters only once the master's point breaks it)."""
+
+    matrix: sp.csr_matrix  # n_edges x n_rows, 1 where an edge sits in a row
+    rhs: FloatArray  # inf where the row cannot bind
+    cap_edges: IntArray  # the edge of each single-edge row (the first rows)
+    active: list[int] = field(default_factory=list)
+    in_master: sp.csr_matrix | None = None  # matrix[:, active]
+
+    @property
+    def n(self) -> int:
+        return int(self.rhs.shape[0])
+
+    @property
+    def rhs_finite(self) -> FloatArray:
+        return np.where(np.isfinite(self.rhs), self.rhs, 0.0)
+
+
+@dataclass
+class _Columns:
+    """The path columns in the master, in the order they were added."""
+
+    od: list[IntArray] = field(default_factory=list)
+    length: list[IntArray] = field(default_factory=list)
+    edges: list[IntArray] = field(default_factory=list)
+    seen: set[tuple[int, bytes]] = field(default_factory=set)
+    n: int = 0
+
+
+@dataclass
+class _Trees:
+    """One shortest-path tree per flow class (origin and commodity) in each round."""
+
+    od_class: IntArray
+    origin: IntArray
+    commodity: IntArray
+    graph: paths.CSRGraph
+    pred: IntArray  # n_classes x n_nodes
+    dist_od: FloatArray  # cheapest reduced path cost of each OD pair
+
+
+@dataclass
+class _Loop:
+    """Where the loop stands: the last master point that satisfies every capacity row
+    (``x``) and its capacity duals (``y``, 0 for rows not in the master)."""
+
+    y: FloatArray
+    x: FloatArray | None = None
+    objective: float = math.nan
+    bound: float = -math.inf
+    status: SolveStatus = SolveStatus.OPTIMAL
+    master_text: str = "no master solve"
+    iterations: int = 0
+
+
 def solve_paths(
     problem: FlowProblem,
     *,
@@ -154,35 +211,105 @@ def solve_paths(
     out the last master optimum (a feasible point of the full model) is kept with status
     ``TIME_LIMIT``.
     """
+
+    t_start = time.perf_counter()
+    p = problem
+    if p.n_od == 0:
+        return _empty(p, time.perf_counter() - t_start)
+    rows = _capacity_rows(p)
+    trees = _flow_classes(p)
+    h, switch = _master(p, msg=msg, options=options)
+    cols = _Columns()
+    loop = _Loop(y=np.zeros(rows.n))
+    deadline = None if time_limit is None else t_start + time_limit
+    while True:
+        sol = _run_master(h, loop, deadline)
+        if sol is None:
+            break
+        x_new = np.asarray(sol.col_value, dtype=np.float64)
+        broken = _broken_rows(rows, cols, x_new, n_od=p.n_od, m=p.n_edges)
+        if broken.size:
+            _add_rows(h, rows, broken, cols, n_od=p.n_od, m=p.n_edges)
+            if switch:  # the old basis stays dual feasible
+                h.setOptionValue("simplex_strategy", 1)
+            continue
+        loop.x = x_new
+        loop.objective = float(h.getInfo().objective_function_value)
+        sigma, loop.y = _duals(np.asarray(sol.row_dual, dtype=np.float64), rows, p.n_od)
+        _price(p, trees, rows, loop.y)
+        clipped = np.minimum(np.minimum(sigma, p.penalty), trees.dist_od)
+        loop.bound = max(loop.bound,
+                         float(p.tonnes @ clipped) + float(rows.rhs_finite @ loop.y))
+        logger.debug(
+            "master %d: %d paths, %d capacity rows, objective %.10g, bound %.10g",
+            loop.iterations, cols.n, len(rows.active), loop.objective, loop.bound,
+        )  # fmt: skip
+        if relative_gap(loop.objective, loop.bound) <= gap:
+            break
+        new = _new_paths(p, trees, sigma, cols)
+        if new is None:
+            break  # what prices out is already in the master: the bound says how close
+        if loop.iterations >= max_iter:
+            loop.status = SolveStatus.FEASIBLE
+            loop.master_text = f"stopped at max_iter={max_iter}"
+            break
+        _add_paths(h, p, rows, cols, *new)
+        if switch:  # the old basis stays primal feasible
+            h.setOptionValue("simplex_strategy", 4)
+    return _solution(p, rows, cols, loop, gap=gap, seconds=time.perf_counter() - t_start)
+
+
+def _run_master(h: Any, loop: _Loop, deadline: float | None) -> Any:
+    """Solve the master; its solution, or ``None`` with ``loop.status`` set when it stops
+    at the time limit (the previous feasible master optimum is kept) or fails."""
     import highspy
 
-    p = problem
-    tail, head, n_nodes, cost, capacity = p.tail, p.head, p.n_nodes, p.cost, p.capacity
-    group_start, group_edges, group_capacity = p.group_start, p.group_edges, p.group_capacity
-    origin, destination, commodity = p.origin, p.destination, p.commodity
-    tonnes, penalty = p.tonnes, p.penalty
-    t_start = time.perf_counter()
-    m = int(tail.shape[0])
-    if origin.shape[0] == 0:
-        return _empty(capacity, group_capacity, time.perf_counter() - t_start)
-    n_k = int(cost.shape[1])
-    n_od = int(origin.shape[0])
-    cap_edges = np.flatnonzero(np.isfinite(capacity)).astype(np.int64)
-    n_cap = int(cap_edges.shape[0])
-    n_groups = int(group_capacity.shape[0])
-    n_res = n_cap + n_groups
-    res = _resource_matrix(m, cap_edges, group_start, group_edges)
-    res_rhs = np.concatenate([capacity[cap_edges], group_capacity])
-    finite_rhs = np.isfinite(res_rhs)
-    rhs_finite = np.where(finite_rhs, res_rhs, 0.0)
+    if deadline is not None:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            loop.status = SolveStatus.TIME_LIMIT
+            return None
+        h.setOptionValue("time_limit", float(left))
+    h.run()
+    loop.iterations += 1
+    ms = h.getModelStatus()
+    loop.master_text = h.modelStatusToString(ms)
+    if ms == highspy.HighsModelStatus.kTimeLimit:
+        loop.status = SolveStatus.TIME_LIMIT
+        return None
+    if ms != highspy.HighsModelStatus.kOptimal:
+        loop.status, loop.x = SolveStatus.ERROR, None
+        return None
+    return h.getSolution()
 
-    # flow classes: one shortest-path tree per (origin, commodity) and pricing round
-    key = origin * n_k + commodity
+
+def _capacity_rows(p: FlowProblem) -> _Rows:
+    cap_edges = np.flatnonzero(np.isfinite(p.capacity)).astype(np.int64)
+    matrix = _resource_matrix(p.n_edges, cap_edges, p.group_start, p.group_edges)
+    rows = _Rows(matrix=matrix, rhs=np.concatenate([p.capacity[cap_edges], p.group_capacity]),
+                 cap_edges=cap_edges)
+    rows.in_master = matrix[:, []]
+    return rows
+
+
+def _flow_classes(p: FlowProblem) -> _Trees:
+    n_k = p.n_commodities
+    key = p.origin * n_k + p.commodity
     uniq, od_class = np.unique(key, return_inverse=True)
-    class_origin = (uniq // n_k).astype(np.int64)
-    class_commodity = (uniq % n_k).astype(np.int64)
-    n_class = int(uniq.shape[0])
-    graph = paths.from_arrays(tail, head, np.zeros(m), n_nodes)
+    return _Trees(
+        od_class=od_class,
+        origin=(uniq // n_k).astype(np.int64),
+        commodity=(uniq % n_k).astype(np.int64),
+        graph=paths.from_arrays(p.tail, p.head, np.zeros(p.n_edges), p.n_nodes),
+        pred=np.full((int(uniq.shape[0]), p.n_nodes), -1, dtype=np.int64),
+        dist_od=np.full(p.n_od, np.inf),
+    )
+
+
+def _master(p: FlowProblem, *, msg: bool, options: dict[str, Any] | None) -> tuple[Any, bool]:
+    """The first master LP (only the unserved columns), and whether the simplex strategy
+    may be switched between primal (after new columns) and dual (after new rows)."""
+    import highspy
 
     h = new_highs(msg=msg)
     h.setOptionValue("presolve", "off")  # the master is small and re-solved warm
@@ -192,15 +319,15 @@ def solve_paths(
     h.setOptionValue("simplex_strategy", 4)
     for name, value in (options or {}).items():
         h.setOptionValue(name, value)
-    switch = "simplex_strategy" not in (options or {})
+    n_od = p.n_od
     lp = highspy.HighsLp()
     lp.num_col_ = n_od
     lp.num_row_ = n_od
-    lp.col_cost_ = np.ascontiguousarray(penalty, dtype=np.float64)
+    lp.col_cost_ = np.ascontiguousarray(p.penalty, dtype=np.float64)
     lp.col_lower_ = np.zeros(n_od)
     lp.col_upper_ = np.full(n_od, np.inf)
-    lp.row_lower_ = tonnes.astype(np.float64)
-    lp.row_upper_ = tonnes.astype(np.float64)
+    lp.row_lower_ = p.tonnes.astype(np.float64)
+    lp.row_upper_ = p.tonnes.astype(np.float64)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_ = n_od
     lp.a_matrix_.num_row_ = n_od
@@ -208,135 +335,125 @@ def solve_paths(
     lp.a_matrix_.index_ = np.arange(n_od, dtype=np.int32)
     lp.a_matrix_.value_ = np.ones(n_od)
     h.passModel(lp)
+    return h, "simplex_strategy" not in (options or {})
 
-    # capacity rows enter the master only once its point violates them (most never bind)
-    active: list[int] = []
-    res_active = res[:, []]
-    violation_tol = 1e-9 * (1.0 + np.abs(rhs_finite))
-    seen: set[tuple[int, bytes]] = set()
-    col_od: list[IntArray] = []
-    col_len: list[IntArray] = []
-    col_edges: list[IntArray] = []
-    n_paths = 0
-    objective = math.nan
-    bound = -math.inf
-    x: FloatArray | None = None  # last master point that satisfies every capacity row
-    y = np.zeros(n_res)  # its capacity duals, 0 for rows not in the master
-    status = SolveStatus.OPTIMAL
-    master_text = "no master solve"
-    iterations = 0
-    pred = np.full((n_class, n_nodes), -1, dtype=np.int64)
-    dist_od = np.full(n_od, np.inf)
-    while True:
-        # the master: the first one holds only the unserved columns
-        if time_limit is not None:
-            left = time_limit - (time.perf_counter() - t_start)
-            if left <= 0:
-                status = SolveStatus.TIME_LIMIT
-                break
-            h.setOptionValue("time_limit", float(left))
-        h.run()
-        iterations += 1
-        ms = h.getModelStatus()
-        master_text = h.modelStatusToString(ms)
-        if ms == highspy.HighsModelStatus.kTimeLimit:
-            status = SolveStatus.TIME_LIMIT  # keep the previous feasible master optimum
-            break
-        if ms != highspy.HighsModelStatus.kOptimal:
-            status = SolveStatus.ERROR
-            x = None
-            break
-        sol = h.getSolution()
-        x_new = np.asarray(sol.col_value, dtype=np.float64)
-        if n_res and n_paths:
-            lengths = np.concatenate(col_len)
-            edge_flow = np.bincount(
-                np.concatenate(col_edges), weights=np.repeat(x_new[n_od:], lengths), minlength=m
-            )
-            usage = res.T @ edge_flow
-            outside = np.ones(n_res, dtype=bool)
-            outside[active] = False
-            viol = np.flatnonzero(outside & finite_rhs & (usage > rhs_finite + violation_tol))
-            if viol.size:
-                _add_rows(h, res, viol, res_rhs, col_edges, lengths, n_od, m)
-                active.extend(viol.tolist())
-                res_active = res[:, np.asarray(active, dtype=np.int64)].tocsr()
-                if switch:  # the old basis stays dual feasible
-                    h.setOptionValue("simplex_strategy", 1)
-                continue
-        x = x_new
-        duals = np.asarray(sol.row_dual, dtype=np.float64)
-        objective = float(h.getInfo().objective_function_value)
-        sigma = duals[:n_od]
-        # a feasible dual of the full model: y <= 0, and 0 on rows that cannot bind
-        y = np.zeros(n_res)
-        y[active] = np.minimum(duals[n_od:], 0.0)
-        y[~finite_rhs] = 0.0
 
-        # pricing: reduced edge weights per commodity, one tree per class
-        extra = res @ -y if n_res else np.zeros(m)
-        for k in range(n_k):
-            classes = np.flatnonzero(class_commodity == k)
-            if not classes.size:
-                continue
-            g = paths.reweight(graph, cost[:, k] + extra)
-            for c in classes.tolist():
-                dist, pred[c] = paths.shortest_path_tree(g, int(class_origin[c]))
-                sel = od_class == c
-                dist_od[sel] = dist[destination[sel]]
-        clipped = np.minimum(np.minimum(sigma, penalty), dist_od)
-        bound = max(bound, float(tonnes @ clipped) + float(rhs_finite @ y))
-        logger.debug(
-            "master %d: %d paths, %d capacity rows, objective %.10g, bound %.10g",
-            iterations, n_paths, len(active), objective, bound,
-        )  # fmt: skip
-        if relative_gap(objective, bound) <= gap:
-            break
-        enter = np.flatnonzero(dist_od < sigma - PRICE_TOL * (1.0 + np.abs(sigma)))
-        start, edges = _trace(
-            pred, tail, od_class[enter], class_origin[od_class[enter]], destination[enter]
-        )
-        keep = []
-        for j, i in enumerate(enter.tolist()):
-            signature = (i, edges[start[j] : start[j + 1]].tobytes())
-            if signature not in seen:
-                seen.add(signature)
-                keep.append(j)
-        if not keep:
-            break  # what prices out is already in the master: the bound says how close
-        if iterations >= max_iter:
-            status = SolveStatus.FEASIBLE
-            master_text = f"stopped at max_iter={max_iter}"
-            break
-        kept = np.asarray(keep, dtype=np.int64)
-        new_od = enter[kept]
-        new_start, new_edges = _select(start, edges, kept)
-        n_new = int(kept.shape[0])
-        path_id = np.repeat(np.arange(n_new, dtype=np.int64), np.diff(new_start))
-        path_cost = np.bincount(
-            path_id, weights=cost[new_edges, commodity[new_od][path_id]], minlength=n_new
-        )
-        incidence = sp.csr_matrix(
-            (np.ones(new_edges.shape[0]), (path_id, new_edges)), shape=(n_new, m)
-        )
-        demand_part = sp.csr_matrix(
-            (np.ones(n_new), (np.arange(n_new), new_od)), shape=(n_new, n_od)
-        )
-        cols = sp.hstack([demand_part, incidence @ res_active], format="csr")
-        cols.sort_indices()
-        h.addCols(
-            n_new, path_cost.astype(np.float64), np.zeros(n_new), np.full(n_new, np.inf),
-            int(cols.nnz), cols.indptr[:-1].astype(np.int32), cols.indices.astype(np.int32),
-            cols.data.astype(np.float64),
-        )  # fmt: skip
-        if switch:  # the old basis stays primal feasible
-            h.setOptionValue("simplex_strategy", 4)
-        col_od.append(new_od.astype(np.int64))
-        col_len.append(np.diff(new_start))
-        col_edges.append(new_edges)
-        n_paths += n_new
+def _broken_rows(rows: _Rows, cols: _Columns, x: FloatArray, *, n_od: int, m: int) -> IntArray:
+    """Capacity rows outside the master that the master's point ``x`` exceeds."""
+    if not (rows.n and cols.n):
+        return np.zeros(0, dtype=np.int64)
+    lengths = np.concatenate(cols.length)
+    edge_flow = np.bincount(
+        np.concatenate(cols.edges), weights=np.repeat(x[n_od:], lengths), minlength=m
+    )
+    usage = rows.matrix.T @ edge_flow
+    outside = np.ones(rows.n, dtype=bool)
+    outside[rows.active] = False
+    rhs = rows.rhs_finite
+    tol = 1e-9 * (1.0 + np.abs(rhs))
+    return np.flatnonzero(outside & np.isfinite(rows.rhs) & (usage > rhs + tol))
 
-    seconds = time.perf_counter() - t_start
+
+def _duals(duals: FloatArray, rows: _Rows, n_od: int) -> tuple[FloatArray, FloatArray]:
+    """The demand rows' duals, and a feasible dual of the full model's capacity rows:
+    ``y <= 0``, and 0 on rows that are not in the master or cannot bind."""
+    y = np.zeros(rows.n)
+    y[rows.active] = np.minimum(duals[n_od:], 0.0)
+    y[~np.isfinite(rows.rhs)] = 0.0
+    return duals[:n_od], y
+
+
+def _price(p: FlowProblem, trees: _Trees, rows: _Rows, y: FloatArray) -> None:
+    """Reduced edge weights per commodity, one shortest-path tree per flow class."""
+    extra = rows.matrix @ -y if rows.n else np.zeros(p.n_edges)
+    for k in range(p.n_commodities):
+        classes = np.flatnonzero(trees.commodity == k)
+        if not classes.size:
+            continue
+        g = paths.reweight(trees.graph, p.cost[:, k] + extra)
+        for c in classes.tolist():
+            dist, trees.pred[c] = paths.shortest_path_tree(g, int(trees.origin[c]))
+            sel = trees.od_class == c
+            trees.dist_od[sel] = dist[p.destination[sel]]
+
+
+def _new_paths(
+    p: FlowProblem, trees: _Trees, sigma: FloatArray, cols: _Columns
+) -> tuple[IntArray, IntArray, IntArray] | None:
+    """The OD pairs, CSR offsets and edges of the paths that price out and are not in the
+    master yet; ``None`` when there are none."""
+    enter = np.flatnonzero(trees.dist_od < sigma - PRICE_TOL * (1.0 + np.abs(sigma)))
+    start, edges = _trace(
+        trees.pred, p.tail, trees.od_class[enter], trees.origin[trees.od_class[enter]],
+        p.destination[enter],
+    )
+    keep = []
+    for j, i in enumerate(enter.tolist()):
+        signature = (i, edges[start[j] : start[j + 1]].tobytes())
+        if signature not in cols.seen:
+            cols.seen.add(signature)
+            keep.append(j)
+    if not keep:
+        return None
+    kept = np.asarray(keep, dtype=np.int64)
+    new_start, new_edges = _select(start, edges, kept)
+    return enter[kept], new_start, new_edges
+
+
+def _add_paths(
+    h: Any, p: FlowProblem, rows: _Rows, cols: _Columns, new_od: IntArray,
+    new_start: IntArray, new_edges: IntArray,
+) -> None:  # fmt: skip
+    """Add path columns to the master, with their entries in the capacity rows there."""
+    m = p.n_edges
+    n_new = int(new_od.shape[0])
+    path_id = np.repeat(np.arange(n_new, dtype=np.int64), np.diff(new_start))
+    path_cost = np.bincount(
+        path_id, weights=p.cost[new_edges, p.commodity[new_od][path_id]], minlength=n_new
+    )
+    incidence = sp.csr_matrix(
+        (np.ones(new_edges.shape[0]), (path_id, new_edges)), shape=(n_new, m)
+    )
+    demand_part = sp.csr_matrix(
+        (np.ones(n_new), (np.arange(n_new), new_od)), shape=(n_new, p.n_od)
+    )
+    cols_matrix = sp.hstack([demand_part, incidence @ rows.in_master], format="csr")
+    cols_matrix.sort_indices()
+    h.addCols(
+        n_new, path_cost.astype(np.float64), np.zeros(n_new), np.full(n_new, np.inf),
+        int(cols_matrix.nnz), cols_matrix.indptr[:-1].astype(np.int32),
+        cols_matrix.indices.astype(np.int32), cols_matrix.data.astype(np.float64),
+    )  # fmt: skip
+    cols.od.append(new_od.astype(np.int64))
+    cols.length.append(np.diff(new_start))
+    cols.edges.append(new_edges)
+    cols.n += n_new
+
+
+def _add_rows(h: Any, rows: _Rows, new: IntArray, cols: _Columns, *, n_od: int, m: int) -> None:
+    """Add capacity rows ``new`` to the master, with their entries in every path column."""
+    lengths = np.concatenate(cols.length)
+    n_paths = int(lengths.shape[0])
+    path_id = np.repeat(np.arange(n_paths, dtype=np.int64), lengths)
+    incidence = sp.csr_matrix(
+        (np.ones(path_id.shape[0]), (path_id, np.concatenate(cols.edges))), shape=(n_paths, m)
+    )
+    block = (incidence @ rows.matrix[:, new]).T.tocsr()
+    block.sort_indices()
+    h.addRows(
+        int(new.shape[0]), np.full(new.shape[0], -np.inf), rows.rhs[new].astype(np.float64),
+        int(block.nnz), block.indptr[:-1].astype(np.int32),
+        (block.indices + n_od).astype(np.int32), block.data.astype(np.float64),
+    )  # fmt: skip
+    rows.active.extend(new.tolist())
+    rows.in_master = rows.matrix[:, np.asarray(rows.active, dtype=np.int64)].tocsr()
+
+
+def _solution(
+    p: FlowProblem, rows: _Rows, cols: _Columns, loop: _Loop, *, gap: float, seconds: float
+) -> PathSolution:
+    """The outcome: status from the proven gap, path flows, unserved tonnes, duals."""
+    x, y, objective, bound, status = loop.x, loop.y, loop.objective, loop.bound, loop.status
     final_gap = relative_gap(objective, bound)
     if x is None:
         objective = bound = math.nan
@@ -345,69 +462,39 @@ def solve_paths(
             status = SolveStatus.ERROR
     elif status is SolveStatus.OPTIMAL and final_gap > gap:
         status = SolveStatus.FEASIBLE
-    all_od = np.concatenate(col_od) if col_od else np.zeros(0, dtype=np.int64)
-    all_edges = np.concatenate(col_edges) if col_edges else np.zeros(0, dtype=np.int64)
-    offsets = np.zeros(n_paths + 1, dtype=np.int64)
-    if col_len:
-        offsets[1:] = np.cumsum(np.concatenate(col_len))
-    flow = np.zeros(n_paths)
+    offsets = np.zeros(cols.n + 1, dtype=np.int64)
+    if cols.length:
+        offsets[1:] = np.cumsum(np.concatenate(cols.length))
+    flow = np.zeros(cols.n)
     if x is not None:
-        n_x = int(x.shape[0]) - n_od
-        flow[:n_x] = x[n_od:]
+        flow[: int(x.shape[0]) - p.n_od] = x[p.n_od :]
+    n_cap = int(rows.cap_edges.shape[0])
     result = SolveResult(
-        status=status,
-        objective=objective,
-        bound=bound,
-        gap=final_gap,
-        seconds=seconds,
+        status=status, objective=objective, bound=bound, gap=final_gap, seconds=seconds,
         solver="highs",
         message=(
-            f"column generation: {iterations} master solve(s), {n_paths} path column(s), "
-            f"{len(active)} of {n_res} capacity row(s) in the master, proven gap "
-            f"{final_gap:.1e}; last HiGHS model status: {master_text}"
+            f"column generation: {loop.iterations} master solve(s), {cols.n} path column(s), "
+            f"{len(rows.active)} of {rows.n} capacity row(s) in the master, proven gap "
+            f"{final_gap:.1e}; last HiGHS model status: {loop.master_text}"
         ),
     )
+    none = np.zeros(0, dtype=np.int64)
     return PathSolution(
         result=result,
         path_flow=flow,
-        path_od=all_od,
+        path_od=np.concatenate(cols.od) if cols.od else none,
         path_start=offsets,
-        path_edges=all_edges,
-        unserved=np.zeros(n_od) if x is None else x[:n_od].copy(),
+        path_edges=np.concatenate(cols.edges) if cols.edges else none,
+        unserved=np.zeros(p.n_od) if x is None else x[: p.n_od].copy(),
         capacity_dual=y[:n_cap].copy(),
         group_dual=y[n_cap:].copy(),
-        capacity_edges=cap_edges,
-        iterations=iterations,
+        capacity_edges=rows.cap_edges,
+        iterations=loop.iterations,
     )
 
 
-def _add_rows(
-    h: Any,
-    res: sp.csr_matrix,
-    rows: IntArray,
-    rhs: FloatArray,
-    col_edges: list[IntArray],
-    lengths: IntArray,
-    n_od: int,
-    m: int,
-) -> None:
-    """Add capacity rows ``rows`` to the master, with their entries in every path column."""
-    n_paths = int(lengths.shape[0])
-    path_id = np.repeat(np.arange(n_paths, dtype=np.int64), lengths)
-    incidence = sp.csr_matrix(
-        (np.ones(path_id.shape[0]), (path_id, np.concatenate(col_edges))), shape=(n_paths, m)
-    )
-    block = (incidence @ res[:, rows]).T.tocsr()
-    block.sort_indices()
-    h.addRows(
-        int(rows.shape[0]), np.full(rows.shape[0], -np.inf), rhs[rows].astype(np.float64),
-        int(block.nnz), block.indptr[:-1].astype(np.int32),
-        (block.indices + n_od).astype(np.int32), block.data.astype(np.float64),
-    )  # fmt: skip
-
-
-def _empty(capacity: FloatArray, group_capacity: FloatArray, seconds: float) -> PathSolution:
-    cap_edges = np.flatnonzero(np.isfinite(capacity)).astype(np.int64)
+def _empty(p: FlowProblem, seconds: float) -> PathSolution:
+    cap_edges = np.flatnonzero(np.isfinite(p.capacity)).astype(np.int64)
     none = np.zeros(0, dtype=np.int64)
     result = SolveResult(SolveStatus.OPTIMAL, 0.0, 0.0, 0.0, seconds, "highs",
                          "column generation: no demand")
@@ -415,7 +502,7 @@ def _empty(capacity: FloatArray, group_capacity: FloatArray, seconds: float) -> 
         result=result, path_flow=np.zeros(0), path_od=none,
         path_start=np.zeros(1, dtype=np.int64), path_edges=none, unserved=np.zeros(0),
         capacity_dual=np.zeros(cap_edges.shape[0]),
-        group_dual=np.zeros(group_capacity.shape[0]), capacity_edges=cap_edges, iterations=0,
+        group_dual=np.zeros(p.n_groups), capacity_edges=cap_edges, iterations=0,
     )
 
 

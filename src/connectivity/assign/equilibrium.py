@@ -153,21 +153,8 @@ def user_equilibrium(
         p.rho_max,
         p.fixed_cost,
     )
-    t, h, o, d = p.tail, p.head.copy(), p.origins, p.destinations
-    n_nodes = p.n_nodes
-    q = p.demand
-    # zones that cannot be passed through: trips end at a copy of the node that has
-    # only the in-edges, so no path can enter the zone node and leave it again
-    if p.no_through is not None:
-        zones = p.no_through
-        sink = np.full(n_nodes, -1, dtype=np.int64)
-        sink[zones] = n_nodes + np.arange(zones.shape[0])
-        hs = sink[h]
-        h = np.where(hs >= 0, hs, h)
-        ds = sink[np.clip(d, 0, n_nodes - 1)]
-        d = np.where((d >= 0) & (d < n_nodes) & (ds >= 0), ds, d)
-        n_nodes = n_nodes + int(zones.shape[0])
-
+    t, o, q = p.tail, p.origins, p.demand
+    h, d, n_nodes = _zone_sinks(p)
     graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
 
     def load(costs: FloatArray) -> FloatArray:
@@ -224,6 +211,23 @@ def user_equilibrium(
         converged=converged,
         algorithm=str(algorithm),
     )
+
+
+def _zone_sinks(p: EquilibriumProblem) -> tuple[IntArray, IntArray, int]:
+    """Heads, destinations and node count with the zones that cannot be passed through
+    split in two: trips end at a copy of the zone node that has only its in-edges, so no
+    path can enter the zone node and leave it again."""
+    h, d, n_nodes = p.head.copy(), p.destinations, p.n_nodes
+    if p.no_through is None:
+        return h, d, n_nodes
+    zones = p.no_through
+    sink = np.full(n_nodes, -1, dtype=np.int64)
+    sink[zones] = n_nodes + np.arange(zones.shape[0])
+    hs = sink[h]
+    h = np.where(hs >= 0, hs, h)
+    ds = sink[np.clip(d, 0, n_nodes - 1)]
+    d = np.where((d >= 0) & (d < n_nodes) & (ds >= 0), ds, d)
+    return h, d, n_nodes + int(zones.shape[0])
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:

@@ -33,7 +33,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from connectivity import paths
-from connectivity.assign.assignment import UNSERVED_COLUMNS, Assignment, summarise
+from connectivity.assign.assignment import (
+    UNSERVED_COLUMNS,
+    Assignment,
+    EdgeFlows,
+    ShadowPrices,
+    summarise,
+)
 from connectivity.assign.equilibrium import user_equilibrium
 from connectivity.assign.problems import equilibrium_problem, flow_problem
 from connectivity.assign.sysopt import system_optimum
@@ -125,8 +131,8 @@ def assign_aon(
             unserved.extend(rows[UNSERVED_COLUMNS].to_dict("records"))
         matrix[lost] = 0.0
         flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
-    return summarise("aon", compiled, scenario_name=scenario.name, commodities=commodities,
-                     flow_by_commodity=flows, costs=costs,
+    return summarise("aon", compiled, EdgeFlows(commodities, flows, costs),
+                     scenario_name=scenario.name,
                      unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
                      seconds=time.perf_counter() - start)
 
@@ -210,10 +216,10 @@ def assign_system_optimum(
     unserved = table.loc[lost, UNSERVED_COLUMNS[:3]].copy()
     unserved["tonnes_per_year"] = result.unserved[lost]
     return summarise(
-        "so", compiled, scenario_name=scenario.name, commodities=commodities,
-        flow_by_commodity=result.flow_by_commodity, costs=costs,
-        unserved=unserved.reset_index(drop=True), seconds=time.perf_counter() - start,
-        edge_shadow=result.edge_shadow_price, group_shadow=result.group_shadow_price,
+        "so", compiled, EdgeFlows(commodities, result.flow_by_commodity, costs),
+        scenario_name=scenario.name, unserved=unserved.reset_index(drop=True),
+        seconds=time.perf_counter() - start,
+        prices=ShadowPrices(result.edge_shadow_price, result.group_shadow_price),
         solve=result.solve,
     )
 
@@ -280,10 +286,9 @@ def assign_equilibrium(
     result = user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
     flows = result.flow[:, None]
     congested_time_h = result.time / vot
+    costs = np.where(open_, fixed + result.time, np.inf)[:, None]
     return summarise(
-        "ue", compiled, scenario_name=scenario.name, commodities=[commodity],
-        flow_by_commodity=flows,
-        costs=np.where(open_, fixed + result.time, np.inf)[:, None],
-        unserved=pd.DataFrame(columns=UNSERVED_COLUMNS), seconds=time.perf_counter() - start,
-        edge_time_h=congested_time_h, relative_gap=result.relative_gap,
+        "ue", compiled, EdgeFlows([commodity], flows, costs, time_h=congested_time_h),
+        scenario_name=scenario.name, unserved=pd.DataFrame(columns=UNSERVED_COLUMNS),
+        seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
     )

@@ -94,7 +94,7 @@ def _node_indices(name: str, values: npt.ArrayLike, n_nodes: int) -> IntArray:
     return arr
 
 
-def flow_problem(
+def flow_problem(  # noqa: PLR0913 (one argument per array of the model, options by keyword)
     tail: npt.ArrayLike,
     head: npt.ArrayLike,
     cost: npt.ArrayLike,
@@ -257,7 +257,7 @@ class EquilibriumProblem:
         return int(self.tail.shape[0])
 
 
-def equilibrium_problem(
+def equilibrium_problem(  # noqa: PLR0913 (one argument per array of the model, by keyword)
     tail: npt.ArrayLike,
     head: npt.ArrayLike,
     free_flow_time: npt.ArrayLike,
@@ -330,21 +330,6 @@ def equilibrium_problem(
                           d.max(initial=-1))) + 1
     for name, arr in (("tail", t), ("head", h), ("origins", o), ("destinations", d)):
         checks.node_array(name, arr, n_nodes)
-    q = np.asarray(demand, dtype=np.float64)
-    if q.shape != (o.shape[0], d.shape[0]):
-        raise ValueError(f"demand has shape {q.shape}, expected {(o.shape[0], d.shape[0])} "
-                         "(len(origins) x len(destinations))")
-    if q.size and not np.all((q >= 0) & np.isfinite(q)):
-        i, j = (int(x) for x in np.argwhere(~((q >= 0) & np.isfinite(q)))[0])
-        raise ValueError(f"demand[{i}, {j}] = {float(q[i, j])!r}; demand must be finite and >= 0")
-    cap = np.asarray(capacity, dtype=np.float64)
-    if cap.ndim == 0:
-        cap = np.full(m, float(cap))
-    if cap.shape != (m,):
-        raise ValueError(f"capacity must have {m} entries, got shape {cap.shape}")
-    bad = np.flatnonzero(~(cap > 0))
-    if bad.size:
-        raise ValueError(f"capacity[{bad[0]}] = {cap[bad[0]]} must be > 0 (inf: no congestion)")
     qmask = np.zeros(m, dtype=bool) if queue is None else np.asarray(queue, dtype=bool)
     if qmask.shape != (m,):
         raise ValueError(f"queue must have {m} entries, got shape {qmask.shape}")
@@ -353,18 +338,47 @@ def equilibrium_problem(
         fixed += toll_factor * checks.per_edge("toll", toll, m)
     if length is not None and distance_factor:
         fixed += distance_factor * checks.per_edge("length", length, m)
-    zones = None
-    if no_through is not None:
-        zones = np.unique(np.asarray(no_through, dtype=np.int64).reshape(-1))
-        bad = np.flatnonzero((zones < 0) | (zones >= n_nodes))
-        if bad.size:
-            raise ValueError(f"no_through holds {zones[bad[0]]}, not a node in [0, {n_nodes})")
     return EquilibriumProblem(
         tail=t, head=h, n_nodes=n_nodes,
         free_flow_time=checks.per_edge("free_flow_time", free_flow_time, m),
-        capacity=cap, alpha=checks.per_edge("alpha", alpha, m),
+        capacity=_vdf_capacity(capacity, m), alpha=checks.per_edge("alpha", alpha, m),
         beta=checks.per_edge("beta", beta, m), queue=qmask,
         service_time=checks.per_edge("service_time", service_time, m),
-        rho_max=float(rho_max), fixed_cost=fixed, origins=o, destinations=d, demand=q,
-        no_through=zones,
+        rho_max=float(rho_max), fixed_cost=fixed, origins=o, destinations=d,
+        demand=_demand_matrix(demand, o.shape[0], d.shape[0]),
+        no_through=_zones(no_through, n_nodes),
     )
+
+
+def _demand_matrix(demand: npt.ArrayLike, n_o: int, n_d: int) -> FloatArray:
+    q = np.asarray(demand, dtype=np.float64)
+    if q.shape != (n_o, n_d):
+        raise ValueError(f"demand has shape {q.shape}, expected {(n_o, n_d)} "
+                         "(len(origins) x len(destinations))")
+    bad = ~((q >= 0) & np.isfinite(q))
+    if q.size and bad.any():
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        raise ValueError(f"demand[{i}, {j}] = {float(q[i, j])!r}; demand must be finite and >= 0")
+    return q
+
+
+def _vdf_capacity(capacity: npt.ArrayLike, m: int) -> FloatArray:
+    cap = np.asarray(capacity, dtype=np.float64)
+    if cap.ndim == 0:
+        cap = np.full(m, float(cap))
+    if cap.shape != (m,):
+        raise ValueError(f"capacity must have {m} entries, got shape {cap.shape}")
+    bad = np.flatnonzero(~(cap > 0))
+    if bad.size:
+        raise ValueError(f"capacity[{bad[0]}] = {cap[bad[0]]} must be > 0 (inf: no congestion)")
+    return cap
+
+
+def _zones(no_through: npt.ArrayLike | None, n_nodes: int) -> IntArray | None:
+    if no_through is None:
+        return None
+    zones = np.unique(np.asarray(no_through, dtype=np.int64).reshape(-1))
+    bad = np.flatnonzero((zones < 0) | (zones >= n_nodes))
+    if bad.size:
+        raise ValueError(f"no_through holds {zones[bad[0]]}, not a node in [0, {n_nodes})")
+    return zones

@@ -115,7 +115,7 @@ def _big_g(rho: FloatArray, rho_max: float) -> FloatArray:
 
 
 @jit()
-def _slope(
+def _slope(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
     t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray, queue: BoolArray,
     service: FloatArray, rho_max: float, fixed: FloatArray, x: FloatArray, d: FloatArray,
     step: float,

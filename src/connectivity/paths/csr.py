@@ -9,6 +9,7 @@ other array. Edge ``e`` of the input keeps index ``e`` in every result of
 from __future__ import annotations
 
 import dataclasses
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +19,9 @@ from numpy.typing import ArrayLike, NDArray
 from connectivity import checks
 from connectivity.checks import readonly
 from connectivity.paths import _kernels
-from connectivity.paths._work import SearchBuffers
+from connectivity.paths._work import SearchBuffers, borrow_buffers
 
-__all__ = ["CSRGraph", "from_arrays", "reweight"]
+__all__ = ["CSRGraph", "from_arrays", "reweight", "work_buffers"]
 
 _MAX_NODES = int(np.iinfo(np.int32).max)
 
@@ -92,6 +93,11 @@ class CSRGraph:
     def n_edges(self) -> int:
         """Number of edges (parallel edges counted separately)."""
         return int(self.heads.shape[0])
+
+    @property
+    def work_nbytes(self) -> int:
+        """Bytes held by the point-to-point work buffers kept with the graph."""
+        return sum(int(a.nbytes) for b in self._buffers for a in vars(b).values())
 
     @property
     def nbytes(self) -> int:
@@ -209,3 +215,9 @@ def reweight(graph: CSRGraph, weight: ArrayLike) -> CSRGraph:
         weights=readonly(weights),
         rev_weights=readonly(weights[graph.rev_slots]),
     )
+
+
+def work_buffers(graph: CSRGraph) -> AbstractContextManager[SearchBuffers]:
+    """Borrow a clean set of point-to-point work buffers from ``graph``'s pool; they go
+    back to the pool when the search ends normally (see :class:`CSRGraph`)."""
+    return borrow_buffers(graph._buffers, graph.n_nodes)

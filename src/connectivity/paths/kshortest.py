@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -27,7 +28,7 @@ __all__ = ["k_shortest_paths"]
 
 
 @jit()
-def _banned_astar(
+def _banned_astar(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
     indptr: NDArray[np.int64],
     heads: NDArray[np.int32],
     weights: NDArray[np.float64],
@@ -213,69 +214,94 @@ def k_shortest_paths(
         graph = reweight(graph, weight)
     if s == t:
         return [(0.0, np.empty(0, dtype=np.int64))] if limit >= 0 else []
-
-    n_edges = int(graph.n_edges)
-    indptr = np.ascontiguousarray(graph.indptr, dtype=np.int64)
-    heads = np.ascontiguousarray(graph.heads, dtype=np.int32)
-    csr_weights = np.ascontiguousarray(graph.weights, dtype=np.float64)
-    edge_index = np.ascontiguousarray(graph.edge_index, dtype=np.int64)
-    w_orig = np.empty(n_edges, dtype=np.float64)
-    w_orig[edge_index] = csr_weights
-    head_orig = np.empty(n_edges, dtype=np.int64)
-    head_orig[edge_index] = heads
-    tail_orig = np.empty(n_edges, dtype=np.int64)
-    tail_orig[edge_index] = graph.tails
-    backward = from_arrays(head_orig, tail_orig, w_orig, n_nodes)
-    to_target = np.ascontiguousarray(distances(backward, [t])[0], dtype=np.float64)
-
-    banned_node = np.zeros(n_nodes, dtype=np.bool_)
-    banned_edge = np.zeros(n_edges, dtype=np.bool_)
-    dist = np.full(n_nodes, np.inf)
-    pred_slot = np.full(n_nodes, -1, dtype=np.int64)
-    pred_node = np.full(n_nodes, -1, dtype=np.int64)
-    touched = np.empty(n_nodes, dtype=np.int64)
-    heap_key = np.empty(n_edges + 1, dtype=np.float64)
-    heap_node = np.empty(n_edges + 1, dtype=np.int64)
-    # a small slack so float rounding in the kernel never prunes a path that the exact
-    # check on the recomputed cost below would keep
-    slack = 1e-9 * (1.0 + abs(limit)) if math.isfinite(limit) else 0.0
-
-    def spur(start: int, budget: float) -> NDArray[np.int64] | None:
-        d, edges = _banned_astar(
-            indptr,
-            heads,
-            csr_weights,
-            edge_index,
-            banned_node,
-            banned_edge,
-            to_target,
-            start,
-            t,
-            budget + slack,
-            dist,
-            pred_slot,
-            pred_node,
-            touched,
-            heap_key,
-            heap_node,
-        )
-        return edges if math.isfinite(d) else None
-
-    if not math.isfinite(to_target[s]):
+    search = _SpurSearch.build(graph, t, limit)
+    if not math.isfinite(search.to_target[s]):
         return []
-    first = spur(s, limit)
+    first = search.spur(s, limit)
     if first is None:
         return []
     first_edges = first.tolist()
-    first_cost = _path_cost(first_edges, w_orig)
+    first_cost = _path_cost(first_edges, search.w_orig)
     if first_cost > limit:
         return []
+    accepted = _yen(search, s, k, limit, first_edges, first_cost)
+    return [(c, np.asarray(e, dtype=np.int64)) for c, e in accepted]
 
+
+@dataclass(frozen=True, eq=False)
+class _SpurSearch:
+    """The arrays of the banned A* kernel, allocated once per query, and the bans."""
+
+    indptr: NDArray[np.int64]
+    heads: NDArray[np.int32]
+    csr_weights: NDArray[np.float64]
+    edge_index: NDArray[np.int64]
+    w_orig: NDArray[np.float64]  # weights in original edge order
+    head_orig: NDArray[np.int64]
+    to_target: NDArray[np.float64]  # exact distance to the target, the A* heuristic
+    target: int
+    slack: float
+    banned_node: NDArray[np.bool_]
+    banned_edge: NDArray[np.bool_]
+    dist: NDArray[np.float64]
+    pred_slot: NDArray[np.int64]
+    pred_node: NDArray[np.int64]
+    touched: NDArray[np.int64]
+    heap_key: NDArray[np.float64]
+    heap_node: NDArray[np.int64]
+
+    @classmethod
+    def build(cls, graph: CSRGraph, target: int, limit: float) -> _SpurSearch:
+        n_nodes, n_edges = int(graph.n_nodes), int(graph.n_edges)
+        heads = np.ascontiguousarray(graph.heads, dtype=np.int32)
+        csr_weights = np.ascontiguousarray(graph.weights, dtype=np.float64)
+        edge_index = np.ascontiguousarray(graph.edge_index, dtype=np.int64)
+        w_orig = np.empty(n_edges, dtype=np.float64)
+        w_orig[edge_index] = csr_weights
+        head_orig = np.empty(n_edges, dtype=np.int64)
+        head_orig[edge_index] = heads
+        tail_orig = np.empty(n_edges, dtype=np.int64)
+        tail_orig[edge_index] = graph.tails
+        backward = from_arrays(head_orig, tail_orig, w_orig, n_nodes)
+        to_target = np.ascontiguousarray(distances(backward, [target])[0], dtype=np.float64)
+        return cls(
+            indptr=np.ascontiguousarray(graph.indptr, dtype=np.int64), heads=heads,
+            csr_weights=csr_weights, edge_index=edge_index, w_orig=w_orig,
+            head_orig=head_orig, to_target=to_target, target=target,
+            # a small slack so float rounding in the kernel never prunes a path that the
+            # exact check on the recomputed cost keeps
+            slack=1e-9 * (1.0 + abs(limit)) if math.isfinite(limit) else 0.0,
+            banned_node=np.zeros(n_nodes, dtype=np.bool_),
+            banned_edge=np.zeros(n_edges, dtype=np.bool_),
+            dist=np.full(n_nodes, np.inf), pred_slot=np.full(n_nodes, -1, dtype=np.int64),
+            pred_node=np.full(n_nodes, -1, dtype=np.int64),
+            touched=np.empty(n_nodes, dtype=np.int64),
+            heap_key=np.empty(n_edges + 1, dtype=np.float64),
+            heap_node=np.empty(n_edges + 1, dtype=np.int64),
+        )  # fmt: skip
+
+    def spur(self, start: int, budget: float) -> NDArray[np.int64] | None:
+        """Edges of the cheapest path from ``start`` to the target within ``budget``
+        that avoids the banned nodes and edges, or ``None``."""
+        d, edges = _banned_astar(
+            self.indptr, self.heads, self.csr_weights, self.edge_index, self.banned_node,
+            self.banned_edge, self.to_target, start, self.target, budget + self.slack,
+            self.dist, self.pred_slot, self.pred_node, self.touched, self.heap_key,
+            self.heap_node,
+        )  # fmt: skip
+        return edges if math.isfinite(d) else None
+
+
+def _yen(
+    search: _SpurSearch, s: int, k: int, limit: float, first_edges: list[int],
+    first_cost: float,
+) -> list[tuple[float, list[int]]]:  # fmt: skip
+    """Yen's loop with Lawler's refinement, from the first (shortest) path."""
+    w_orig, head_orig = search.w_orig, search.head_orig
     # Prefix tree of the accepted paths: a trie node is a root path; its children are
     # the edges accepted paths take next, which a spur from that root must avoid.
     trie_child: dict[tuple[int, int], int] = {}
     trie_next: list[set[int]] = [set()]
-
     accepted: list[tuple[float, list[int]]] = []
     seen: set[tuple[int, ...]] = {tuple(first_edges)}
     # (cost, edge tuple for deterministic ties, edges, deviation index)
@@ -288,25 +314,14 @@ def k_shortest_paths(
         if len(accepted) == k:
             break
         nodes = [s, *(int(head_orig[e]) for e in edges)]
-        # register the path in the trie, remembering the trie node of every prefix
-        prefix_ids = []
-        node_id = 0
-        for e in edges:
-            prefix_ids.append(node_id)
-            trie_next[node_id].add(e)
-            child = trie_child.get((node_id, e))
-            if child is None:
-                child = len(trie_next)
-                trie_child[(node_id, e)] = child
-                trie_next.append(set())
-            node_id = child
-        banned_node[nodes[:deviation]] = True
+        prefix_ids = _register(trie_child, trie_next, edges)
+        search.banned_node[nodes[:deviation]] = True
         root_cost = _path_cost(edges[:deviation], w_orig)
         for i in range(deviation, len(edges)):
             blocked = list(trie_next[prefix_ids[i]])
-            banned_edge[blocked] = True
-            tail_part = spur(nodes[i], limit - root_cost)
-            banned_edge[blocked] = False
+            search.banned_edge[blocked] = True
+            tail_part = search.spur(nodes[i], limit - root_cost)
+            search.banned_edge[blocked] = False
             if tail_part is not None:
                 new_edges = edges[:i] + tail_part.tolist()
                 key = tuple(new_edges)
@@ -315,7 +330,25 @@ def k_shortest_paths(
                     if new_cost <= limit:
                         seen.add(key)
                         heapq.heappush(candidates, (new_cost, key, new_edges, i))
-            banned_node[nodes[i]] = True
+            search.banned_node[nodes[i]] = True
             root_cost += float(w_orig[edges[i]])
-        banned_node[nodes] = False
-    return [(c, np.asarray(e, dtype=np.int64)) for c, e in accepted]
+        search.banned_node[nodes] = False
+    return accepted
+
+
+def _register(
+    trie_child: dict[tuple[int, int], int], trie_next: list[set[int]], edges: list[int]
+) -> list[int]:
+    """Add a path to the prefix tree; return the trie node of each of its prefixes."""
+    prefix_ids = []
+    node_id = 0
+    for e in edges:
+        prefix_ids.append(node_id)
+        trie_next[node_id].add(e)
+        child = trie_child.get((node_id, e))
+        if child is None:
+            child = len(trie_next)
+            trie_child[(node_id, e)] = child
+            trie_next.append(set())
+        node_id = child
+    return prefix_ids

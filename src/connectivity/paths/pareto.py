@@ -81,7 +81,7 @@ def _grow(a: NDArray[np.int64], cap: int, n: int) -> NDArray[np.int64]:
 
 
 @jit()
-def _label_setting(
+def _label_setting(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
     indptr: NDArray[np.int64],
     heads: NDArray[np.int64],
     crit: NDArray[np.float64],

@@ -13,9 +13,9 @@ from numpy.typing import ArrayLike, NDArray
 from connectivity import checks
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels, _p2p_kernels
-from connectivity.paths._work import borrow_buffers, dynamic, n_chunks
+from connectivity.paths._work import dynamic, n_chunks
 from connectivity.paths.alt import Landmarks
-from connectivity.paths.csr import CSRGraph
+from connectivity.paths.csr import CSRGraph, work_buffers
 
 __all__ = ["distances", "shortest_path_tree", "shortest_path"]
 
@@ -185,59 +185,23 @@ def shortest_path(
     s = checks.node("source", source, n)
     t = checks.node("target", target, n)
     if landmarks is not None:
-        if not isinstance(landmarks, Landmarks):
-            raise ValueError(
-                f"landmarks must be a Landmarks from paths.landmarks(), got "
-                f"{type(landmarks).__name__}"
-            )
-        if xy is not None:
-            raise ValueError("give xy or landmarks, not both")
-        if landmarks.weights is not graph.weights:
-            raise ValueError(
-                "landmarks were computed for another graph or other weights (a reweighted "
-                "graph needs its own); call paths.landmarks(graph) for this one"
-            )
-        shape = (n, landmarks.k)
-        for name in ("from_landmark", "to_landmark"):
-            got = getattr(landmarks, name).shape
-            if got != shape:
-                raise ValueError(f"landmarks.{name} has shape {got}, expected {shape}")
+        _check_landmarks(graph, landmarks, xy)
+    coords = scale = None
     if xy is not None:
-        coords = np.ascontiguousarray(xy, dtype=np.float64)
-        if coords.shape != (n, 2):
-            raise ValueError(f"xy has shape {coords.shape}, expected {(n, 2)} (n_nodes x 2)")
-        if not np.all(np.isfinite(coords)):
-            i = int(np.flatnonzero(~np.isfinite(coords).all(axis=1))[0])
-            raise ValueError(f"xy[{i}] = {coords[i].tolist()} is not finite")
-        scale = float(cost_per_unit)
-        if not (scale >= 0 and np.isfinite(scale)):
-            raise ValueError(f"cost_per_unit must be finite and >= 0, got {cost_per_unit!r}")
+        coords, scale = _check_xy(xy, n, cost_per_unit)
     if s == t:
         return np.zeros(0, dtype=np.int64)
-    # np.zeros is calloc'ed: pages are only touched where the search goes
-    if xy is not None:
-        cost, slots, bad = _p2p_kernels.astar(
-            graph.indptr, graph.heads, graph.tails, graph.weights, coords, scale, s, t,
-            np.zeros(n, dtype=np.int32),
-        )
-        if bad >= 0:
-            e = int(graph.edge_index[bad])
-            u, v = int(graph.tails[bad]), int(graph.heads[bad])
-            bound = scale * float(np.hypot(*(coords[u] - coords[v])))
-            raise ValueError(
-                f"edge {e} ({u} -> {v}) costs {float(graph.weights[bad])!r}, less than "
-                f"cost_per_unit x straight-line length = {bound!r}; the A* bound is not "
-                "valid for this graph (lower cost_per_unit or drop xy)"
-            )
+    if coords is not None and scale is not None:
+        cost, slots = _astar(graph, coords, scale, s, t)
     elif landmarks is not None:
-        with borrow_buffers(graph._buffers, graph.n_nodes) as b:
+        with work_buffers(graph) as b:
             cost, slots = _p2p_kernels.alt(
                 graph.indptr, graph.heads, graph.tails, graph.weights,
                 landmarks.from_landmark, landmarks.to_landmark, s, t, b.pos_f, b.dist_f,
                 b.heap_keys_b, b.pred_f, b.heap_nodes_f, b.heap_keys_f, b.touched,
             )
     else:
-        with borrow_buffers(graph._buffers, graph.n_nodes) as b:
+        with work_buffers(graph) as b:
             cost, slots = _p2p_kernels.bidirectional(
                 graph.indptr, graph.heads, graph.tails, graph.weights, graph.rev_indptr,
                 graph.rev_heads, graph.rev_weights, graph.rev_slots, s, t, b.pos_f, b.pos_b,
@@ -247,3 +211,59 @@ def shortest_path(
     if cost == np.inf:
         raise NoRouteError(f"no path from node {s} to node {t}")
     return graph.edge_index[slots]
+
+
+def _check_landmarks(graph: CSRGraph, landmarks: Landmarks, xy: ArrayLike | None) -> None:
+    if not isinstance(landmarks, Landmarks):
+        raise ValueError(
+            f"landmarks must be a Landmarks from paths.landmarks(), got "
+            f"{type(landmarks).__name__}"
+        )
+    if xy is not None:
+        raise ValueError("give xy or landmarks, not both")
+    if landmarks.weights is not graph.weights:
+        raise ValueError(
+            "landmarks were computed for another graph or other weights (a reweighted "
+            "graph needs its own); call paths.landmarks(graph) for this one"
+        )
+    shape = (graph.n_nodes, landmarks.k)
+    for name in ("from_landmark", "to_landmark"):
+        got = getattr(landmarks, name).shape
+        if got != shape:
+            raise ValueError(f"landmarks.{name} has shape {got}, expected {shape}")
+
+
+def _check_xy(
+    xy: ArrayLike, n: int, cost_per_unit: float
+) -> tuple[NDArray[np.float64], float]:
+    coords = np.ascontiguousarray(xy, dtype=np.float64)
+    if coords.shape != (n, 2):
+        raise ValueError(f"xy has shape {coords.shape}, expected {(n, 2)} (n_nodes x 2)")
+    if not np.all(np.isfinite(coords)):
+        i = int(np.flatnonzero(~np.isfinite(coords).all(axis=1))[0])
+        raise ValueError(f"xy[{i}] = {coords[i].tolist()} is not finite")
+    scale = float(cost_per_unit)
+    if not (scale >= 0 and np.isfinite(scale)):
+        raise ValueError(f"cost_per_unit must be finite and >= 0, got {cost_per_unit!r}")
+    return coords, scale
+
+
+def _astar(
+    graph: CSRGraph, coords: NDArray[np.float64], scale: float, s: int, t: int
+) -> tuple[float, NDArray[np.int64]]:
+    """A* with the straight-line bound; refuses an edge that undercuts the bound."""
+    # np.zeros is calloc'ed: pages are only touched where the search goes
+    cost, slots, bad = _p2p_kernels.astar(
+        graph.indptr, graph.heads, graph.tails, graph.weights, coords, scale, s, t,
+        np.zeros(graph.n_nodes, dtype=np.int32),
+    )
+    if bad >= 0:
+        e = int(graph.edge_index[bad])
+        u, v = int(graph.tails[bad]), int(graph.heads[bad])
+        bound = scale * float(np.hypot(*(coords[u] - coords[v])))
+        raise ValueError(
+            f"edge {e} ({u} -> {v}) costs {float(graph.weights[bad])!r}, less than "
+            f"cost_per_unit x straight-line length = {bound!r}; the A* bound is not "
+            "valid for this graph (lower cost_per_unit or drop xy)"
+        )
+    return cost, slots

@@ -234,6 +234,24 @@ def _link_row_problems(row: Any, known: _Known) -> list[str]:
         return problems
     if mode is not None and mode not in known.modes:
         problems.append(f"links {lid!r}: mode={mode!r} has no row in the modes table")
+    problems += _link_value_problems(row)
+    gauge = row.gauge_mm
+    gauge_problem = _gauge_problem(lid, mode, gauge)
+    if gauge_problem:
+        problems.append(gauge_problem)
+        if mode == "rail":
+            return problems
+    if not ends_known or mode is None:
+        return problems
+    problems += _link_end_problems(lid, a, b, mode, gauge, known)
+    known.graph.add_edge(a, b)
+    return problems
+
+
+def _link_value_problems(row: Any) -> list[str]:
+    """Length, speed, time, capacity and status of one link row."""
+    lid = row.link_id
+    problems = []
     length = row.length_km
     if pd.isna(length):
         problems.append(f"links {lid!r}: length_km is missing")
@@ -247,23 +265,19 @@ def _link_row_problems(row: Any, known: _Known) -> list[str]:
     status = row.status
     if status is not None and status not in STATUSES:
         problems.append(f"links {lid!r}: status={status!r} is unknown; allowed {list(STATUSES)}")
-    gauge = row.gauge_mm
+    return problems
+
+
+def _gauge_problem(lid: str, mode: str | None, gauge: str | None) -> str | None:
+    """A rail link needs a known gauge; other modes have none."""
     if mode == "rail":
         if gauge is None:
-            problems.append(f"links {lid!r}: rail link without gauge_mm")
-            return problems
+            return f"links {lid!r}: rail link without gauge_mm"
         if str(gauge) not in _GAUGES:
-            problems.append(
-                f"links {lid!r}: gauge_mm={gauge!r} is unknown; allowed {sorted(_GAUGES)}"
-            )
-            return problems
+            return f"links {lid!r}: gauge_mm={gauge!r} is unknown; allowed {sorted(_GAUGES)}"
     elif gauge is not None:
-        problems.append(f"links {lid!r}: gauge_mm={gauge!r} given for a {mode} link")
-    if not ends_known or mode is None:
-        return problems
-    problems += _link_end_problems(lid, a, b, mode, gauge, known)
-    known.graph.add_edge(a, b)
-    return problems
+        return f"links {lid!r}: gauge_mm={gauge!r} given for a {mode} link"
+    return None
 
 
 def _link_end_problems(

@@ -86,13 +86,7 @@ class Scenario:
                 raise ValueError(f"modes: unknown mode(s) {bad}; allowed {list(MODES)}")
             object.__setattr__(self, "modes", modes)
         for name in ("time_factor", "cost_factor"):
-            mapping = dict(getattr(self, name))
-            for mode, factor in mapping.items():
-                if mode not in MODES:
-                    raise ValueError(f"{name}: unknown mode {mode!r}; allowed {list(MODES)}")
-                if not factor >= 0:
-                    raise ValueError(f"{name}[{mode!r}]={factor} must be non-negative")
-            object.__setattr__(self, name, mapping)
+            object.__setattr__(self, name, _mode_factors(name, getattr(self, name)))
         if not self.dwell_factor >= 0:
             raise ValueError(f"dwell_factor={self.dwell_factor} must be non-negative")
         if not self.carbon_price_usd_per_t_co2e >= 0:
@@ -100,6 +94,16 @@ class Scenario:
                 f"carbon_price_usd_per_t_co2e={self.carbon_price_usd_per_t_co2e} "
                 "must be non-negative"
             )
+
+
+def _mode_factors(name: str, factors: Mapping[str, float]) -> dict[str, float]:
+    mapping = dict(factors)
+    for mode, factor in mapping.items():
+        if mode not in MODES:
+            raise ValueError(f"{name}: unknown mode {mode!r}; allowed {list(MODES)}")
+        if not factor >= 0:
+            raise ValueError(f"{name}[{mode!r}]={factor} must be non-negative")
+    return mapping
 
 
 def read_scenario(path: str | Path) -> Scenario:
