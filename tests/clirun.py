@@ -1,7 +1,8 @@
-"""Run a command-line entry point in this process, as a subprocess would run it.
+"""Run a command line in this process, as a subprocess would run it.
 
 ``run_cli(capfd, "route", "Alpha", "Delta")`` calls :func:`connectivity.cli.main` with
-those arguments and returns its exit status and what it printed, like
+those arguments, and ``run_script(capfd, path, *args)`` runs ``python path args...``
+with runpy; both return the exit status and what was printed, like
 ``subprocess.run(..., capture_output=True, text=True)`` but without starting a new
 interpreter (about 2 s of imports per call). The tests that need a real process (a
 closed pipe, the installed package found from another directory) still start one.
@@ -9,9 +10,11 @@ closed pipe, the installed package found from another directory) still start one
 
 from __future__ import annotations
 
+import runpy
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from connectivity.cli import main as cli_main
@@ -63,3 +66,22 @@ def run_cli(
     if check and code != 0:
         raise AssertionError(f"exit {code}: {stderr}")
     return CliResult(code, stdout, stderr)
+
+
+def run_script(capfd: Any, path: str | Path, *args: str, check: bool = True) -> CliResult:
+    """``python PATH ARGS...`` in this process: the file runs as ``__main__`` with that argv.
+
+    See :func:`run_cli` for the exit status and the output. An exception the script
+    does not handle propagates (a real interpreter would print it and exit 1).
+    """
+
+    def main(argv: list[str]) -> int:
+        saved = sys.argv
+        sys.argv = [str(path), *argv]
+        try:
+            runpy.run_path(str(path), run_name="__main__")
+        finally:
+            sys.argv = saved
+        return 0
+
+    return run_cli(capfd, *args, check=check, main=main)
