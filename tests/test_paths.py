@@ -15,22 +15,11 @@ from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
+from oracles import path_cost
 
 INF = np.inf
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def path_cost(tail, head, weight, edges, source, target):
-    """Cost of a path given as original edge indices, checking it is connected."""
-    node = source
-    cost = 0.0
-    for e in edges:
-        assert tail[e] == node, f"edge {e} does not start at {node}"
-        node = head[e]
-        cost += weight[e]
-    assert node == target
-    return cost
 
 
 def scipy_oracle(tail, head, weight, n, sources):
