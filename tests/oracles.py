@@ -1,11 +1,35 @@
-"""Independent oracles shared by the LP tests (networkx, not our code)."""
+"""Independent oracles shared by the tests (networkx or plain Python, not our code)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 import numpy as np
+
+
+def path_cost(tail: Any, head: Any, weight: Any, edges: Iterable[Any], source: int,
+              target: int, *, loopless: bool = False) -> Any:
+    """The cost of a path given as edge indices, summed edge by edge in path order.
+
+    Checks that each edge starts where the previous one ended and that the path ends at
+    ``target``; with ``loopless``, that it visits no node twice. ``weight`` has one entry
+    per edge: a number, or a row of criteria (the cost is then a vector).
+    """
+    weight = np.asarray(weight, dtype=np.float64)
+    cost = np.zeros(weight.shape[1:])[()]  # 0.0, or a zero vector
+    node = source
+    visited = {source}
+    for e in (int(e) for e in edges):
+        assert tail[e] == node, f"edge {e} does not start at {node}"
+        node = head[e]
+        if loopless:
+            assert node not in visited, f"edge {e} revisits node {node}"
+            visited.add(node)
+        cost = cost + weight[e]
+    assert node == target
+    return cost
 
 
 def single_origin_instance(seed: int, n_dest: int) -> tuple[dict[str, Any], float]:

@@ -143,6 +143,9 @@ def test_broken_copies_fail_loudly(tmp_path):
 
 
 def test_places_cli_json_from_another_directory(tmp_path):
+    # a real process, unlike the other CLI tests: a fresh interpreter started in another
+    # directory finds the package and its bundled data as installed, with nothing that
+    # this test run has imported or put on sys.path
     proc = subprocess.run(
         [sys.executable, "-m", "connectivity.cli", "places", "--format", "json"],
         capture_output=True, text=True, cwd=tmp_path, timeout=300, check=True,

@@ -1,4 +1,5 @@
-"""The command line, run as a user would: ``connectivity ...`` in a subprocess."""
+"""The command line: ``connectivity ...`` in-process through ``main`` (the ``cli`` fixture,
+see clirun.py), and once in a real process for what only a process shows (a closed pipe)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,6 @@ import pytest
 import tiny
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "connectivity.cli", *args],
-        capture_output=True, text=True, timeout=300,
-    )
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
 @pytest.fixture
 def tiny_dir(tmp_path):
     for name, frame in tiny.frames().items():
@@ -28,8 +19,8 @@ def tiny_dir(tmp_path):
     return tmp_path
 
 
-def test_route_json_contract(tiny_dir):
-    out = json.loads(run("route", "Alpha", "Delta", "--data", str(tiny_dir),
+def test_route_json_contract(tiny_dir, cli):
+    out = json.loads(cli("route", "Alpha", "Delta", "--data", str(tiny_dir),
                          "--format", "json").stdout)
     for key in ("origin", "destination", "commodity", "time_h", "distance_km",
                 "cost_usd_per_t", "co2e_kg_per_t", "crossings", "legs"):
@@ -43,101 +34,101 @@ def test_route_json_contract(tiny_dir):
     assert leg["distance_km"] == pytest.approx(210) and leg["time_h"] > 0
 
 
-def test_route_options(tiny_dir):
-    road = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--modes", "road",
+def test_route_options(tiny_dir, cli):
+    road = json.loads(cli("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--modes", "road",
                           "--format", "json").stdout)
     assert [leg["mode"] for leg in road["legs"]] == ["road"]
-    alts = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir),
+    alts = json.loads(cli("route", "CN_A", "KZ_D", "--data", str(tiny_dir),
                           "--alternatives", "3", "--format", "json").stdout)
     assert isinstance(alts, list) and len(alts) == 3
     costs = [a["generalized_cost_usd_per_t"] for a in alts]
     assert costs == sorted(costs)
-    csv_out = run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--format", "csv").stdout
+    csv_out = cli("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--format", "csv").stdout
     assert csv_out.splitlines()[0].startswith("#,modes,time_h")
-    table = run("route", "CN_A", "KZ_D", "--data", str(tiny_dir)).stdout
+    table = cli("route", "CN_A", "KZ_D", "--data", str(tiny_dir)).stdout
     assert "CN_A -> KZ_D" in table and "X_RAIL" in table
 
 
-def test_errors_name_the_value(tiny_dir):
-    proc = run("route", "Alpha", "Delt", "--data", str(tiny_dir), check=False)
+def test_errors_name_the_value(tiny_dir, cli):
+    proc = cli("route", "Alpha", "Delt", "--data", str(tiny_dir), check=False)
     assert proc.returncode == 2
     assert "unknown place 'Delt'; did you mean 'KZ_D' (Delta)?" in proc.stderr
-    proc = run("route", "Alpha", "Delta", "--data", str(tiny_dir), "--avoid-country", "KZ",
+    proc = cli("route", "Alpha", "Delta", "--data", str(tiny_dir), "--avoid-country", "KZ",
                check=False)
     assert proc.returncode == 2 and "lies in KZ" in proc.stderr
-    proc = run("route", "Alpha", "Delta", "--data", str(tiny_dir), "--modes", "rail,boat",
+    proc = cli("route", "Alpha", "Delta", "--data", str(tiny_dir), "--modes", "rail,boat",
                check=False)
     assert proc.returncode == 2 and "unknown mode(s) ['boat']" in proc.stderr
 
 
-def test_skim_csv(tiny_dir):
-    out = run("skim", "--origins", "CN_A", "CN_B", "--destinations", "KZ_D", "--data",
+def test_skim_csv(tiny_dir, cli):
+    out = cli("skim", "--origins", "CN_A", "CN_B", "--destinations", "KZ_D", "--data",
               str(tiny_dir), "--format", "csv").stdout.splitlines()
     assert out[0] == ("origin,destination,commodity,generalized_cost_usd_per_t,time_h,"
                       "distance_km,cost_usd_per_t,co2e_kg_per_t")
     assert len(out) == 3 and out[1].startswith("CN_A,KZ_D,container,56.45")
 
 
-def test_places_and_validate(tiny_dir):
-    places = json.loads(run("places", "--data", str(tiny_dir), "--format", "json").stdout)
+def test_places_and_validate(tiny_dir, cli):
+    places = json.loads(cli("places", "--data", str(tiny_dir), "--format", "json").stdout)
     assert places[0] == {"place_id": "CN_A", "name": "Alpha", "country": "CN", "lon": 80.0,
                          "lat": 44.0, "kind": "city", "terminals": ["road", "rail_1435"]}
-    assert "ok: 4 places, 7 links" in run("validate", "--data", str(tiny_dir)).stdout
+    assert "ok: 4 places, 7 links" in cli("validate", "--data", str(tiny_dir)).stdout
     (tiny_dir / "links.csv").write_text(
         (tiny_dir / "links.csv").read_text().replace("L3,KZ_C,KZ_D,rail,rail C-D,100",
                                                     "L3,KZ_C,KZ_D,rail,rail C-D,-100"))
-    proc = run("validate", "--data", str(tiny_dir), check=False)
+    proc = cli("validate", "--data", str(tiny_dir), check=False)
     assert proc.returncode == 2 and "links 'L3': length_km=-100.0 must be positive" in proc.stderr
 
 
-def test_pareto_cli(tiny_dir):
-    out = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
+def test_pareto_cli(tiny_dir, cli):
+    out = json.loads(cli("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
                          "--format", "json").stdout)
     assert len(out) == 4
-    roads = json.loads(run("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
+    roads = json.loads(cli("pareto", "CN_A", "KZ_D", "--data", str(tiny_dir),
                            "--require-mode", "road", "--format", "json").stdout)
     assert roads and all(any(leg["mode"] == "road" for leg in r["legs"]) for r in roads)
-    alts = json.loads(run("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--alternatives",
+    alts = json.loads(cli("route", "CN_A", "KZ_D", "--data", str(tiny_dir), "--alternatives",
                           "2", "--via", "KZ_C", "--require-mode", "road",
                           "--format", "json").stdout)
     assert len(alts) == 2
     assert all(any(leg["mode"] == "road" for leg in r["legs"]) for r in alts)
 
 
-def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path):
+def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path, cli):
     cross = (tiny_dir / "crossings.csv").read_text().splitlines()
     header = cross[0] + ",capacity,capacity_unit"
     rows = [cross[1] + ",60000,t_per_year"] + [r + ",," for r in cross[2:]]
     (tiny_dir / "crossings.csv").write_text("\n".join([header, *rows]) + "\n")
     demand = tmp_path / "demand.csv"
     demand.write_text("origin,destination,commodity,tonnes_per_year\nCN_A,KZ_D,container,100000\n")
-    out = json.loads(run("assign", "--method", "so", "--data", str(tiny_dir), "--demand",
+    out = json.loads(cli("assign", "--method", "so", "--data", str(tiny_dir), "--demand",
                          str(demand), "--format", "json").stdout)
     assert out["solver_status"] == "optimal"
     assert out["unserved_t_per_year"] == 0
     assert out["binding"][0]["id"] == "X_RAIL"
     assert out["binding"][0]["shadow_price_usd_per_t"] == pytest.approx(62.34 - 56.45)
-    paths = json.loads(run("assign", "--method", "so", "--so-formulation", "paths", "--data",
+    paths = json.loads(cli("assign", "--method", "so", "--so-formulation", "paths", "--data",
                            str(tiny_dir), "--demand", str(demand), "--format", "json").stdout)
     assert paths["solver_status"] == "optimal"
     assert paths["binding"] == out["binding"]
-    table = run("assign", "--method", "ue", "--data", str(tiny_dir), "--demand",
+    table = cli("assign", "--method", "ue", "--data", str(tiny_dir), "--demand",
                 str(demand)).stdout
     assert "relative gap" in table and "most loaded crossings" in table
     # the solver is quiet unless asked
-    quiet = run("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand))
+    quiet = cli("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand))
     assert "HiGHS" not in quiet.stdout + quiet.stderr
-    loud = run("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand),
+    loud = cli("assign", "--method", "so", "--data", str(tiny_dir), "--demand", str(demand),
                "--solver-log")
     assert "HiGHS" in loud.stdout
 
 
-def test_assign_tntp_braess(tmp_path):
+def test_assign_tntp_braess(tmp_path, cli):
     from pathlib import Path
 
     data = Path(__file__).parent / "data"
     flows = tmp_path / "flows.csv"
-    out = json.loads(run("assign", "--method", "ue", "--tntp-net", str(data / "Braess_net.tntp"),
+    out = json.loads(cli("assign", "--method", "ue", "--tntp-net", str(data / "Braess_net.tntp"),
                          "--tntp-trips", str(data / "Braess_trips.tntp"), "--gap", "1e-8",
                          "--max-iter", "5000", "--flows-out", str(flows),
                          "--format", "json").stdout)
@@ -149,13 +140,14 @@ def test_assign_tntp_braess(tmp_path):
     lines = flows.read_text().splitlines()
     assert lines[0] == "from,to,volume,cost"
     assert len(lines) == 1 + 5  # Braess: five links, in net-file order
-    proc = run("assign", "--method", "so", "--tntp-net", str(data / "Braess_net.tntp"),
+    proc = cli("assign", "--method", "so", "--tntp-net", str(data / "Braess_net.tntp"),
                "--tntp-trips", str(data / "Braess_trips.tntp"), check=False)
     assert proc.returncode == 2 and "--method ue" in proc.stderr
 
 
 def test_closed_pipe_stops_quietly():
-    # ``connectivity demo | head -1``: the reader leaves early; no traceback on stderr
+    # ``connectivity demo | head -1``: the reader leaves early; no traceback on stderr.
+    # A real process: only one has a stdout pipe that its reader can close under it.
     with subprocess.Popen(
         [sys.executable, "-m", "connectivity.cli", "demo"],
         stdout=subprocess.PIPE,
@@ -171,8 +163,8 @@ def test_closed_pipe_stops_quietly():
     assert proc.returncode in (0, 141)
 
 
-def test_demo_reports_every_gateway_and_destination():
-    out = run("demo").stdout
+def test_demo_reports_every_gateway_and_destination(cli):
+    out = cli("demo").stdout
     for gateway in ("Lianyungang", "Xi'an", "Chongqing", "Urumqi", "Kashgar"):
         assert f"from {gateway}" in out
     for place in ("Astana", "Bishkek", "Dushanbe", "Tashkent", "Ashgabat", "Baku", "Duisburg"):

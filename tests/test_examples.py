@@ -3,15 +3,16 @@
 Each ``examples/NAME.py`` must exit 0 and print exactly ``examples/output/NAME.txt``,
 so that an output shown in the repository is the output of the code next to it. After
 a deliberate change, regenerate with ``python examples/NAME.py > examples/output/NAME.txt``.
+The scripts run in this process (``run_script``: runpy, as ``__main__``).
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from clirun import run_script
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
@@ -24,11 +25,11 @@ def test_every_example_has_an_output() -> None:
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
-def test_example_prints_its_committed_output(script: Path, tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=300,
-        cwd=tmp_path,  # from anywhere, like a user with the package installed
-    )
+def test_example_prints_its_committed_output(
+    script: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # from anywhere, like a user with the package installed
+    proc = run_script(capfd, script, check=False)
     assert proc.returncode == 0, proc.stderr
     expected = (EXAMPLES / "output" / f"{script.stem}.txt").read_text(encoding="utf-8")
     assert proc.stdout == expected

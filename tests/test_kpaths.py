@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from connectivity import paths
 from connectivity.paths import k_shortest_paths
 from connectivity.paths import kshortest as _kpaths
+from oracles import path_cost
+from strategies import multigraphs, whole
 
 INF = np.inf
 
@@ -26,20 +28,9 @@ def graph(edges, n):
     return paths.from_arrays(tail, head, weight, n)
 
 
-def check_path(edges, found_edges, source, target):
-    """Recompute a returned path's cost from its edges; check it is loopless and joined."""
-    node = source
-    visited = {source}
-    cost = 0.0
-    for e in found_edges.tolist():
-        tail, head, weight = edges[e]
-        assert tail == node, f"edge {e} does not start at {node}"
-        assert head not in visited, f"edge {e} revisits node {head}"
-        visited.add(head)
-        node = head
-        cost += weight
-    assert node == target
-    return cost
+def edge_triples(case):
+    """A drawn Multigraph's edges as ``(tail, head, weight)`` triples."""
+    return list(zip(case.tail.tolist(), case.head.tolist(), case.weight.tolist(), strict=True))
 
 
 def run(edges, n, source, target, k, **kw):
@@ -48,9 +39,11 @@ def run(edges, n, source, target, k, **kw):
     triples = edges
     if weight is not None:
         triples = [(u, v, w) for (u, v, _), w in zip(edges, weight, strict=True)]
+    tail, head, w = ([t[i] for t in triples] for i in range(3))
     for cost, e in found:
         assert e.dtype == np.int64
-        assert check_path(triples, e, source, target) == pytest.approx(cost, rel=1e-12)
+        recomputed = path_cost(tail, head, w, e, source, target, loopless=True)
+        assert recomputed == pytest.approx(cost, rel=1e-12)
     keys = [tuple(e.tolist()) for _, e in found]
     assert len(set(keys)) == len(keys), "a path was returned twice"
     costs = [c for c, _ in found]
@@ -175,27 +168,23 @@ def test_numpy_integer_node_indices_are_accepted():
 # ------------------------------------------------------------------------- random oracles
 
 
-@st.composite
-def multigraphs(draw, integer=True):
-    n = draw(st.integers(2, 7))
-    node = st.integers(0, n - 1)
-    if integer:
-        w = st.one_of(st.integers(0, 6).map(float), st.just(INF))
-    else:
-        w = st.floats(0.0, 10.0, allow_nan=False)
-    edges = draw(st.lists(st.tuples(node, node, w), min_size=1, max_size=16))
-    source, target = draw(st.lists(node, min_size=2, max_size=2, unique=True))
-    k = draw(st.integers(1, 12))
-    return edges, n, source, target, k
+def small_multigraphs(weight):
+    """2-7 nodes, 1-16 edges, a source and another target; k is drawn apart (KS)."""
+    return multigraphs(nodes=(2, 7), edges=(1, 16), weight=weight, edge_list=True,
+                       endpoints=True)
 
+
+INTEGER_GRAPHS = small_multigraphs(st.one_of(whole(6), st.just(INF)))
+FLOAT_GRAPHS = small_multigraphs(st.floats(0.0, 10.0, allow_nan=False))
+KS = st.integers(1, 12)
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
-@given(multigraphs())
-def test_matches_brute_force_on_multigraphs(case):
-    edges, n, source, target, k = case
+@given(INTEGER_GRAPHS, KS)
+def test_matches_brute_force_on_multigraphs(case, k):
+    edges, n, source, target = edge_triples(case), case.n, case.source, case.target
     found = run(edges, n, source, target, k)
     every = brute_force(edges, n, source, target)
     # integer weights: sums are exact, so costs must match exactly, ties included
@@ -204,9 +193,9 @@ def test_matches_brute_force_on_multigraphs(case):
 
 
 @FAST
-@given(multigraphs(integer=False))
-def test_matches_brute_force_with_float_weights(case):
-    edges, n, source, target, k = case
+@given(FLOAT_GRAPHS, KS)
+def test_matches_brute_force_with_float_weights(case, k):
+    edges, n, source, target = edge_triples(case), case.n, case.source, case.target
     found = run(edges, n, source, target, k)
     every = brute_force(edges, n, source, target)
     assert len(found) == min(k, len(every))
@@ -214,18 +203,18 @@ def test_matches_brute_force_with_float_weights(case):
 
 
 @FAST
-@given(multigraphs(), st.floats(0.0, 20.0))
-def test_max_cost_matches_brute_force(case, max_cost):
-    edges, n, source, target, k = case
+@given(INTEGER_GRAPHS, KS, st.floats(0.0, 20.0))
+def test_max_cost_matches_brute_force(case, k, max_cost):
+    edges, n, source, target = edge_triples(case), case.n, case.source, case.target
     found = run(edges, n, source, target, k, max_cost=max_cost)
     every = [c for c, _ in brute_force(edges, n, source, target) if c <= max_cost]
     assert [c for c, _ in found] == every[:k]
 
 
 @FAST
-@given(multigraphs())
-def test_matches_networkx_on_simple_digraphs(case):
-    edges, n, source, target, k = case
+@given(INTEGER_GRAPHS, KS)
+def test_matches_networkx_on_simple_digraphs(case, k):
+    edges, n, source, target = edge_triples(case), case.n, case.source, case.target
     # networkx needs a simple digraph: keep the first edge per pair and finite weights
     simple = {}
     for u, v, w in edges:

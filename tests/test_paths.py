@@ -15,22 +15,12 @@ from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
+from oracles import path_cost
+from strategies import multigraphs, quarters
 
 INF = np.inf
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def path_cost(tail, head, weight, edges, source, target):
-    """Cost of a path given as original edge indices, checking it is connected."""
-    node = source
-    cost = 0.0
-    for e in edges:
-        assert tail[e] == node, f"edge {e} does not start at {node}"
-        node = head[e]
-        cost += weight[e]
-    assert node == target
-    return cost
 
 
 def scipy_oracle(tail, head, weight, n, sources):
@@ -279,25 +269,11 @@ def test_docstring_examples():
 # ---------------------------------------------------------------- random oracles
 
 
-@st.composite
-def multigraphs(draw, max_nodes=12, max_edges=40):
-    n = draw(st.integers(1, max_nodes))
-    m = draw(st.integers(0, max_edges))
-    node = st.integers(0, n - 1)
-    tail = draw(st.lists(node, min_size=m, max_size=m))
-    head = draw(st.lists(node, min_size=m, max_size=m))
-    # quarters so that the scipy epsilon trick can be undone exactly; some zeros, some inf
-    weight = draw(st.lists(
-        st.one_of(st.integers(0, 20).map(lambda k: k / 4), st.just(0.0), st.just(INF)),
-        min_size=m, max_size=m,
-    ))
-    # duplicate a few edges with other weights to make parallel edges likely
-    k = draw(st.integers(0, min(m, 6)))
-    for e in range(k):
-        tail.append(tail[e])
-        head.append(head[e])
-        weight.append(draw(st.integers(0, 20).map(lambda x: x / 4)))
-    return n, np.array(tail, dtype=np.int64), np.array(head, dtype=np.int64), np.array(weight)
+# quarters so that the scipy epsilon trick can be undone exactly; some zeros, some inf;
+# up to 6 edges repeated with other weights to make parallel edges likely
+GRAPHS = multigraphs(nodes=(1, 12), edges=(0, 40),
+                     weight=st.one_of(quarters(), st.just(0.0), st.just(INF)),
+                     parallel=6, parallel_weight=quarters())
 
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -305,9 +281,9 @@ SETTINGS = settings(max_examples=150, deadline=None,
 
 
 @SETTINGS
-@given(multigraphs())
+@given(GRAPHS)
 def test_distances_match_scipy_and_networkx(graph):
-    n, tail, head, weight = graph
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     sources = np.arange(n)
     ours = paths.distances(g, sources)
@@ -319,9 +295,9 @@ def test_distances_match_scipy_and_networkx(graph):
 
 
 @SETTINGS
-@given(multigraphs(), st.data())
+@given(GRAPHS, st.data())
 def test_paths_costs_recomputed(graph, data):
-    n, tail, head, weight = graph
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     s = data.draw(st.integers(0, n - 1))
     dist, pred = paths.shortest_path_tree(g, s)
@@ -345,9 +321,9 @@ def test_paths_costs_recomputed(graph, data):
 
 
 @SETTINGS
-@given(multigraphs(), st.data())
+@given(GRAPHS, st.data())
 def test_all_or_nothing_matches_reference(graph, data):
-    n, tail, head, weight = graph
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     node = st.integers(0, n - 1)
     origins = data.draw(st.lists(node, min_size=1, max_size=5))
@@ -475,9 +451,9 @@ def all_pairs_oracle(tail, head, weight, n):
 
 
 @SETTINGS
-@given(multigraphs(), st.integers(1, 4), st.integers(0, 3))
+@given(GRAPHS, st.integers(1, 4), st.integers(0, 3))
 def test_point_to_point_matches_scipy_and_networkx(graph, k, seed):
-    n, tail, head, weight = graph
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     lm = paths.landmarks(g, k=k, seed=seed)
     assert 1 <= lm.k <= k
@@ -495,9 +471,9 @@ def test_point_to_point_matches_scipy_and_networkx(graph, k, seed):
 
 
 @SETTINGS
-@given(multigraphs(), st.integers(1, 3))
+@given(GRAPHS, st.integers(1, 3))
 def test_landmark_distances_are_exact(graph, k):
-    n, tail, head, weight = graph
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     lm = paths.landmarks(g, k=k)
     assert len(set(lm.nodes.tolist())) == lm.k

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from clirun import run_script
 from connectivity import io as tntp
 from connectivity.assign import tntp_equilibrium
 
@@ -191,19 +192,15 @@ def test_round_trip_and_flow_writer(tmp_path: Path) -> None:
         tntp.write_flows(out, net, r.flow[:3], r.cost)
 
 
-def test_best_known_comparison_script_on_braess(tmp_path: Path) -> None:
+def test_best_known_comparison_script_on_braess(tmp_path: Path, capfd) -> None:
     # the on-demand script that compares with a published _flow file, run on the
     # project's Braess files: every algorithm reaches the gap and matches the flows
-    import subprocess
-    import sys
-
     script = Path(__file__).parent.parent / "benchmarks" / "tntp_best_known.py"
     out = tmp_path / "tntp.md"
-    run = subprocess.run(
-        [sys.executable, str(script), "--net", str(DATA / "Braess_net.tntp"),
-         "--trips", str(DATA / "Braess_trips.tntp"), "--flow", str(DATA / "Braess_flow.tntp"),
-         "--gaps", "1e-6", "--out", str(out)],
-        capture_output=True, text=True, timeout=300,
+    run = run_script(
+        capfd, script, "--net", str(DATA / "Braess_net.tntp"),
+        "--trips", str(DATA / "Braess_trips.tntp"), "--flow", str(DATA / "Braess_flow.tntp"),
+        "--gaps", "1e-6", "--out", str(out), check=False,
     )
     assert run.returncode == 0, run.stderr
     rows = [r for r in out.read_text().splitlines() if r.startswith("| 1e-06 |")]
@@ -214,18 +211,14 @@ def test_best_known_comparison_script_on_braess(tmp_path: Path) -> None:
         assert abs(float(cells[8])) < 1e-4  # TSTT against the flow file's
 
 
-def test_best_known_comparison_script_refuses_other_links(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
+def test_best_known_comparison_script_refuses_other_links(tmp_path: Path, capfd) -> None:
     flow = tmp_path / "other_flow.tntp"
     flow.write_text("From To Volume Cost\n1 2 1.0 1.0\n")
     script = Path(__file__).parent.parent / "benchmarks" / "tntp_best_known.py"
-    run = subprocess.run(
-        [sys.executable, str(script), "--net", str(DATA / "Braess_net.tntp"),
-         "--trips", str(DATA / "Braess_trips.tntp"), "--flow", str(flow),
-         "--out", str(tmp_path / "x.md")],
-        capture_output=True, text=True, timeout=300,
+    run = run_script(
+        capfd, script, "--net", str(DATA / "Braess_net.tntp"),
+        "--trips", str(DATA / "Braess_trips.tntp"), "--flow", str(flow),
+        "--out", str(tmp_path / "x.md"), check=False,
     )
     assert run.returncode != 0
     assert "other_flow.tntp lists other links" in run.stderr
