@@ -130,7 +130,7 @@ def user_equilibrium(
     >>> p = equilibrium_problem([0, 0], [1, 1], [1.0, 2.0], [5.0, 5.0], [0], [1], [[10.0]],
     ...                         alpha=1.0, beta=1.0)
     >>> r = user_equilibrium(p, gap=1e-8)
-    >>> r.flow.round(4).tolist(), round(float(r.time[0] - r.time[1]), 6)
+    >>> r.flow.round(4).tolist(), abs(round(float(r.time[0] - r.time[1]), 6))
     ([8.3333, 1.6667], 0.0)
     """
     t0_clock = time.perf_counter()

@@ -76,28 +76,28 @@ class ArraySolution:
 
 @contextlib.contextmanager
 def quiet_stdout(active: bool = True) -> Iterator[None]:
-    """Silence C-level stdout while ``active`` (the HiGHS banner is printed by the
-    constructor, below Python's ``sys.stdout``)."""
+    """Silence the process's C-level stdout (file descriptor 1) while ``active``.
+
+    HiGHS prints its banner from C++ to descriptor 1, whatever Python's ``sys.stdout``
+    points at (a file, a StringIO, a test's capture), so that descriptor is the one
+    pointed at the null device.
+    """
     if not active:
         yield
         return
     with contextlib.suppress(Exception):
         sys.stdout.flush()
     try:
-        fd = sys.stdout.fileno()
-    except (AttributeError, OSError, ValueError):
-        fd = 1
-    try:
-        saved = os.dup(fd)
-    except OSError:
+        saved = os.dup(1)
+    except OSError:  # no descriptor 1 (a closed or detached stdout): nothing to silence
         yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, fd)
+        os.dup2(devnull, 1)
         yield
     finally:
-        os.dup2(saved, fd)
+        os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
 

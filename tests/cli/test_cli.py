@@ -126,7 +126,7 @@ def test_assign_so_reports_binding_capacity(tiny_dir, tmp_path, cli):
 def test_assign_tntp_braess(tmp_path, cli):
     from pathlib import Path
 
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).resolve().parent.parent / "data"
     flows = tmp_path / "flows.csv"
     out = json.loads(cli("assign", "--method", "ue", "--tntp-net", str(data / "Braess_net.tntp"),
                          "--tntp-trips", str(data / "Braess_trips.tntp"), "--gap", "1e-8",

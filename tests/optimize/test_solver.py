@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -9,7 +10,17 @@ import pulp
 import pytest
 
 from connectivity.errors import InfeasibleModelError, SolverError
-from connectivity.optimize import SOLVERS, SolveResult, SolveStatus, check_solution, solve
+from connectivity.optimize import (
+    SOLVERS,
+    ArrayLP,
+    SolveResult,
+    SolveStatus,
+    check_options,
+    check_solution,
+    relative_gap,
+    solve,
+    solve_highs,
+)
 
 
 def _min_lp() -> tuple[pulp.LpProblem, pulp.LpVariable, pulp.LpVariable]:
@@ -172,3 +183,66 @@ def test_check_solution_passes_time_limit_with_incumbent() -> None:
     r = SolveResult(SolveStatus.TIME_LIMIT, math.nan, 4.0, math.inf, 1.0, "highs", "")
     with pytest.raises(SolverError, match="no feasible point"):
         check_solution(r, model="m")
+
+
+def test_one_gap_definition() -> None:
+    assert relative_gap(105.0, 100.0) == pytest.approx(5 / 105)
+    assert relative_gap(-10.0, -12.0) == pytest.approx(0.2)  # |objective| in the denominator
+    assert relative_gap(7.0, 7.0) == 0.0
+    assert relative_gap(0.0, 0.0) == 0.0
+    assert relative_gap(math.nan, 1.0) == math.inf
+    assert relative_gap(1.0, -math.inf) == math.inf
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_every_result_states_its_gap_the_same_way(solver: str) -> None:
+    results = [
+        solve(_min_lp()[0], solver=solver),
+        solve(_max_lp(), solver=solver),
+        solve(_knapsack(), solver=solver),
+        solve(_market_split(), solver=solver, time_limit=0.3),
+        solve(_market_split(m=3, n=20, seed=3), solver=solver, mip_gap=0.5),
+    ]
+    for r in results:
+        assert isinstance(r, SolveResult) and isinstance(r.status, SolveStatus)
+        assert r.gap == relative_gap(r.objective, r.bound), r
+        if r.status is SolveStatus.OPTIMAL and r.bound == r.objective:
+            assert r.gap == 0.0
+
+
+def test_an_lp_stopped_early_claims_no_bound() -> None:
+    lp = ArrayLP(
+        cost=np.array([1.0, 2.0, 3.0]), col_lower=np.zeros(3), col_upper=np.full(3, np.inf),
+        row_start=np.array([0, 3, 6]), row_index=np.array([0, 1, 2, 0, 1, 2]),
+        row_value=np.array([1.0, 1.0, 1.0, 1.0, 2.0, 3.0]),
+        row_lower=np.array([4.0, 6.0]), row_upper=np.array([np.inf, np.inf]),
+    )  # fmt: skip
+    full = solve_highs(lp).result
+    assert full.status is SolveStatus.OPTIMAL and full.bound == full.objective
+    stopped = solve_highs(lp, options={"simplex_iteration_limit": 0, "presolve": "off"}).result
+    assert stopped.status is not SolveStatus.OPTIMAL
+    assert math.isnan(stopped.bound) and stopped.gap == math.inf
+
+
+def test_options_are_checked_in_one_public_place() -> None:
+    check_options("cbc", time_limit=1, mip_gap=np.float64(0.1))
+    for kwargs, message in (
+        ({"time_limit": "10"}, "time_limit must be a positive number of seconds, got '10'"),
+        ({"time_limit": True}, "time_limit must be a positive number of seconds, got True"),
+        ({"time_limit": math.inf}, "got inf"),
+        ({"mip_gap": 1.0}, r"mip_gap must be in \[0, 1\), got 1.0"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            check_options("highs", **{"time_limit": None, "mip_gap": None, **kwargs})
+
+
+def test_no_banner_whatever_python_stdout_points_at(
+    capfd: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    # HiGHS prints from C++ to descriptor 1: redirecting Python's stdout to a file must
+    # neither move the banner into that file nor let it through to descriptor 1
+    with open(tmp_path / "out.txt", "w") as f, contextlib.redirect_stdout(f):
+        r = solve(_min_lp()[0], solver="highs")
+    assert r.status is SolveStatus.OPTIMAL
+    assert (tmp_path / "out.txt").read_text() == ""
+    assert capfd.readouterr().out == ""

@@ -16,7 +16,7 @@ from connectivity.assign import (
     system_optimum,
 )
 from connectivity.errors import SolverError
-from connectivity.optimize import SolveStatus
+from connectivity.optimize import SolveStatus, relative_gap
 
 INF = np.inf
 
@@ -28,6 +28,7 @@ def _paths(*args: object, time_limit: float | None = None, **kwargs: object) -> 
 
 def _assert_certified(r: SystemOptimum) -> None:
     assert r.solve.status is SolveStatus.OPTIMAL
+    assert r.solve.gap == relative_gap(r.solve.objective, r.solve.bound)
     assert r.solve.bound <= r.total_cost + 1e-9 * abs(r.total_cost)
     assert r.solve.gap <= 1e-9
 

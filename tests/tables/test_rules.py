@@ -166,3 +166,47 @@ def test_throughput_table_is_optional_and_round_trips(tiny_frames, tmp_path):
     assert again.throughput["capacity"].tolist() == [100.0]
     back = cn.from_networkx(cn.to_networkx(net))
     assert back.throughput["place_id"].tolist() == ["KZ_C"]
+
+
+PROJECTS = pd.DataFrame({
+    "project_id": ["P1", "P2"],
+    "name": ["new road A-D", "rail upgrade"],
+    "kind": ["new_link", "upgrade"],
+    "link_ids": ["N1;X_NEW", "L1;L2;L3"],
+    "capital_cost_usd": ["100000000", ""],
+    "status": ["planned", "existing"],
+    "year_open": ["2030", ""],
+    "source": ["test", "test"],
+})
+
+
+def test_projects_table_is_loaded_and_optional(tiny_frames, tmp_path):
+    assert len(cn.from_frames(**tiny_frames).projects) == 0
+    net = cn.from_frames(**tiny_frames, projects=PROJECTS.copy())
+    assert net.projects["project_id"].tolist() == ["P1", "P2"]
+    assert net.projects["capital_cost_usd"].tolist()[0] == 1e8
+    for name, frame in {**tiny_frames, "projects": PROJECTS}.items():
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    assert cn.read_network(tmp_path).projects["project_id"].tolist() == ["P1", "P2"]
+    bundled = cn.load_bundled().projects
+    assert len(bundled) >= 20 and bundled["project_id"].is_unique
+
+
+def test_projects_table_is_checked(tiny_frames):
+    bad = PROJECTS.copy()
+    bad.loc[0, "kind"] = "bridge"
+    bad.loc[0, "link_ids"] = "N1;L9"
+    bad.loc[1, "capital_cost_usd"] = "-5"
+    bad.loc[1, "status"] = "dreamt"
+    bad = pd.concat([bad, bad.iloc[[0]].assign(project_id="L1")], ignore_index=True)
+    bad = pd.concat([bad, bad.iloc[[1]]], ignore_index=True)
+    problems = _problems({**tiny_frames, "projects": bad})
+    for expected in (
+        "projects: duplicate project_id(s) ['P2']",
+        "projects 'P1': kind='bridge' is unknown; allowed ['new_link', 'upgrade', 'crossing']",
+        "projects 'P1': link_ids ['L9'] are not known link or crossing ids",
+        "projects 'P2': capital_cost_usd=-5.0 is negative",
+        "projects 'P2': status='dreamt' is unknown",
+        "projects 'L1': project_id is also a link or crossing id",
+    ):
+        assert any(expected in p for p in problems), (expected, problems)

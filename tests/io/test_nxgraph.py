@@ -11,7 +11,7 @@ from shapely.geometry import LineString
 
 import connectivity as cn
 
-OSM = Path(__file__).parent / "data" / "tiny_roads.osm"
+OSM = Path(__file__).resolve().parent.parent / "data" / "tiny_roads.osm"
 
 
 def test_to_networkx_osmnx_conventions(tiny_net):
