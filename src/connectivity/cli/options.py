@@ -70,7 +70,7 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--close-link", action="append", metavar="LINK", help="close a link")
     p.add_argument("--close-crossing", action="append", metavar="ID", help="close a crossing")
     p.add_argument("--project", action="append", metavar="ID",
-                   help="switch on a link or crossing that is not yet open (repeatable)")
+                   help="switch on a project, link or crossing by id (repeatable)")
     p.add_argument("--year", type=int, help="planning year: opens links due by then")
     p.add_argument("--carbon-price", type=float, metavar="USD",
                    help="carbon price, USD per tonne CO2e")
