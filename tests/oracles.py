@@ -64,3 +64,35 @@ def single_origin_instance(seed: int, n_dest: int) -> tuple[dict[str, Any], floa
         "unserved_penalty": float(penalty), "n_nodes": n,
     }
     return instance, float(expected)
+
+
+def conservation_error(compiled: Any, assignment: Any, demand: Any) -> float:
+    """Largest imbalance, in tonnes, between an assignment's edge flows and its demand.
+
+    For every commodity, the flow leaving each node minus the flow entering it must be
+    the tonnes served from that node (its origin node) minus the tonnes served to it
+    (its destination node): served = demand - unserved. Flows must not be negative.
+    Written from the edge arrays only, independently of the assignment code.
+    """
+    import pandas as pd
+
+    table = demand[demand["tonnes_per_year"] > 0]
+    lost = assignment.unserved.groupby(["origin", "destination", "commodity"])[
+        "tonnes_per_year"].sum() if len(assignment.unserved) else pd.Series(dtype=float)
+    worst = 0.0
+    flows = assignment.edge_flow_by_commodity
+    worst = max(worst, float(-flows.min(initial=0.0)))
+    n = int(compiled.graph.n_nodes)
+    for k, commodity in enumerate(assignment.commodities):
+        rows = table if assignment.method == "ue" else table[table["commodity"] == commodity]
+        f = flows[:, k]
+        balance = (np.bincount(compiled.tail, weights=f, minlength=n)
+                   - np.bincount(compiled.head, weights=f, minlength=n))
+        expected = np.zeros(n)
+        for row in rows.itertuples(index=False):
+            key = (row.origin, row.destination, row.commodity)
+            served = row.tonnes_per_year - float(lost.get(key, 0.0))
+            expected[compiled.origin_node[row.origin]] += served
+            expected[compiled.destination_node[row.destination]] -= served
+        worst = max(worst, float(np.abs(balance - expected).max(initial=0.0)))
+    return worst

@@ -47,7 +47,14 @@ import scipy.sparse as sp
 from connectivity import paths
 from connectivity.assign.optimum import SystemOptimum
 from connectivity.assign.problems import FlowProblem
-from connectivity.optimize import SolveResult, SolveStatus, check_solution, relative_gap
+from connectivity.optimize import (
+    FEASIBILITY_TOL,
+    SolveResult,
+    SolveStatus,
+    check_solution,
+    relative_gap,
+)
+from connectivity.optimize.feasibility import Violation
 from connectivity.optimize.highs import new_highs
 
 __all__ = ["PathSolution", "solve_paths", "path_system_optimum", "DEFAULT_GAP"]
@@ -454,6 +461,11 @@ def _solution(
 ) -> PathSolution:
     """The outcome: status from the proven gap, path flows, unserved tonnes, duals."""
     x, y, objective, bound, status = loop.x, loop.y, loop.objective, loop.bound, loop.status
+    if x is not None:
+        violation = _point_violation(p, rows, cols, x)
+        if violation.size > FEASIBILITY_TOL:
+            loop.master_text += f"; the point is not feasible ({violation.where})"
+            x, status = None, SolveStatus.ERROR
     final_gap = relative_gap(objective, bound)
     if x is None:
         objective = bound = math.nan
@@ -491,6 +503,35 @@ def _solution(
         capacity_edges=rows.cap_edges,
         iterations=loop.iterations,
     )
+
+
+def _point_violation(p: FlowProblem, rows: _Rows, cols: _Columns, x: FloatArray) -> Violation:
+    """How far the master's point is from a point of the full model: non-negative path
+    and unserved flows, every OD pair's tonnes met, every capacity row kept."""
+    n_od = p.n_od
+    if not np.all(np.isfinite(x)) or (x.size and x.min() < -FEASIBILITY_TOL):
+        j = int(np.argmin(np.where(np.isfinite(x), x, -np.inf)))
+        return Violation(np.inf, f"column {j} has flow {x[j]!r}")
+    served = np.bincount(np.concatenate(cols.od), weights=x[n_od:], minlength=n_od) \
+        if cols.n else np.zeros(n_od)
+    miss = np.abs(served + x[:n_od] - p.tonnes) / (1.0 + p.tonnes)
+    worst = Violation(0.0, "")
+    if n_od and miss.max() > 0:
+        i = int(np.argmax(miss))
+        worst = Violation(float(miss[i]), f"OD pair {i} carries {served[i] + x[i]!r} of "
+                                          f"{p.tonnes[i]!r} t")
+    if rows.n and cols.n:
+        lengths = np.concatenate(cols.length)
+        edge_flow = np.bincount(np.concatenate(cols.edges),
+                                weights=np.repeat(x[n_od:], lengths), minlength=p.n_edges)
+        usage = rows.matrix.T @ edge_flow
+        excess = np.where(np.isfinite(rows.rhs), (usage - rows.rhs_finite)
+                          / (1.0 + np.abs(rows.rhs_finite)), 0.0)
+        r = int(np.argmax(excess))
+        if excess[r] > worst.size:
+            worst = Violation(float(excess[r]), f"capacity row {r} carries {usage[r]!r} of "
+                                                f"{rows.rhs[r]!r} t")
+    return worst
 
 
 def _empty(p: FlowProblem, seconds: float) -> PathSolution:

@@ -7,11 +7,13 @@ Works on PuLP models and on array models; knows nothing of networks.
   of ``solver``, ``time_limit`` and ``mip_gap``), :func:`check_solution`;
 - :mod:`~connectivity.optimize.solver`: :func:`solve` any PuLP model with HiGHS or CBC;
   :func:`solve_array_model` for a PuLP model built from arrays;
-- :mod:`~connectivity.optimize.highs`: :class:`ArrayLP` and :func:`solve_highs`, the
-  HiGHS driver on arrays;
+- :mod:`~connectivity.optimize.arrays`: :class:`ArrayLP`, a model as arrays;
+- :mod:`~connectivity.optimize.feasibility`: :func:`point_violation`, the check of every
+  returned point against the rows and bounds (:data:`FEASIBILITY_TOL`);
+- :mod:`~connectivity.optimize.highs`: :func:`solve_highs`, the HiGHS driver on arrays;
 - :mod:`~connectivity.optimize.cbc`: CBC with its status read from its own report;
 - :mod:`~connectivity.optimize.pulp_model`: :func:`arrays_to_pulp`, a PuLP model from
-  an :class:`ArrayLP` in one pass.
+  an :class:`ArrayLP` in one pass, and :func:`pulp_to_arrays` back.
 
 Example
 -------
@@ -26,8 +28,10 @@ Example
 
 from __future__ import annotations
 
-from connectivity.optimize.highs import ArrayLP, ArraySolution, quiet_stdout, solve_highs
-from connectivity.optimize.pulp_model import PulpArrayModel, arrays_to_pulp
+from connectivity.optimize.arrays import ArrayLP
+from connectivity.optimize.feasibility import FEASIBILITY_TOL, point_violation
+from connectivity.optimize.highs import ArraySolution, quiet_stdout, solve_highs
+from connectivity.optimize.pulp_model import PulpArrayModel, arrays_to_pulp, pulp_to_arrays
 from connectivity.optimize.result import (
     SOLVERS,
     SolveResult,
@@ -55,4 +59,7 @@ __all__ = [
     "quiet_stdout",
     "PulpArrayModel",
     "arrays_to_pulp",
+    "pulp_to_arrays",
+    "FEASIBILITY_TOL",
+    "point_violation",
 ]

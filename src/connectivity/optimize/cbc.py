@@ -14,8 +14,11 @@ import tempfile
 import time
 from typing import Any
 
+import numpy as np
 import pulp
 
+from connectivity.optimize.feasibility import FEASIBILITY_TOL, point_violation, refuse
+from connectivity.optimize.pulp_model import pulp_to_arrays
 from connectivity.optimize.result import SolveResult, SolveStatus, relative_gap
 
 __all__ = ["solve_pulp_cbc", "PULP_STATUS"]
@@ -55,48 +58,74 @@ def solve_pulp_cbc(
 ) -> SolveResult:
     """Solve ``problem`` with CBC; on success its variables hold the point.
 
-    Options are those of :func:`connectivity.optimize.solver` (already checked).
+    Options are those of :func:`connectivity.optimize.solve` (already checked). A point
+    is kept only if it satisfies the model's rows and bounds (see
+    :mod:`connectivity.optimize.feasibility`).
     """
-    is_mip = bool(problem.isMIP())
     t0 = time.perf_counter()
+    run = _run(problem, time_limit=time_limit, mip_gap=mip_gap)
+    if isinstance(run, str):  # CBC failed to run or to write its solution
+        problem.assignStatus(*PULP_STATUS[SolveStatus.ERROR])
+        return SolveResult(SolveStatus.ERROR, math.nan, math.nan, math.inf,
+                           time.perf_counter() - t0, "cbc", run)
+    line, log = run
+    if msg:
+        print(log)
+    result = _read(problem, line, log, mip_gap=mip_gap, seconds=time.perf_counter() - t0)
+    if result.has_solution:
+        # CBC's status line is not proof: a run stopped on time can hand back a simplex
+        # point that breaks rows or bounds (seen: conservation off by 7.5 Mt)
+        lp, variables, _ = pulp_to_arrays(problem)
+        x = [v.varValue if v.varValue is not None else np.nan for v in variables]
+        violation = point_violation(lp, x)
+        if violation.size > FEASIBILITY_TOL:
+            result = refuse(result, violation)
+    if not result.has_solution:
+        for v in problem.variables():
+            v.varValue = None
+    problem.assignStatus(*PULP_STATUS[result.status])
+    return result
+
+
+def _run(
+    problem: pulp.LpProblem, *, time_limit: float | None, mip_gap: float | None
+) -> tuple[str, str] | str:
+    """Run CBC: its status line and log, or the error's text."""
     fd, log_path = tempfile.mkstemp(prefix="connectivity-cbc-", suffix=".log")
     os.close(fd)
     try:
-        cmd = _ReportingCbc(
-            path=pulp.PULP_CBC_CMD.pulp_cbc_path,
-            msg=False,
-            timeLimit=time_limit,
-            gapRel=mip_gap,
-            logPath=log_path,
-            mip=True,
-        )
+        cmd = _ReportingCbc(path=pulp.PULP_CBC_CMD.pulp_cbc_path, msg=False,
+                            timeLimit=time_limit, gapRel=mip_gap, logPath=log_path, mip=True)
         try:
             problem.solve(cmd)
         except pulp.PulpSolverError as exc:
-            problem.assignStatus(*PULP_STATUS[SolveStatus.ERROR])
-            return SolveResult(SolveStatus.ERROR, math.nan, math.nan, math.inf,
-                               time.perf_counter() - t0, "cbc", str(exc))
+            return str(exc)
         with open(log_path) as f:
-            log = f.read()
+            return cmd.status_line, f.read()
     finally:
         os.unlink(log_path)
-    seconds = time.perf_counter() - t0
-    if msg:
-        print(log)
-    line = cmd.status_line
-    status, has_point = _status(line, log, is_mip=is_mip)
 
+
+def _read(
+    problem: pulp.LpProblem, line: str, log: str, *, mip_gap: float | None, seconds: float
+) -> SolveResult:
+    """The result CBC's status line and log describe, with the objective of its point."""
+    is_mip = bool(problem.isMIP())
+    status, has_point = _status(line, log, is_mip=is_mip)
     objective = math.nan
     if has_point:
         value = problem.objective.value() if problem.objective is not None else 0.0
         objective = float(value) if value is not None else math.nan
         if not math.isfinite(objective) or abs(objective) >= 1e49:
-            has_point = False
+            status = SolveStatus.ERROR if status is not SolveStatus.TIME_LIMIT else status
             objective = math.nan
     if is_mip:
         bound = _log_number(log, "Lower bound")
-        if problem.sense == pulp.const.LpMaximize and math.isfinite(bound):
-            bound = -bound  # CBC minimizes the negated objective
+        if problem.sense == pulp.const.LpMaximize:
+            # run with -max, CBC reports the "Upper bound" in the model's own sense; an
+            # older report gives the lower bound of the negated objective
+            upper = _log_number(log, "Upper bound")
+            bound = upper if math.isfinite(upper) else -bound
         if status is SolveStatus.OPTIMAL and mip_gap is not None:
             log_gap = _log_number(log, "Gap")
             if math.isfinite(log_gap) and log_gap > 1e-9:
@@ -105,17 +134,16 @@ def solve_pulp_cbc(
         bound = objective if status is SolveStatus.OPTIMAL else math.nan
     if status is SolveStatus.OPTIMAL and not math.isfinite(bound):
         bound = objective
-    if not has_point:
-        for v in problem.variables():
-            v.varValue = None
-    problem.assignStatus(*PULP_STATUS[status])
-    gap = relative_gap(objective, bound)
-    return SolveResult(status, objective, bound, gap, seconds, "cbc", f"CBC: {line}")
+    return SolveResult(status, objective, bound, relative_gap(objective, bound), seconds,
+                       "cbc", f"CBC: {line}")
 
 
 def _status(line: str, log: str, *, is_mip: bool) -> tuple[SolveStatus, bool]:
     """Status and whether a point came back, from CBC's status line and log."""
     word = line.split(" - ")[0].strip()
+    if word.startswith("Optimal") and "gap" in word:
+        # "Optimal (within gap tolerance)": stopped at the requested gap, not proven
+        return SolveStatus.FEASIBLE, True
     if word == "Optimal":
         return SolveStatus.OPTIMAL, True
     if word in ("Infeasible", "Integer infeasible"):

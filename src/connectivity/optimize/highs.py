@@ -31,33 +31,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from connectivity.optimize.arrays import ArrayLP
+from connectivity.optimize.feasibility import FEASIBILITY_TOL, point_violation, refuse
 from connectivity.optimize.result import SolveResult, SolveStatus, relative_gap
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 __all__ = ["ArrayLP", "ArraySolution", "solve_highs", "new_highs", "quiet_stdout"]
-
-
-@dataclass(frozen=True)
-class ArrayLP:
-    """A linear (or mixed-integer) program as arrays, rows in CSR form.
-
-    ``row_lower`` / ``row_upper`` / ``col_lower`` / ``col_upper`` use ``±inf`` for free
-    sides. ``integer`` marks integer columns (``None``: a pure LP).
-    """
-
-    cost: FloatArray
-    col_lower: FloatArray
-    col_upper: FloatArray
-    row_start: IntArray
-    row_index: IntArray
-    row_value: FloatArray
-    row_lower: FloatArray
-    row_upper: FloatArray
-    integer: npt.NDArray[np.bool_] | None = None
-    offset: float = 0.0
-    maximize: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,6 +172,7 @@ def solve_highs(
         status = SolveStatus.FEASIBLE  # HiGHS stopped at the user's gap: not proven optimal
 
     x = row_dual = col_dual = None
+    message = f"HiGHS model status: {text}"
     if has_point:
         sol = h.getSolution()
         x = np.asarray(sol.col_value, dtype=np.float64)
@@ -199,8 +181,13 @@ def solve_highs(
             col_dual = np.asarray(sol.col_dual, dtype=np.float64)
     result = SolveResult(
         status=status, objective=objective, bound=bound, gap=gap, seconds=seconds,
-        solver="highs", message=f"HiGHS model status: {text}",
+        solver="highs", message=message,
     )
+    if x is not None:
+        violation = point_violation(lp, x)
+        if violation.size > FEASIBILITY_TOL:
+            return ArraySolution(result=refuse(result, violation), x=None, row_dual=None,
+                                 col_dual=None)
     return ArraySolution(result=result, x=x, row_dual=row_dual, col_dual=col_dual)
 
 

@@ -16,16 +16,17 @@ import time
 import numpy as np
 import pulp
 
+from connectivity.optimize.arrays import ArrayLP
 from connectivity.optimize.cbc import PULP_STATUS, solve_pulp_cbc
-from connectivity.optimize.highs import ArrayLP, ArraySolution, FloatArray, solve_highs
-from connectivity.optimize.pulp_model import PulpArrayModel
+from connectivity.optimize.highs import ArraySolution, FloatArray, solve_highs
+from connectivity.optimize.pulp_model import PulpArrayModel, pulp_to_arrays
 from connectivity.optimize.result import (
     SolveResult,
     SolverName,
     check_options,
 )
 
-__all__ = ["solve", "solve_array_model", "pulp_to_arrays", "load_solution"]
+__all__ = ["solve", "solve_array_model", "load_solution"]
 
 
 def solve(
@@ -79,68 +80,6 @@ def solve(
         result = load_solution(sol, problem, variables, constraints)
         return result.with_seconds(time.perf_counter() - t0)
     return solve_pulp_cbc(problem, time_limit=time_limit, mip_gap=mip_gap, msg=msg)
-
-
-def pulp_to_arrays(
-    problem: pulp.LpProblem,
-) -> tuple[ArrayLP, list[pulp.LpVariable], list[pulp.LpConstraint]]:
-    """Read a PuLP model into row-wise arrays, with the column and row order used."""
-    index: dict[pulp.LpVariable, int] = {}
-    variables: list[pulp.LpVariable] = []
-
-    def col(v: pulp.LpVariable) -> int:
-        i = index.get(v)
-        if i is None:
-            i = len(variables)
-            index[v] = i
-            variables.append(v)
-        return i
-
-    objective = problem.objective if problem.objective is not None else pulp.LpAffineExpression()
-    obj_items = [(col(v), float(a)) for v, a in objective.items()]
-    constraints: list[pulp.LpConstraint] = list(problem.constraints())
-    n_row = len(constraints)
-    starts = np.zeros(n_row + 1, dtype=np.int64)
-    idx: list[int] = []
-    val: list[float] = []
-    row_lo = np.full(n_row, -np.inf)
-    row_hi = np.full(n_row, np.inf)
-    for r, c in enumerate(constraints):
-        for v, a in c.items():
-            if a != 0:
-                idx.append(col(v))
-                val.append(a)
-        starts[r + 1] = len(idx)
-        lb, ub = c.getLb(), c.getUb()
-        if lb is not None:
-            row_lo[r] = lb
-        if ub is not None:
-            row_hi[r] = ub
-    n_col = len(variables)
-    cost = np.zeros(n_col)
-    for i, a in obj_items:
-        cost[i] += a
-    col_lo = np.array(
-        [-np.inf if v.lowBound is None else v.lowBound for v in variables], dtype=np.float64
-    )
-    col_hi = np.array(
-        [np.inf if v.upBound is None else v.upBound for v in variables], dtype=np.float64
-    )
-    integer = np.array([v.cat == pulp.const.LpInteger for v in variables], dtype=bool)
-    lp = ArrayLP(
-        cost=cost,
-        col_lower=col_lo.reshape(-1),
-        col_upper=col_hi.reshape(-1),
-        row_start=starts,
-        row_index=np.asarray(idx, dtype=np.int64),
-        row_value=np.asarray(val, dtype=np.float64),
-        row_lower=row_lo,
-        row_upper=row_hi,
-        integer=integer if integer.any() else None,
-        offset=float(objective.constant),
-        maximize=problem.sense == pulp.const.LpMaximize,
-    )
-    return lp, variables, constraints
 
 
 def load_solution(
