@@ -42,7 +42,7 @@ def test_duplicate_ids(tiny_frames):
         ("", "links 'L3': length_km is missing"),
         ("0", "links 'L3': length_km=0.0 must be positive"),
         ("-5", "links 'L3': length_km=-5.0 must be positive"),
-        ("abc", "links 'L3': length_km='abc' is not a valid float"),
+        ("abc", "links 'L3': length_km='abc' is not a finite number"),
     ],
 )
 def test_bad_lengths(tiny_frames, value, message):
@@ -134,7 +134,7 @@ def test_capacity_units_are_checked(tiny_frames):
     problems = _problems(tiny_frames)
     assert any("links 'L1': capacity_unit='trains_per_day' is not 't_per_year'" in p
                for p in problems)
-    assert "crossings 'X_RAIL': capacity=-1.0 is negative" in problems
+    assert "crossings 'X_RAIL': capacity=-1.0 must be >= 1" in problems
 
 
 def test_throughput_table_is_checked(tiny_frames):
@@ -149,7 +149,7 @@ def test_throughput_table_is_checked(tiny_frames):
     assert any("throughput CN_A/ferry: place 'CN_A' has no 'ferry' terminal" in p
                for p in problems)
     assert "throughput KZ_C/rail_1520: duplicate row" in problems
-    assert "throughput KZ_D/road: capacity='lots' is not a valid float" in problems
+    assert "throughput KZ_D/road: capacity='lots' is not a finite number" in problems
     assert not any("KZ_D/road: capacity_unit" in p for p in problems)  # no capacity read
 
 
@@ -210,3 +210,62 @@ def test_projects_table_is_checked(tiny_frames):
         "projects 'L1': project_id is also a link or crossing id",
     ):
         assert any(expected in p for p in problems), (expected, problems)
+
+
+def _float_columns() -> list[tuple[str, str, float | None, bool]]:
+    from connectivity.tables import COLUMNS
+
+    return [(table, c.name, c.minimum, c.strict) for table, cols in COLUMNS.items()
+            for c in cols if c.kind == "float"]
+
+
+_LABEL = {"places": "places 'CN_A'", "links": "links 'L1'", "crossings": "crossings 'X_RAIL'",
+          "transfers": "transfers row 2", "modes": "modes 'road'",
+          "commodities": "commodities 'container'", "throughput": "throughput KZ_C/rail_1520",
+          "projects": "projects 'P1'"}
+
+
+def _with_value(frames: dict[str, pd.DataFrame], table: str, column: str, value: str) -> None:
+    frames["throughput"] = pd.DataFrame({"place_id": ["KZ_C"], "terminal": ["rail_1520"],
+                                         "capacity": ["100"], "capacity_unit": ["t_per_year"]})
+    frames["projects"] = PROJECTS.iloc[[0]].copy()
+    frame = frames[table]
+    if column not in frame.columns:
+        frame[column] = ""
+    if column == "capacity" and "capacity_unit" in frame.columns:
+        frame.loc[0, "capacity_unit"] = "t_per_year"
+    elif column == "capacity":
+        frame["capacity_unit"] = ["t_per_year"] + [""] * (len(frame) - 1)
+    frame.loc[0, column] = value
+
+
+@pytest.mark.parametrize(("table", "column", "minimum", "strict"), _float_columns(),
+                         ids=[f"{t}.{c}" for t, c, _, _ in _float_columns()])
+def test_every_number_is_finite_and_in_range(tiny_frames, table, column, minimum, strict):
+    # before: inf and nan passed validation and failed in a kernel ("weight[664] is NaN")
+    # or silently dropped a mode; a negative risk failed later on a negative weight
+    for value in ("inf", "-inf", "nan", "1e999"):
+        frames = {k: v.copy() for k, v in tiny_frames.items()}
+        _with_value(frames, table, column, value)
+        problems = _problems(frames)
+        expected = f"{_LABEL[table]}: {column}={value!r} is not a finite number"
+        assert expected in problems, (expected, problems)
+    if minimum is None:
+        return
+    for value, ok in (("-1", False), ("0", minimum < 0 or (minimum == 0 and not strict)),
+                      ("2.5", True)):
+        frames = {k: v.copy() for k, v in tiny_frames.items()}
+        _with_value(frames, table, column, value)
+        if ok:
+            if column in ("dwell_h", "dwell_h_low", "dwell_h_high") or (table == "links" and column
+                                                              in ("time_h", "speed_kmh")):
+                continue  # other rules relate these to their neighbours
+            cn.from_frames(**frames)
+            continue
+        problems = _problems(frames)
+        if minimum == 0:
+            word = "must be positive" if strict else "is negative"
+        else:
+            word = f"must be {'>' if strict else '>='} {minimum:g}"
+        expected = f"{_LABEL[table]}: {column}={float(value)} {word}"
+        assert expected in problems, (expected, problems)

@@ -24,9 +24,12 @@ from connectivity.errors import NetworkValidationError
 from connectivity.tables.network import Network
 from connectivity.tables.read import bundled_data_dir, read_table
 
-__all__ = ["read_demand", "load_bundled_demand", "DEMAND_COLUMNS"]
+__all__ = ["read_demand", "load_bundled_demand", "DEMAND_COLUMNS", "MAX_TONNES_PER_YEAR"]
 
 DEMAND_COLUMNS = ("origin", "destination", "commodity", "tonnes_per_year")
+
+#: Largest tonnage of one demand row (t/year): world seaborne trade is about 1.2e10.
+MAX_TONNES_PER_YEAR = 1e12
 
 
 def read_demand(source: pd.DataFrame | str | Path, network: Network) -> pd.DataFrame:
@@ -70,13 +73,19 @@ def read_demand(source: pd.DataFrame | str | Path, network: Network) -> pd.DataF
                 f"{label}: commodity={row.commodity!r} is unknown; known {sorted(commodities)}"
             )
         t = tonnes.iloc[pos]
-        if np.isnan(t):
-            problems.append(f"{label}: tonnes_per_year={row.tonnes_per_year!r} is not a number")
+        if not np.isfinite(t):
+            problems.append(
+                f"{label}: tonnes_per_year={row.tonnes_per_year!r} is not a finite number")
         elif t < 0:
-            problems.append(f"{label}: tonnes_per_year={t} is negative")
+            problems.append(f"{label}: tonnes_per_year={float(t)} is negative")
+        elif t > MAX_TONNES_PER_YEAR:
+            problems.append(
+                f"{label}: tonnes_per_year={t:g} is more than {MAX_TONNES_PER_YEAR:g}, above "
+                "all the freight on Earth in a year; check the unit (tonnes per year)")
         if row.origin == row.destination:
             problems.append(f"{label}: origin and destination are the same place")
-    key = frame[["origin", "destination", "commodity"]].astype(str).agg("|".join, axis=1)
+    key = pd.Series(["|".join(map(str, k)) for k in zip(
+        frame["origin"], frame["destination"], frame["commodity"], strict=True)], dtype=object)
     dupes = sorted(set(key[key.duplicated()]))
     if dupes:
         problems.append(f"demand: duplicate origin|destination|commodity rows {dupes}")

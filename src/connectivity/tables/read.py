@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeAlias
 
+import numpy as np
 import pandas as pd
 
 from connectivity.errors import UnknownIdError
@@ -69,16 +70,41 @@ def read_table(source: TableSource) -> pd.DataFrame:
         text, layer = text.split(".gpkg:", 1)
         text += ".gpkg"
     path = Path(text)
+    if path.is_dir():
+        raise FileNotFoundError(f"table file {str(path)!r} is a folder, not a file")
     if not path.is_file():
         raise FileNotFoundError(f"table file {str(path)!r} does not exist")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        return _read_csv(path)
     if suffix in (".geojson", ".json", ".gpkg"):
         return _read_spatial(path, layer)
     raise ValueError(
         f"unsupported table file {str(path)!r}: expected .csv, .geojson or .gpkg"
     )
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A CSV as text cells, with the file named in every error."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"table file {str(path)!r} is empty (not even a header)") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"table file {str(path)!r} is not UTF-8 text (byte {exc.object[exc.start]:#x} "
+            f"at position {exc.start}); save it as UTF-8"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise ValueError(f"table file {str(path)!r} is not a readable CSV: {exc}") from None
+    if len(frame.columns) == 1 and any(sep in str(frame.columns[0]) for sep in ";\t|"):
+        header = str(frame.columns[0])
+        sep = next(s for s in ";\t|" if s in header)
+        raise ValueError(
+            f"table file {str(path)!r} seems to separate columns with {sep!r} (header "
+            f"{header[:60]!r}); write it with commas"
+        )
+    return frame
 
 
 def _read_spatial(path: Path, layer: str | None) -> pd.DataFrame:
@@ -87,7 +113,19 @@ def _read_spatial(path: Path, layer: str | None) -> pd.DataFrame:
     gdf = gpd.read_file(path, layer=layer)
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     geoms = gdf.geometry
-    if len(geoms) and (geoms.geom_type == "Point").all():
+    is_point = (geoms.geom_type == "Point").to_numpy()
+    if is_point.any() and not is_point.all():
+        # a layer of points with a few missing or other shapes: name those rows rather
+        # than read the layer as lines and blame every place for its coordinates
+        bad = np.flatnonzero(~is_point)
+        kinds = [t if isinstance(t, str) else "no geometry" for t in geoms.geom_type.iloc[bad]]
+        shown = ", ".join(f"row {i + 1} ({k})" for i, k in zip(bad[:5].tolist(), kinds,
+                                                                 strict=False))
+        raise ValueError(
+            f"table file {str(path)!r}: {bad.size} feature(s) of a point layer have no "
+            f"Point geometry: {shown}"
+        )
+    if len(geoms) and is_point.all():
         if gdf.crs is not None and not gdf.crs.equals("EPSG:4326"):
             geoms = geoms.to_crs("EPSG:4326")
         frame["lon"] = geoms.x.to_numpy()

@@ -120,12 +120,11 @@ def _duplicate_ids(tables: Mapping[str, pd.DataFrame]) -> list[str]:
 
 
 def _capacity_problems(label: str, capacity: object, unit: object) -> list[str]:
-    """A capacity must be >= 0 and in t/year; any other unit would be ignored silently."""
+    """A capacity must be in t/year; any other unit would be ignored silently. (Its sign
+    is checked when the table is parsed.)"""
     out: list[str] = []
     if capacity is None or pd.isna(capacity):
         return out
-    if float(capacity) < 0:  # type: ignore[arg-type]
-        out.append(f"{label}: capacity={capacity} is negative")
     if unit != CAPACITY_UNIT:
         out.append(
             f"{label}: capacity_unit={unit!r} is not {CAPACITY_UNIT!r}, the only unit the "
@@ -169,13 +168,6 @@ def _mode_problems(modes: pd.DataFrame, known: _Known) -> list[str]:
     known.modes = set(modes["mode"].dropna())
     for mode in sorted(known.modes - set(MODES)):
         problems.append(f"modes: unknown mode {mode!r}; allowed {list(MODES)}")
-    for col in ("cost_usd_per_tkm", "co2e_kg_per_tkm"):
-        for m, v in zip(modes["mode"], modes[col], strict=True):
-            if pd.notna(v) and v < 0:
-                problems.append(f"modes {m!r}: {col}={v} is negative")
-    for m, v in zip(modes["mode"], modes["speed_kmh"], strict=True):
-        if pd.notna(v) and v <= 0:
-            problems.append(f"modes {m!r}: speed_kmh={v} must be positive")
     return problems
 
 
@@ -191,10 +183,6 @@ def _crossing_problems(crossings: pd.DataFrame, known: _Known) -> list[str]:
             problems.append(
                 f"crossings {cid!r}: mode={row.mode!r}; crossings are for {list(BORDER_MODES)}"
             )
-        for col in ("dwell_h", "dwell_h_low", "dwell_h_high", "fee_usd_per_t"):
-            v = getattr(row, col)
-            if pd.notna(v) and v < 0:
-                problems.append(f"crossings {cid!r}: {col}={v} is negative")
         lo, mid, hi = row.dwell_h_low, row.dwell_h, row.dwell_h_high
         if pd.notna(lo) and pd.notna(mid) and lo > mid:
             problems.append(f"crossings {cid!r}: dwell_h_low={lo} exceeds dwell_h={mid}")
@@ -252,15 +240,8 @@ def _link_value_problems(row: Any) -> list[str]:
     """Length, speed, time, capacity and status of one link row."""
     lid = row.link_id
     problems = []
-    length = row.length_km
-    if pd.isna(length):
+    if pd.isna(row.length_km):
         problems.append(f"links {lid!r}: length_km is missing")
-    elif length <= 0:
-        problems.append(f"links {lid!r}: length_km={length} must be positive")
-    for col in ("speed_kmh", "time_h"):
-        v = getattr(row, col)
-        if pd.notna(v) and v <= 0:
-            problems.append(f"links {lid!r}: {col}={v} must be positive")
     problems += _capacity_problems(f"links {lid!r}", row.capacity, row.capacity_unit)
     status = row.status
     if status is not None and status not in STATUSES:
@@ -318,10 +299,6 @@ def _transfer_problems(transfers: pd.DataFrame, known: _Known) -> list[str]:
                 problems.append(
                     f"{label}: {col}={term!r} is unknown; allowed {[*TERMINALS, 'place']}"
                 )
-        for col in ("time_h", "cost_usd_per_t", "co2e_kg_per_t"):
-            v = getattr(t_row, col)
-            if pd.notna(v) and v < 0:
-                problems.append(f"{label}: {col}={v} is negative")
     seen: set[tuple[str, str]] = set()
     for pair in zip(transfers["from_terminal"], transfers["to_terminal"], strict=True):
         if pair in seen:
@@ -347,11 +324,6 @@ def _commodity_problems(commodities: pd.DataFrame) -> list[str]:
             problems.append(
                 f"commodities {row.commodity!r}: unknown mode(s) {bad} in allowed_modes; "
                 f"allowed {list(MODES)}"
-            )
-        v = row.value_of_time_usd_per_t_h
-        if pd.notna(v) and v < 0:
-            problems.append(
-                f"commodities {row.commodity!r}: value_of_time_usd_per_t_h={v} is negative"
             )
     return problems
 
@@ -415,8 +387,4 @@ def _project_problems(projects: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
         unknown = [x for x in split_ids(row.link_ids) if x not in links and x not in crossings]
         if unknown:
             problems.append(f"{label}: link_ids {unknown} are not known link or crossing ids")
-        for col in ("capital_cost_usd", "capacity_added"):
-            v = getattr(row, col)
-            if pd.notna(v) and v < 0:
-                problems.append(f"{label}: {col}={v} is negative")
     return problems

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -87,13 +88,13 @@ class Scenario:
             object.__setattr__(self, "modes", modes)
         for name in ("time_factor", "cost_factor"):
             object.__setattr__(self, name, _mode_factors(name, getattr(self, name)))
-        if not self.dwell_factor >= 0:
-            raise ValueError(f"dwell_factor={self.dwell_factor} must be non-negative")
-        if not self.carbon_price_usd_per_t_co2e >= 0:
-            raise ValueError(
-                f"carbon_price_usd_per_t_co2e={self.carbon_price_usd_per_t_co2e} "
-                "must be non-negative"
-            )
+        for name in ("dwell_factor", "carbon_price_usd_per_t_co2e"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 <= value < math.inf):
+                raise ValueError(f"{name}={value!r} must be a finite number >= 0")
+        if self.year is not None and (isinstance(self.year, bool)
+                                      or not isinstance(self.year, int)):
+            raise ValueError(f"year={self.year!r} must be a whole year, e.g. 2030")
 
 
 def _mode_factors(name: str, factors: Mapping[str, float]) -> dict[str, float]:
@@ -101,8 +102,8 @@ def _mode_factors(name: str, factors: Mapping[str, float]) -> dict[str, float]:
     for mode, factor in mapping.items():
         if mode not in MODES:
             raise ValueError(f"{name}: unknown mode {mode!r}; allowed {list(MODES)}")
-        if not factor >= 0:
-            raise ValueError(f"{name}[{mode!r}]={factor} must be non-negative")
+        if not (isinstance(factor, int | float) and 0 <= factor < math.inf):
+            raise ValueError(f"{name}[{mode!r}]={factor!r} must be a finite number >= 0")
     return mapping
 
 

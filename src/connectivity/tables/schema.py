@@ -7,6 +7,7 @@ every problem at once.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,14 +52,52 @@ PLACE_KINDS = (
 
 @dataclass(frozen=True)
 class Column:
+    """One column: its type, whether it must be there and filled, and the values allowed.
+
+    A ``float`` column holds finite numbers only; ``minimum`` bounds them from below
+    (``> minimum`` when ``strict``). A blank cell is a missing value, never a number.
+    """
+
     name: str
     kind: str  # "str", "float", "int", "bool"
     required: bool = True  # the column must be present
     nonempty: bool = False  # every cell must have a value
+    minimum: float | None = None
+    strict: bool = False
+    maximum: float | None = None  # a physical bound: larger is a unit or typing error
 
 
 def _c(name: str, kind: str = "str", *, required: bool = True, nonempty: bool = False) -> Column:
     return Column(name, kind, required, nonempty)
+
+
+def _amount(name: str, maximum: float, *, required: bool = True,
+            nonempty: bool = False) -> Column:
+    """A quantity that cannot be negative (a cost, a time, a capacity, CO2e)."""
+    return Column(name, "float", required, nonempty, minimum=0.0, maximum=maximum)
+
+
+def _positive(name: str, maximum: float, *, required: bool = True,
+              nonempty: bool = False) -> Column:
+    """A quantity that must be above zero (a length, a speed)."""
+    return Column(name, "float", required, nonempty, minimum=0.0, strict=True,
+                  maximum=maximum)
+
+
+def _capacity(name: str, *, required: bool = True, nonempty: bool = False) -> Column:
+    """Tonnes per year, at least one: a smaller figure is a typing or unit error, and
+    it would overflow the utilisation (flow / capacity) of any load."""
+    return Column(name, "float", required, nonempty, minimum=1.0, maximum=TONNES_PER_YEAR)
+
+
+# Largest values a column accepts: bounds of the physical world, far above any real
+# link, so that a slipped unit (metres for km, a missing decimal point) is caught
+# before it overflows a cost instead of closing a route without a word.
+KM = 40_075.0  # once round the Earth
+HOURS = 10_000.0  # more than a year
+SPEED = 1_200.0  # faster than any freight aircraft, km/h
+USD_PER_T = 1e7
+TONNES_PER_YEAR = 1e12  # world seaborne trade is about 1.2e10
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -79,18 +118,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("to_place", nonempty=True),
         _c("mode", nonempty=True),
         _c("name", required=False),
-        _c("length_km", "float"),
+        _positive("length_km", KM),
         _c("length_estimate", "bool", required=False),
         _c("length_method", required=False),
         _c("gauge_mm", required=False),
-        _c("speed_kmh", "float", required=False),
-        _c("time_h", "float", required=False),
-        _c("capacity", "float", required=False),
+        _positive("speed_kmh", SPEED, required=False),
+        _positive("time_h", HOURS, required=False),
+        _capacity("capacity", required=False),
         _c("capacity_unit", required=False),
         _c("status", required=False),
         _c("year_open", "int", required=False),
         _c("two_way", "bool", required=False),
-        _c("risk_usd_per_t", "float", required=False),
+        _amount("risk_usd_per_t", USD_PER_T, required=False),
         _c("corridor", required=False),
         _c("geometry_wkt", required=False),
         _c("source", required=False),
@@ -101,11 +140,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("place_a", nonempty=True),
         _c("place_b", nonempty=True),
         _c("mode", nonempty=True),
-        _c("dwell_h", "float", nonempty=True),
-        _c("dwell_h_low", "float", required=False),
-        _c("dwell_h_high", "float", required=False),
-        _c("fee_usd_per_t", "float", required=False),
-        _c("capacity", "float", required=False),
+        _amount("dwell_h", HOURS, nonempty=True),
+        _amount("dwell_h_low", HOURS, required=False),
+        _amount("dwell_h_high", HOURS, required=False),
+        _amount("fee_usd_per_t", USD_PER_T, required=False),
+        _capacity("capacity", required=False),
         _c("capacity_unit", required=False),
         _c("gauge_change", "bool", required=False),
         _c("regime", required=False),
@@ -118,18 +157,18 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "transfers": (
         _c("from_terminal", nonempty=True),
         _c("to_terminal", nonempty=True),
-        _c("time_h", "float", nonempty=True),
-        _c("cost_usd_per_t", "float", nonempty=True),
-        _c("co2e_kg_per_t", "float", required=False),
+        _amount("time_h", HOURS, nonempty=True),
+        _amount("cost_usd_per_t", USD_PER_T, nonempty=True),
+        _amount("co2e_kg_per_t", 1e6, required=False),
         _c("estimate", "bool", required=False),
         _c("method", required=False),
         _c("source", required=False),
     ),
     "modes": (
         _c("mode", nonempty=True),
-        _c("cost_usd_per_tkm", "float", nonempty=True),
-        _c("speed_kmh", "float", nonempty=True),
-        _c("co2e_kg_per_tkm", "float", nonempty=True),
+        _amount("cost_usd_per_tkm", 1_000.0, nonempty=True),
+        _positive("speed_kmh", SPEED, nonempty=True),
+        _amount("co2e_kg_per_tkm", 100.0, nonempty=True),
         _c("estimate", "bool", required=False),
         _c("method", required=False),
         _c("source", required=False),
@@ -137,7 +176,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "throughput": (
         _c("place_id", nonempty=True),
         _c("terminal", nonempty=True),
-        _c("capacity", "float", nonempty=True),
+        _capacity("capacity", nonempty=True),
         _c("capacity_unit", nonempty=True),
         _c("name", required=False),
         _c("estimate", "bool", required=False),
@@ -147,8 +186,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "commodities": (
         _c("commodity", nonempty=True),
         _c("name", required=False),
-        _c("value_of_time_usd_per_t_h", "float", nonempty=True),
-        _c("value_usd_per_t", "float", required=False),
+        _amount("value_of_time_usd_per_t_h", 1e6, nonempty=True),
+        _amount("value_usd_per_t", 1e9, required=False),
         _c("allowed_modes", nonempty=True),
         _c("estimate", "bool", required=False),
         _c("method", required=False),
@@ -159,9 +198,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("name", nonempty=True),
         _c("kind", nonempty=True),
         _c("link_ids", required=False),
-        _c("capital_cost_usd", "float", required=False),
+        _amount("capital_cost_usd", 1e13, required=False),
         _c("cost_estimate", "bool", required=False),
-        _c("capacity_added", "float", required=False),
+        _amount("capacity_added", TONNES_PER_YEAR, required=False),
         _c("status", required=False),
         _c("year_open", "int", required=False),
         _c("method", required=False),
@@ -235,12 +274,16 @@ def _convert(
             converted.append(None)
             continue
         try:
-            converted.append(_cast(value, col.kind))
+            cell = _cast(value, col.kind)
         except ValueError:
-            problems.append(
-                f"{_row_label(frame, table, pos)}: {col.name}={value!r} is not a valid {col.kind}"
-            )
+            problems.append(f"{_row_label(frame, table, pos)}: {col.name}={value!r} is not "
+                            f"{_WHAT[col.kind]}")
             converted.append(None)
+            continue
+        wrong = _out_of_range(cell, col)
+        if wrong:
+            problems.append(f"{_row_label(frame, table, pos)}: {col.name}={cell} {wrong}")
+        converted.append(cell)
     if col.kind == "float":
         return pd.Series(
             [np.nan if v is None else v for v in converted], dtype="float64", index=raw.index
@@ -252,13 +295,36 @@ def _convert(
     return pd.Series(converted, dtype="object", index=raw.index)
 
 
+_WHAT = {"float": "a finite number", "int": "a valid int", "bool": "a valid bool",
+         "str": "a valid str"}
+
+
+def _out_of_range(value: object, col: Column) -> str:
+    """Why ``value`` is outside the column's bounds, or ``""``."""
+    if not isinstance(value, float):
+        return ""
+    if col.maximum is not None and value > col.maximum:
+        return (f"is above {col.maximum:g}, the most this column allows (a unit or typing "
+                "error?)")
+    if col.minimum is None:
+        return ""
+    if col.strict and not value > col.minimum:
+        return "must be positive" if col.minimum == 0 else f"must be > {col.minimum:g}"
+    if not col.strict and value < col.minimum:
+        return "is negative" if col.minimum == 0 else f"must be >= {col.minimum:g}"
+    return ""
+
+
 def _cast(value: object, kind: str) -> object:
     if kind == "str":
         return str(value).strip()
     if kind == "float":
         if isinstance(value, bool):
             raise ValueError(value)
-        return float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number):  # blank is the missing value; inf and nan are errors
+            raise ValueError(value)
+        return number
     if kind == "int":
         number = float(value)  # type: ignore[arg-type]
         if not number.is_integer():
