@@ -126,15 +126,15 @@ def vector(name: str, values: object, dtype: type, size: int | None = None) -> N
 
 
 def per_edge(name: str, values: ArrayLike, m: int) -> NDArray[np.float64]:
-    """One number for every edge, or ``m`` numbers; each must be >= 0 (``inf`` allowed)."""
+    """One number for every edge, or ``m`` numbers; each finite and >= 0."""
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim == 0:
         arr = np.full(m, float(arr))
     if arr.shape != (m,):
         raise ValueError(f"{name} must be a number or have {m} entries, got shape {arr.shape}")
-    bad = np.flatnonzero(np.isnan(arr) | (arr < 0))
+    bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0))
     if bad.size:
-        raise ValueError(f"{name}[{bad[0]}] = {arr[bad[0]]} must be >= 0")
+        raise ValueError(f"{name}[{bad[0]}] = {arr[bad[0]]} must be finite and >= 0")
     return arr
 
 

@@ -283,6 +283,9 @@ def test_border_queue_in_equilibrium(toll: float, crossing_t: float) -> None:
         ({"algorithm": "msa"}, "unknown algorithm 'msa'"),
         ({"capacity": [1.0, 0.0]}, r"capacity\[1\] = 0.0 must be > 0"),
         ({"free_flow_time": [1.0, -1.0]}, r"free_flow_time\[1\] = -1.0"),
+        # before: one infinite time gave "tstt": NaN, a gap of 0 and "converged"
+        ({"free_flow_time": [1.0, np.inf]}, r"free_flow_time\[1\] = inf must be finite"),
+        ({"free_flow_time": [np.nan, 1.0]}, r"free_flow_time\[0\] = nan must be finite"),
         ({"max_iter": 0}, "max_iter must be >= 1, got 0"),
         ({"rho_max": 1.0}, r"rho_max must be in \(0, 1\), got 1.0"),
         ({"no_through": [9]}, r"no_through holds 9"),

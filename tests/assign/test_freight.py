@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import connectivity as cn
+import oracles
 from connectivity.errors import NetworkValidationError
 from connectivity.optimize import SolveStatus
 
@@ -102,7 +103,7 @@ def test_bad_demand_lists_every_problem(tiny_net):
         cn.assign_aon(tiny_net, bad)
     text = str(info.value)
     for piece in ("destination='KZ_X' is not a known place id", "commodity='gold' is unknown",
-                  "tonnes_per_year=-1", "tonnes_per_year='lots' is not a number",
+                  "tonnes_per_year=-1", "tonnes_per_year='lots' is not a finite number",
                   "origin and destination are the same place"):
         assert piece in text
 
@@ -164,3 +165,46 @@ def test_bundled_terminals_in_system_optimum():
     ferries = a.links[(a.links["mode"] == "ferry")]
     assert t.at["AZ_ALAT_PORT", "flow_t_per_year"] == pytest.approx(
         ferries["flow_t_per_year"].sum(), rel=1e-9)
+
+
+def test_equilibrium_honours_closures_as_all_or_nothing_does():
+    # before: closed edges cost 1e12 but stayed in the graph, so equilibrium pushed the
+    # demand across Kazakhstan anyway, "converged" at a total of 1.8e19, nothing unserved
+    net = cn.load_bundled()
+    comp = cn.compile_network(net)
+    demand = cn.load_bundled_demand(net)
+    containers = demand[demand["commodity"] == "container"].reset_index(drop=True)
+    no_kz = cn.Scenario(name="no KZ", avoid_countries=("KZ",))
+    aon = cn.assign_aon(comp, containers, scenario=no_kz)
+    ue = cn.assign_equilibrium(comp, containers, scenario=no_kz, gap=1e-3)
+    closed = ~cn.edge_mask(comp, "container", no_kz)
+    assert ue.edge_flow_t[closed].max() == 0.0
+    assert aon.unserved_t > 0
+    assert ue.unserved_t == pytest.approx(aon.unserved_t)
+    assert (set(map(tuple, ue.unserved[["origin", "destination"]].to_numpy()))
+            == set(map(tuple, aon.unserved[["origin", "destination"]].to_numpy())))
+    assert np.isfinite(ue.total_cost_usd) and ue.total_cost_usd < 1e13
+    assert ue.relative_gap is not None and np.isfinite(ue.relative_gap[-1])
+    assert oracles.conservation_error(comp, ue, containers) <= 1e-6 * containers[
+        "tonnes_per_year"].sum()
+
+
+def test_equilibrium_with_mode_restrictions_uses_only_allowed_modes():
+    net = cn.load_bundled()
+    comp = cn.compile_network(net)
+    demand = cn.load_bundled_demand(net)
+    rail = cn.Scenario(name="rail only", modes=("rail",))
+    ue = cn.assign_equilibrium(comp, demand, scenario=rail, gap=1e-3)
+    links = ue.links[ue.links["flow_t_per_year"] > 0]
+    assert set(links["mode"]) == {"rail"}
+    assert oracles.conservation_error(comp, ue, demand) <= 1e-6 * demand[
+        "tonnes_per_year"].sum()
+
+
+@pytest.mark.parametrize("method", ["aon", "so", "ue"])
+def test_no_demand_is_a_clear_error(tiny_net, method):
+    assign = {"aon": cn.assign_aon, "so": cn.assign_system_optimum,
+              "ue": cn.assign_equilibrium}[method]
+    empty = _demand([])
+    with pytest.raises(ValueError, match="no demand to assign"):
+        assign(tiny_net, empty)

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from connectivity import paths
 from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem
 from connectivity.assign.vdf import VolumeDelay
+from connectivity.errors import SolverError
 
 __all__ = ["Algorithm", "EquilibriumResult", "user_equilibrium", "ALGORITHMS",
            "equilibrium_problem"]
@@ -174,6 +175,14 @@ def user_equilibrium(
         y = load(c)
         tstt_gc = _dot(c, x)
         sptt = _dot(c, y)
+        if not (math.isfinite(tstt_gc) and math.isfinite(sptt)):
+            # never a gap of 0 from an infinite or undefined total: that would fake
+            # convergence (the inputs are finite; a cost overflowed on the way)
+            raise SolverError(
+                f"equilibrium iteration {it}: total cost {tstt_gc!r} against shortest-path "
+                f"cost {sptt!r} is not finite; check the volume-delay parameters and the "
+                "demand for values that overflow"
+            )
         rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
         gaps.append(max(rel, 0.0))
         objectives.append(float(vdf.integral(x).sum()))

@@ -70,6 +70,8 @@ def _prepare(
     compiled = compiled_of(network)
     table = read_demand(demand, compiled.network)
     table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    if table.empty:
+        raise ValueError("no demand to assign: the demand table has no row with tonnes > 0")
     commodities = sorted(set(table["commodity"]))
     return compiled, table, commodities
 
@@ -126,9 +128,7 @@ def assign_aon(
         np.add.at(matrix, (o_inv, d_inv), table.loc[sel, "tonnes_per_year"].to_numpy())
         reach = np.isfinite(paths.distances(graph, origins, dests))
         lost = (matrix > 0) & ~reach
-        for i, j in zip(*np.nonzero(lost), strict=True):
-            rows = table[sel].iloc[np.flatnonzero((o_inv == i) & (d_inv == j))]
-            unserved.extend(rows[UNSERVED_COLUMNS].to_dict("records"))
+        unserved.extend(_unserved_rows(table[sel], o_inv, d_inv, lost))
         matrix[lost] = 0.0
         flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
     return summarise("aon", compiled, EdgeFlows(commodities, flows, costs),
@@ -257,11 +257,47 @@ def assign_equilibrium(
         raise ValueError(f"commodity {commodity!r} has value of time {vot}; UE needs > 0")
     gc = edge_costs(compiled, commodity, scenario)
     attrs = scenario_attributes(compiled, scenario)
+    # closed edges are left out of the problem, as all-or-nothing leaves them out of
+    # its graph; demand with no open path is reported unserved, not forced over them
     open_ = np.isfinite(gc)
+    keep = np.flatnonzero(open_)
     t0 = vot * attrs["time_h"]
     fixed = np.where(open_, gc - t0, 0.0)
-    # Closed edges get a prohibitive free-flow cost instead of inf so the VDF stays finite.
-    t0 = np.where(open_, t0, 1e12)
+    capacity, queue, service = _crossing_queues(compiled, vot)
+    o, d = _od_nodes(compiled, table)
+    origins, o_inv = np.unique(o, return_inverse=True)
+    dests, d_inv = np.unique(d, return_inverse=True)
+    matrix = np.zeros((len(origins), len(dests)))
+    np.add.at(matrix, (o_inv, d_inv), table["tonnes_per_year"].to_numpy())
+    reach = np.isfinite(paths.distances(paths.reweight(compiled.graph, gc), origins, dests))
+    lost = (matrix > 0) & ~reach
+    unserved = _unserved_rows(table, o_inv, d_inv, lost)
+    matrix[lost] = 0.0
+    problem = equilibrium_problem(
+        compiled.tail[keep], compiled.head[keep], t0[keep], capacity[keep], origins, dests,
+        matrix, n_nodes=compiled.graph.n_nodes, alpha=alpha, beta=beta, queue=queue[keep],
+        service_time=service[keep], toll=fixed[keep], toll_factor=1.0,
+    )
+    result = user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
+    flow = np.zeros(compiled.n_edges)
+    flow[keep] = result.flow
+    time_cost = t0.copy()  # closed edges carry no flow; their free time is kept
+    time_cost[keep] = result.time
+    costs = np.full(compiled.n_edges, np.inf)
+    costs[keep] = fixed[keep] + result.time
+    return summarise(
+        "ue", compiled,
+        EdgeFlows([commodity], flow[:, None], costs[:, None], time_h=time_cost / vot),
+        scenario_name=scenario.name, unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
+        seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
+    )
+
+
+def _crossing_queues(
+    compiled: CompiledNetwork, vot: float
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
+    """Per edge: the capacity of the volume-delay function, whether it is a border queue,
+    and the queue's service time in generalized cost (a train or a truck at a time)."""
     capacity = compiled.capacity_t_per_year.copy()
     queue = np.zeros(compiled.n_edges, dtype=bool)
     service = np.zeros(compiled.n_edges)
@@ -273,22 +309,16 @@ def assign_equilibrium(
             capacity[e] = cap
             unit = SERVICE_UNIT_T.get(MODES[compiled.edge_mode[e]], 20.0)
             service[e] = vot * unit * 8760.0 / cap
-    o, d = _od_nodes(compiled, table)
-    origins, o_inv = np.unique(o, return_inverse=True)
-    dests, d_inv = np.unique(d, return_inverse=True)
-    matrix = np.zeros((len(origins), len(dests)))
-    np.add.at(matrix, (o_inv, d_inv), table["tonnes_per_year"].to_numpy())
-    problem = equilibrium_problem(
-        compiled.tail, compiled.head, t0, capacity, origins, dests, matrix,
-        n_nodes=compiled.graph.n_nodes, alpha=alpha, beta=beta, queue=queue,
-        service_time=service, toll=fixed, toll_factor=1.0,
-    )
-    result = user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
-    flows = result.flow[:, None]
-    congested_time_h = result.time / vot
-    costs = np.where(open_, fixed + result.time, np.inf)[:, None]
-    return summarise(
-        "ue", compiled, EdgeFlows([commodity], flows, costs, time_h=congested_time_h),
-        scenario_name=scenario.name, unserved=pd.DataFrame(columns=UNSERVED_COLUMNS),
-        seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
-    )
+    return capacity, queue, service
+
+
+def _unserved_rows(
+    table: pd.DataFrame, o_inv: NDArray[np.int64], d_inv: NDArray[np.int64],
+    lost: NDArray[np.bool_],
+) -> list[dict[str, object]]:  # fmt: skip
+    """The demand rows of the origin-destination cells marked ``lost``."""
+    rows: list[dict[str, object]] = []
+    for i, j in zip(*np.nonzero(lost), strict=True):
+        hit = table.iloc[np.flatnonzero((o_inv == i) & (d_inv == j))]
+        rows.extend(hit[UNSERVED_COLUMNS].to_dict("records"))
+    return rows

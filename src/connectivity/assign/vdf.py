@@ -50,7 +50,8 @@ class VolumeDelay:
     def time(self, v: FloatArray) -> FloatArray:
         """Travel time on each edge at flow ``v``."""
         rho = v / self.capacity
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # an overflow gives inf, which the equilibrium refuses with a message
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             bpr = self.t0 * (1.0 + self.alpha * np.power(rho, self.beta))
         if not self.queue.any():
             return bpr

@@ -132,6 +132,9 @@ class CompiledNetwork:
         it names and those on its links).
     groups
         Capacity groups: border crossings per direction and terminal throughput.
+    base_year
+        The latest opening year of an existing link or crossing (``None`` if none has
+        one): the year the network describes; planning years look forward from it.
     """
 
     expanded: ExpandedNetwork
@@ -179,6 +182,7 @@ class CompiledNetwork:
     project_crossing_start: IntArray
     project_crossings: IntArray
     groups: CapacityGroups
+    base_year: int | None
 
     def __repr__(self) -> str:
         return (f"CompiledNetwork({self.graph.n_nodes} nodes, {self.n_edges} edges, "
@@ -254,9 +258,26 @@ def _years(values: pd.Series) -> CodeArray:
     return np.minimum(out, NO_YEAR).astype(np.int32)
 
 
+def _check_finite(edges: pd.DataFrame) -> None:
+    """Every edge attribute is a finite number (each input is; a product may overflow)."""
+    for column in ("time_h", "cost_usd_per_t", "co2e_kg_per_t", "distance_km",
+                   "risk_usd_per_t"):
+        values = edges[column].to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            e = edges.iloc[int(bad[0])]
+            what = f"link {e['link_id']!r}" if e["link_id"] else (
+                f"{e['kind']} {e['from_terminal']} -> {e['to_terminal']} at {e['from_place']!r}")
+            raise ValueError(
+                f"{what}: its {column} works out to {values[bad[0]]!r} ({bad.size} edge(s)); "
+                "a length, speed, cost or dwell in the tables is too large"
+            )
+
+
 def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
     net = expanded.network
     edges, nodes = expanded.edges, expanded.nodes
+    _check_finite(edges)
     tail = edges["tail"].to_numpy(dtype=np.int64)
     head = edges["head"].to_numpy(dtype=np.int64)
     time_h = edges["time_h"].to_numpy(dtype=np.float64)
@@ -334,7 +355,16 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
                             crossing_ids, crossing_capacity),
             terminal_groups(net.throughput, nodes, head),
         ),
+        base_year=_base_year(edges, cross),
     )
+
+
+def _base_year(edges: pd.DataFrame, cross: pd.DataFrame) -> int | None:
+    years = [int(y) for s, y in zip(edges["status"], edges["year_open"], strict=True)
+             if s == "existing" and not pd.isna(y)]
+    years += [int(y) for s, y in zip(cross["status"], cross["year_open"], strict=True)
+              if s in ("existing", None) and not pd.isna(y)]
+    return max(years) if years else None
 
 
 def _project_members(

@@ -65,7 +65,8 @@ def _check_ids(kind: str, given: tuple[str, ...], *known: NDArray[np.object_]) -
     everything = set().union(*(set(k.tolist()) for k in known))
     bad = [x for x in given if x not in everything]
     if bad:
-        raise UnknownIdError(f"scenario: unknown {kind} id(s) {bad}")
+        hint = f"; the network has {sorted(everything)}" if kind == "country" else ""
+        raise UnknownIdError(f"scenario: unknown {kind} id(s) {bad}{hint}")
 
 
 def _switched_on(
@@ -105,6 +106,13 @@ def edge_mask(
     _check_ids("link", scenario.closed_links, c.link_ids)
     _check_ids("crossing", scenario.closed_crossings, c.crossing_ids)
     _check_ids("place", scenario.closed_places, c.place_ids)
+    _check_ids("country", scenario.avoid_countries, c.country_ids)
+    if scenario.year is not None and c.base_year is not None and scenario.year < c.base_year:
+        raise ValueError(
+            f"scenario year={scenario.year} is before the network's base year "
+            f"{c.base_year} (the latest opening of an existing link or crossing); "
+            "a planning year opens what is due by then and looks forward from the base"
+        )
 
     mode_ok = _with_none(allowed)
     is_transfer = c.edge_kind == TRANSFER
@@ -158,13 +166,25 @@ def edge_costs(
     scenario = scenario or Scenario()
     vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
     time_h, money = _scaled_time_money(compiled, scenario)
-    gc = (
-        money
-        + vot * time_h
-        + scenario.carbon_price_usd_per_t_co2e * compiled.co2e_kg_per_t / 1000.0
-        + compiled.risk_usd_per_t
-    )
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named below
+        gc = (
+            money
+            + vot * time_h
+            + scenario.carbon_price_usd_per_t_co2e * compiled.co2e_kg_per_t / 1000.0
+            + compiled.risk_usd_per_t
+        )
     mask = edge_mask(compiled, commodity, scenario)
+    overflow = np.flatnonzero(mask & ~np.isfinite(gc))
+    if overflow.size:
+        e = int(overflow[0])
+        raise ValueError(
+            f"commodity {commodity!r} under scenario {scenario.name!r}: the generalized cost "
+            f"of edge {e} (link {compiled.link_ids[compiled.edge_link[e]]!r}) is "
+            f"{gc[e]!r}; the value of time, carbon price or a factor is too large"
+            if compiled.edge_link[e] >= 0 else
+            f"commodity {commodity!r} under scenario {scenario.name!r}: the generalized cost "
+            f"of edge {e} is {gc[e]!r}; the value of time, carbon price or a factor is too large"
+        )
     return np.where(mask, gc, np.inf)
 
 
@@ -173,6 +193,15 @@ def _scaled_time_money(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     time_h = compiled.time_h.copy()
     money = compiled.cost_usd_per_t.copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # edge_costs names an overflow
+        _apply_factors(compiled, scenario, time_h, money)
+    return time_h, money
+
+
+def _apply_factors(
+    compiled: CompiledNetwork, scenario: Scenario, time_h: NDArray[np.float64],
+    money: NDArray[np.float64],
+) -> None:  # fmt: skip
     if scenario.dwell_factor != 1.0:
         time_h += (scenario.dwell_factor - 1.0) * compiled.dwell_h
     if scenario.time_factor or scenario.cost_factor:
@@ -184,7 +213,6 @@ def _scaled_time_money(
         for m, f in scenario.cost_factor.items():
             sel = is_link & (compiled.edge_mode == MODES.index(m))
             money[sel] *= f
-    return time_h, money
 
 
 def scenario_attributes(
