@@ -114,3 +114,13 @@ def test_best_known_comparison_script_refuses_other_links(tmp_path: Path, capfd)
     )
     assert run.returncode != 0
     assert "other_flow.tntp lists other links" in run.stderr
+
+
+def test_an_infinite_free_flow_time_is_refused_with_its_line(tmp_path: Path, cli) -> None:
+    net = tmp_path / "inf_net.tntp"
+    net.write_text((DATA / "Braess_net.tntp").read_text().replace("\t50.0\t", "\tinf\t", 1))
+    r = cli("assign", "--method", "ue", "--tntp-net", str(net), "--tntp-trips",
+            str(DATA / "Braess_trips.tntp"), "--format", "json", check=False)
+    assert r.returncode == 2 and r.stdout == ""
+    assert "inf_net.tntp" in r.stderr and "'inf' is not a finite number" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

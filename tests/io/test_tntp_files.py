@@ -58,7 +58,23 @@ def test_metadata_without_end_marker(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 2 1;\n", r":3: a link needs at least 5"),
-        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 x 1 1 1;\n", r":3: cannot read link '1 x"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 x 1 1 1;\n",
+         r":3: term node 'x' is not a number"),
+        # read strictly: nothing truncated, nothing dropped, nothing infinite
+        ("<NUMBER OF NODES> 3\n<END OF METADATA>\n1 2.7 1 1 1;\n",
+         r":3: term node '2.7' is not a whole node id"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 2 1,300.0 1 1;\n",
+         r":3: capacity '1,300.0' is not a number"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 2 100 1 inf;\n",
+         r":3: free_flow_time 'inf' is not a finite number"),
+        ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 2 100 1 nan;\n",
+         r":3: free_flow_time 'nan' is not a finite number"),
+        ("<NUMBER OF NODES> 2\n<FIRST THRU NODE> 9\n<END OF METADATA>\n1 2 1 1 1;\n",
+         r"<FIRST THRU NODE> 9 is not in 1..3"),
+        ("<NUMBER OF NODES> 2\n<NUMBER OF ZONES> 4\n<END OF METADATA>\n1 2 1 1 1;\n",
+         r"<NUMBER OF ZONES> 4 is not in 0..2"),
+        ("<NUMBER OF NODES> 2.5\n<END OF METADATA>\n1 2 1 1 1;\n",
+         r"<NUMBER OF NODES> = '2.5' is not a whole number"),
         ("<NUMBER OF NODES> 2\n<END OF METADATA>\n1 5 1 1 1;\n", r"\(1 -> 5\) uses a node"),
         ("<NUMBER OF LINKS> 3\n<END OF METADATA>\n1 2 1 1 1;\n", r"says 3, the file has 1"),
     ],
@@ -80,6 +96,14 @@ def test_bad_net_files_name_line_and_value(tmp_path: Path, text: str, message: s
             r"says 9.0, the trips sum to 1.0",
         ),
         ("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n2 = 1.0\n", r":4: expected"),
+        ("<NUMBER OF ZONES> 3\n<END OF METADATA>\nOrigin 1\n2 : 1,300.0;\n",
+         r":4: demand '1,300.0' is not a number"),
+        ("<NUMBER OF ZONES> 3\n<END OF METADATA>\nOrigin 1\n2 : 5.0; 3 : abc;\n",
+         r":4: demand 'abc' is not a number"),
+        ("<NUMBER OF ZONES> 3\n<END OF METADATA>\nOrigin 1\n2.7 : 5.0;\n",
+         r":4: destination '2.7' is not a whole node id"),
+        ("<NUMBER OF ZONES> 3\n<END OF METADATA>\nOrigin 1\n2 : inf;\n",
+         r":4: demand 'inf' is not a finite number"),
     ],
 )
 def test_bad_trip_files_name_line_and_value(tmp_path: Path, text: str, message: str) -> None:
@@ -122,3 +146,33 @@ def test_round_trip_and_flow_writer(tmp_path: Path) -> None:
     np.testing.assert_array_equal(back.cost, r.cost)
     with pytest.raises(ValueError, match="volume must have 120 values"):
         tntp.write_flows(out, net, r.flow[:3], r.cost)
+
+
+def test_a_folder_or_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="is a folder, not a TNTP file"):
+        tntp.read_net(tmp_path)
+    with pytest.raises(FileNotFoundError, match="nothere_net.tntp"):
+        tntp.read_net(tmp_path / "nothere_net.tntp")
+    latin = tmp_path / "latin_net.tntp"
+    latin.write_bytes("<NUMBER OF NODES> 2\n~ Zürich\n".encode("latin-1"))
+    with pytest.raises(ValueError, match="latin_net.tntp is not UTF-8 text"):
+        tntp.read_net(latin)
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "message"),
+    [
+        ("read_flow", "From To Volume Cost\n1 2 5.0\n", r":2: expected from, to, volume"),
+        ("read_flow", "From To Volume Cost\n1 2 5.0 nan\n", r":2: cost 'nan' is not a finite"),
+        ("read_flow", "1,2,1,300.0,4\n", r":1: expected from, to, volume, cost"),
+        ("read_node", "node X Y\n1.5 0 0\n", r":2: node '1.5' is not a whole node id"),
+    ],
+)
+def test_flow_and_node_files_are_read_strictly(
+    tmp_path: Path, reader: str, text: str, message: str
+) -> None:
+    f = tmp_path / "file.tntp"
+    f.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        getattr(tntp, reader)(f)
+

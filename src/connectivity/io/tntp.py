@@ -40,7 +40,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 _META = re.compile(r"^\s*<([^>]+)>\s*(.*?)\s*$")
-_PAIR = re.compile(r"(\d+)\s*:\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
+_ENTRY = re.compile(r"^\s*(\S+)\s*:\s*(\S+)\s*$")
 _NET_COLUMNS = (
     "init_node", "term_node", "capacity", "length", "free_flow_time",
     "b", "power", "speed", "toll", "link_type",
@@ -96,23 +96,31 @@ def _lines(path: Path) -> tuple[dict[str, str], list[tuple[int, str]]]:
     meta: dict[str, str] = {}
     data: list[tuple[int, str]] = []
     in_meta = True
-    with open(path, encoding="utf-8-sig") as f:
-        for number, raw in enumerate(f, start=1):
-            line = raw.strip()
-            if not line or line.startswith("~"):
-                continue
-            hit = _META.match(line) if in_meta else None
-            if hit:
-                key = hit.group(1).strip().upper()
-                if key == "END OF METADATA":
-                    in_meta = False
-                else:
-                    meta[key] = hit.group(2)
-                continue
-            in_meta = False
-            if "~" in line:
-                line = line.split("~", 1)[0].strip()
-            data.append((number, line))
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a TNTP file")
+    if not path.is_file():
+        raise FileNotFoundError(f"TNTP file {str(path)!r} does not exist")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#x} at "
+                         f"position {exc.start})") from None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("~"):
+            continue
+        hit = _META.match(line) if in_meta else None
+        if hit:
+            key = hit.group(1).strip().upper()
+            if key == "END OF METADATA":
+                in_meta = False
+            else:
+                meta[key] = hit.group(2)
+            continue
+        in_meta = False
+        if "~" in line:
+            line = line.split("~", 1)[0].strip()
+        data.append((number, line))
     return meta, data
 
 
@@ -122,13 +130,35 @@ def _meta_int(meta: dict[str, str], key: str, path: Path, default: int | None = 
             raise ValueError(f"{path}: metadata <{key}> is missing")
         return default
     try:
-        return int(float(meta[key]))
+        value = float(meta[key])
     except ValueError:
         raise ValueError(f"{path}: metadata <{key}> = {meta[key]!r} is not a number") from None
+    if not (np.isfinite(value) and value.is_integer()):
+        raise ValueError(f"{path}: metadata <{key}> = {meta[key]!r} is not a whole number")
+    return int(value)
 
 
 def _fields(line: str) -> list[str]:
     return line.replace(";", " ").split()
+
+
+def _number(p: Path, number: int, text: str, what: str) -> float:
+    """``text`` as a finite float; a ValueError naming file, line, field and value."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{p}:{number}: {what} {text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{p}:{number}: {what} {text!r} is not a finite number")
+    return value
+
+
+def _node_id(p: Path, number: int, text: str, what: str) -> int:
+    """``text`` as a whole node id (``2.7`` is refused, not truncated)."""
+    value = _number(p, number, text, what)
+    if not value.is_integer():
+        raise ValueError(f"{p}:{number}: {what} {text!r} is not a whole node id")
+    return int(value)
 
 
 def read_net(path: str | Path) -> TntpNetwork:
@@ -172,10 +202,12 @@ def read_net(path: str | Path) -> TntpNetwork:
                 f"{p}:{number}: a link needs at least 5 columns "
                 f"(init, term, capacity, length, free flow time), got {line!r}"
             )
-        try:
-            values = [float(x) for x in parts[:10]]
-        except ValueError:
-            raise ValueError(f"{p}:{number}: cannot read link {line!r}") from None
+        if len(parts) > 10:
+            raise ValueError(f"{p}:{number}: a link has at most 10 columns, got {line!r}")
+        values = [float(_node_id(p, number, parts[0], "init node")),
+                  float(_node_id(p, number, parts[1], "term node"))]
+        values += [_number(p, number, x, name)
+                   for x, name in zip(parts[2:], _NET_COLUMNS[2:], strict=False)]
         values += defaults[len(values) :]
         rows.append(values)
     arr = np.array(rows, dtype=np.float64).reshape(-1, 10)
@@ -186,6 +218,12 @@ def read_net(path: str | Path) -> TntpNetwork:
     )
     n_zones = _meta_int(meta, "NUMBER OF ZONES", p, 0)
     first = _meta_int(meta, "FIRST THRU NODE", p, 1)
+    if not 0 <= n_zones <= n_nodes:
+        raise ValueError(f"{p}: <NUMBER OF ZONES> {n_zones} is not in 0..{n_nodes} "
+                         "(<NUMBER OF NODES>)")
+    if not 1 <= first <= n_nodes + 1:
+        raise ValueError(f"{p}: <FIRST THRU NODE> {first} is not in 1..{n_nodes + 1} "
+                         "(one past <NUMBER OF NODES>: no node may be passed through)")
     bad = np.flatnonzero((init < 1) | (term < 1) | (init > n_nodes) | (term > n_nodes))
     if bad.size:
         i = int(bad[0])
@@ -218,18 +256,23 @@ def _trip_blocks(p: Path, data: list[tuple[int, str]]) -> Iterator[tuple[int, in
     for number, line in data:
         low = line.lower()
         if low.startswith("origin"):
-            try:
-                origin = int(float(line.split()[1].rstrip(";")))
-            except (IndexError, ValueError):
-                raise ValueError(f"{p}:{number}: cannot read origin line {line!r}") from None
+            fields = line.replace(";", " ").split()
+            if len(fields) != 2:
+                raise ValueError(f"{p}:{number}: expected 'Origin n', got {line!r}")
+            origin = _node_id(p, number, fields[1], "origin")
             continue
-        pairs = _PAIR.findall(line)
-        if not pairs:
-            raise ValueError(f"{p}:{number}: expected 'destination : demand;' pairs, got {line!r}")
         if origin is None:
             raise ValueError(f"{p}:{number}: demand before any 'Origin' line")
-        for dest, q in pairs:
-            yield number, origin, int(dest), float(q)
+        for chunk in line.split(";"):
+            if not chunk.strip():
+                continue
+            hit = _ENTRY.match(chunk)
+            if hit is None:
+                raise ValueError(
+                    f"{p}:{number}: expected 'destination : demand;' entries, got {chunk!r}"
+                )
+            dest = _node_id(p, number, hit.group(1), "destination")
+            yield number, origin, dest, _number(p, number, hit.group(2), "demand")
 
 
 def read_trips(path: str | Path) -> TntpTrips:
@@ -269,7 +312,7 @@ def read_trips(path: str | Path) -> TntpTrips:
             raise ValueError(f"{p}:{number}: demand {o} -> {d} is {q}, must be >= 0")
         matrix[o - 1, d - 1] += q
     if "TOTAL OD FLOW" in meta:
-        total = float(meta["TOTAL OD FLOW"])
+        total = _number(p, 0, meta["TOTAL OD FLOW"], "<TOTAL OD FLOW>")
         if abs(total - matrix.sum()) > 1e-6 * max(1.0, abs(total)) + 1e-3:
             raise ValueError(f"{p}: <TOTAL OD FLOW> says {total}, the trips sum to {matrix.sum()}")
     return TntpTrips(n_zones=n, matrix=matrix, metadata=meta)
@@ -307,12 +350,11 @@ def read_flow(path: str | Path) -> TntpFlows:
         parts = _fields(line.replace(",", " "))
         if not parts or not re.match(r"^[-+]?\d", parts[0]):
             continue  # a header such as "From To Volume Cost"
-        try:
-            rows.append([float(x) for x in parts[:4]])
-        except ValueError:
-            raise ValueError(f"{p}:{number}: cannot read flow line {line!r}") from None
-        if len(rows[-1]) < 4:
+        if len(parts) != 4:
             raise ValueError(f"{p}:{number}: expected from, to, volume, cost in {line!r}")
+        rows.append([float(_node_id(p, number, parts[0], "from node")),
+                     float(_node_id(p, number, parts[1], "to node")),
+                     _number(p, number, parts[2], "volume"), _number(p, number, parts[3], "cost")])
     arr = np.array(rows, dtype=np.float64).reshape(-1, 4)
     return TntpFlows(
         init_node=arr[:, 0].astype(np.int64),
@@ -355,10 +397,10 @@ def read_node(path: str | Path) -> tuple[IntArray, FloatArray, FloatArray]:
         parts = _fields(line.replace(",", " "))
         if not parts or not re.match(r"^[-+]?\d", parts[0]):
             continue
-        try:
-            rows.append([float(x) for x in parts[:3]])
-        except ValueError:
-            raise ValueError(f"{p}:{number}: cannot read node line {line!r}") from None
+        if len(parts) != 3:
+            raise ValueError(f"{p}:{number}: expected node, x, y in {line!r}")
+        rows.append([float(_node_id(p, number, parts[0], "node")),
+                     _number(p, number, parts[1], "x"), _number(p, number, parts[2], "y")])
     arr = np.array(rows, dtype=np.float64).reshape(-1, 3)
     return arr[:, 0].astype(np.int64), arr[:, 1].copy(), arr[:, 2].copy()
 
