@@ -8,6 +8,7 @@ process from an empty directory: the commands through ``connectivity.cli.main`` 
 
 from __future__ import annotations
 
+import json
 import re
 import runpy
 import shlex
@@ -53,11 +54,78 @@ def test_python_blocks_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     runpy.run_path(str(script), run_name="__main__")  # an exception fails the test
 
 
+def _route_keys(out: str) -> None:
+    route = json.loads(out)
+    for key in ("origin", "destination", "commodity", "time_h", "distance_km",
+                "cost_usd_per_t", "co2e_kg_per_t", "crossings", "legs", "transfers",
+                "generalized_cost_usd_per_t"):
+        assert key in route, key
+    for leg in route["legs"]:
+        assert {"mode", "from", "to", "distance_km", "time_h"} <= set(leg)
+
+
+def _routes(out: str) -> list[str]:
+    return [block for block in out.split("\nroute ")[1:]]
+
+
+def _cku(out: str) -> None:
+    assert "X_TORUGART_RAIL" in out and "KG_MAKMAL" in out  # through the CKU line
+
+
+def _ferry_not_russia(out: str) -> None:
+    blocks = _routes(out)
+    assert len(blocks) == 3
+    for block in blocks:
+        assert "\nferry " in block and "RU_" not in block
+
+
+def _skim_csv(out: str) -> None:
+    lines = out.strip().splitlines()
+    assert lines[0].startswith("origin,destination,commodity,generalized_cost_usd_per_t")
+    assert len(lines) == 5
+
+
+def _binding(out: str) -> None:
+    assert "binding capacities (shadow price" in out and "solver: optimal" in out
+
+
+def _paths_json(out: str) -> None:
+    data = json.loads(out)
+    assert data["solver_status"] == "optimal" and data["method"] == "so"
+
+
+#: What each README command claims, checked on its output (a new command needs a claim).
+CLAIMS = {
+    "connectivity places --format json":
+        lambda out: {"place_id", "name", "country", "lon", "lat"} <= set(json.loads(out)[0]),
+    "connectivity route Xian Tashkent --commodity container --format json": _route_keys,
+    "connectivity route Kashgar Andijan --modes road --alternatives 3":
+        lambda out: len(_routes(out)) == 3 and all(
+            "\nrail " not in block for block in _routes(out)),
+    "connectivity route Kashgar Andijan --modes rail --year 2030": _cku,
+    "connectivity route Kashgar Andijan --modes rail --project P01": _cku,
+    "connectivity route Almaty Istanbul --require-mode ferry --alternatives 3 "
+    "--avoid-country RU": _ferry_not_russia,
+    "connectivity pareto Lianyungang Duisburg --criteria cost_usd_per_t,time_h,co2e_kg_per_t":
+        lambda out: "Pareto-optimal routes over cost_usd_per_t, time_h, co2e_kg_per_t" in out,
+    "connectivity skim --origins Urumqi Kashgar --destinations Almaty Tashkent --format csv":
+        _skim_csv,
+    "connectivity assign --method so": _binding,
+    "connectivity assign --method so --so-formulation paths --format json": _paths_json,
+}
+
+
+def test_every_command_has_a_claim() -> None:
+    assert sorted(CLAIMS) == sorted(COMMANDS)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
-def test_shell_command_runs(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                            cli) -> None:
+def test_shell_command_prints_what_the_readme_says(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli
+) -> None:
     args = shlex.split(command)[1:]
     monkeypatch.chdir(tmp_path)
     proc = cli(*args, check=False)
     assert proc.returncode == 0, f"{command}: {proc.stderr}"
-    assert proc.stdout.strip(), command
+    claim = CLAIMS[command]
+    assert claim(proc.stdout) is not False, command

@@ -589,3 +589,10 @@ def test_shortest_path_rejects_foreign_landmarks():
     with pytest.raises(ValueError, match=r"landmarks.to_landmark has shape \(2, 2\), "
                                          r"expected \(3, 2\)"):
         paths.shortest_path(g, 0, 2, landmarks=cut)
+
+
+def test_landmark_count_is_bounded_up_front():
+    # before: landmarks(k=10**12) tried to allocate 29 TiB
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 1.0], 3)
+    with pytest.raises(ValueError, match=r"k=1000000000000 landmarks: at most 64"):
+        paths.landmarks(g, k=10**12)

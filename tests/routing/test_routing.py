@@ -224,3 +224,29 @@ def test_pareto_with_required_mode_matches_brute_force(tiny_net):
     got = cn.pareto_routes(tiny_net, "CN_A", "KZ_D", require_modes=["road"])
     assert all("road" in r.modes for r in got)
     assert sorted((round(r.cost_usd_per_t, 9), round(r.time_h, 9)) for r in got) == front
+
+
+@pytest.mark.parametrize(
+    ("k", "message"),
+    [(2.5, "k must be an integer, got 2.5"), (0, "k=0: ask for 1 to 1000"),
+     (10**6, "k=1000000: ask for 1 to 1000"), (True, "k must be an integer, got True")],
+)
+def test_alternatives_count_is_checked(tiny_net, k, message):
+    # before: k=2.5 was reported as "k=7.5" and k=100000 ran for minutes
+    with pytest.raises(ValueError, match=message):
+        cn.alternatives(tiny_net, "CN_A", "KZ_D", k=k)
+
+
+def test_scenario_values_are_checked(tiny_net):
+    with pytest.raises(UnknownIdError, match=r"unknown country id\(s\) \['XX'\]; the network"):
+        cn.route(tiny_net, "CN_A", "KZ_D", scenario=cn.Scenario(avoid_countries=("XX",)))
+    with pytest.raises(ValueError, match=r"time_factor\['rail'\]=inf must be a finite"):
+        cn.Scenario(time_factor={"rail": math.inf})
+    with pytest.raises(ValueError, match="carbon_price_usd_per_t_co2e=nan must be a finite"):
+        cn.Scenario(carbon_price_usd_per_t_co2e=math.nan)
+    with pytest.raises(ValueError, match="year=2030.5 must be a whole year"):
+        cn.Scenario(year=2030.5)
+    comp = cn.compile_network(cn.load_bundled())
+    with pytest.raises(ValueError, match="year=1990 is before the network's base year 2019"):
+        cn.route(comp, "Kashgar", "Tashkent", scenario=cn.Scenario(year=1990))
+    assert cn.route(comp, "Kashgar", "Tashkent", scenario=cn.Scenario(year=2019)).time_h > 0

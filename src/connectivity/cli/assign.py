@@ -13,7 +13,9 @@ from connectivity.cli.options import (
     add_format,
     add_network_options,
     add_scenario_options,
+    check_output_path,
     network,
+    print_json,
     scenario,
 )
 from connectivity.graph import compile_network
@@ -59,6 +61,9 @@ def _cmd_assign(args: argparse.Namespace) -> None:
     if args.tntp_net or args.tntp_trips:
         _assign_tntp(args)
         return
+    if args.flows_out:
+        raise ValueError("--flows-out writes TNTP flows; it needs --tntp-net and --tntp-trips "
+                         "(for the bundled network use --format csv)")
     # imported here so that the other commands start without the flow models
     from connectivity.assign import (
         assign_aon,
@@ -122,7 +127,7 @@ def _print_json(result: Assignment, totals: dict[str, Any], top: int) -> None:
     totals["terminals"] = json.loads(result.terminals.to_json(orient="records"))
     totals["binding"] = json.loads(result.binding().to_json(orient="records"))
     totals["unserved"] = json.loads(result.unserved.to_json(orient="records"))
-    print(json.dumps(totals, indent=1))
+    print_json(totals)
 
 
 def _print_tables(result: Assignment, totals: dict[str, Any], top: int) -> None:
@@ -166,6 +171,8 @@ def _assign_tntp(args: argparse.Namespace) -> None:
         raise ValueError("TNTP assignment needs both --tntp-net and --tntp-trips")
     if args.method != "ue":
         raise ValueError(f"--method {args.method}: TNTP networks are assigned with --method ue")
+    if args.flows_out:
+        check_output_path(args.flows_out, "--flows-out")
     net = read_net(args.tntp_net)
     trips = read_trips(args.tntp_trips)
     result = tntp_equilibrium(net, trips, toll_factor=args.toll_factor,
@@ -180,6 +187,6 @@ def _assign_tntp(args: argparse.Namespace) -> None:
         "algorithm": result.algorithm,
     }
     if args.format == "json":
-        print(json.dumps(out, indent=1))
+        print_json(out)
     else:
         print(format_table(list(out), [list(out.values())]))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
-from connectivity.cli.options import add_format, add_network_options, network, to_csv
+from connectivity.cli.options import (
+    add_format,
+    add_network_options,
+    network,
+    print_json,
+    to_csv,
+)
 from connectivity.report import format_table
 
 __all__ = ["register"]
@@ -33,7 +38,7 @@ def _cmd_places(args: argparse.Namespace) -> None:
         for row in places[cols].to_dict("records"):
             row["terminals"] = [t for t in str(row["terminals"]).split(";") if t]
             records.append(row)
-        print(json.dumps(records, indent=1, ensure_ascii=False))
+        print_json(records)
     elif args.format == "csv":
         sys.stdout.write(to_csv(cols, places[cols].itertuples(index=False)))
     else:

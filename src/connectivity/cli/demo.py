@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from typing import Any
 
-from connectivity.cli.options import add_format
+from connectivity.cli.options import add_format, print_json
 from connectivity.errors import NoRouteError
 from connectivity.graph import CompiledNetwork, compile_network
 from connectivity.report import format_table
@@ -60,7 +59,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
     comp = compile_network(net)
     rows = demo_routes(comp, args.commodity)
     if args.format == "json":
-        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        print_json(rows)
         return
     print("connectivity demo: China -> Central Asia -> Caspian / Europe corridors")
     print(f"bundled network: {len(net.places)} places, {len(net.links)} links, "

@@ -35,14 +35,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         args.run(args)
-    except (ConnectivityError, ValueError, FileNotFoundError, KeyError) as exc:
+        sys.stdout.flush()  # a write error surfaces here, inside the handlers below
+    except BrokenPipeError:
+        # the reader went away (``connectivity demo | head``): stop quietly
+        _drop_stdout()
+        return 141
+    except KeyboardInterrupt:
+        print(f"connectivity {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ConnectivityError, ValueError, KeyError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+            message = f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+            _drop_stdout()  # stdout may be the device that failed (a full disk)
         print(f"connectivity {args.command}: error: {message}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        # the reader went away (``connectivity demo | head``): stop quietly, and point
-        # stdout at /dev/null so that the interpreter's final flush does not fail again
+    return 0
+
+
+def _drop_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's final flush of what is
+    left in its buffer does not fail a second time."""
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 141
-    return 0
+    except (OSError, ValueError):  # no descriptor behind sys.stdout (a test's capture)
+        pass

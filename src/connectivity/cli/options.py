@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
+import math
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from connectivity.tables import Network, Scenario, load_bundled, read_network, read_scenario
 
 __all__ = [
+    "print_json",
+    "check_output_path",
     "network",
     "scenario",
     "add_network_options",
@@ -97,3 +103,30 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by ``None`` (JSON ``null``)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON; a missing or unbounded number is ``null``, never ``NaN``."""
+    print(json.dumps(_finite(data), indent=1, ensure_ascii=False, allow_nan=False))
+
+
+def check_output_path(path: str, option: str) -> Path:
+    """Refuse, before any work, an output path that cannot be written."""
+    out = Path(path)
+    if out.is_dir():
+        raise ValueError(f"{option} {path!r} is a folder; give a file name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(f"{option} {path!r}: folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValueError(f"{option} {path!r} cannot be written (permission denied)")
+    return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +13,7 @@ from connectivity.cli.options import (
     add_route_conditions,
     add_scenario_options,
     network,
+    print_json,
     scenario,
     to_csv,
 )
@@ -87,20 +87,21 @@ def _cmd_route(args: argparse.Namespace) -> None:
     scen = scenario(args)
     via = args.via or ()
     required = args.require_mode or ()
-    if args.alternatives:
+    several = args.alternatives is not None
+    if several:
         routes = alternatives(comp, args.origin, args.destination, k=args.alternatives,
                               commodity=args.commodity, scenario=scen, via=via,
                               require_modes=required)
     else:
         routes = [route(comp, args.origin, args.destination, commodity=args.commodity,
                         scenario=scen, via=via, require_modes=required)]
-    _emit_routes(routes, args.format, single=not args.alternatives)
+    _emit_routes(routes, args.format, single=not several)
 
 
 def _emit_routes(routes: Sequence[Route], form: str, *, single: bool) -> None:
     if form == "json":
         data: Any = routes[0].to_dict() if single else [r.to_dict() for r in routes]
-        print(json.dumps(data, indent=1, ensure_ascii=False))
+        print_json(data)
     elif form == "csv":
         sys.stdout.write(to_csv(ROUTE_HEAD, route_rows(routes)))
     else:
@@ -127,7 +128,7 @@ def _cmd_skim(args: argparse.Namespace) -> None:
                   commodity=args.commodity, scenario=scenario(args))
     frame = result.to_frame()
     if args.format == "json":
-        print(frame.to_json(orient="records", indent=1))
+        print_json(frame.to_dict("records"))
     elif args.format == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     else:

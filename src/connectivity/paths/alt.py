@@ -14,7 +14,10 @@ from connectivity.checks import readonly
 from connectivity.paths import _kernels
 from connectivity.paths.csr import CSRGraph
 
-__all__ = ["Landmarks", "landmarks"]
+__all__ = ["Landmarks", "landmarks", "MAX_LANDMARKS"]
+
+#: Most landmarks :func:`landmarks` computes: the bound gains little beyond 16.
+MAX_LANDMARKS = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,8 +79,8 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
     graph
         The graph; the landmarks are valid for it and its weights only.
     k
-        Number of landmarks, >= 1. Fewer are returned when every node with a path to or
-        from the landmarks chosen so far is a landmark already.
+        Number of landmarks, 1 to :data:`MAX_LANDMARKS`. Fewer are returned when every
+        node with a path to or from the landmarks chosen so far is a landmark already.
     seed
         Seed of the random start node, for reproducible landmarks.
 
@@ -103,6 +106,11 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
     n_lm = checks.integer("k", k)
     if n_lm < 1:
         raise ValueError(f"k must be >= 1, got {n_lm}")
+    if n_lm > MAX_LANDMARKS:
+        raise ValueError(
+            f"k={n_lm} landmarks: at most {MAX_LANDMARKS} (each costs two searches and "
+            "16 bytes per node; 8 to 16 is usual)"
+        )
     rng = np.random.default_rng(checks.integer("seed", seed))
     n = graph.n_nodes
     if n == 0:
