@@ -17,7 +17,6 @@ ValueError: origins[1] = 3 is not a node index in [0, 3) (1 such value(s))
 
 from __future__ import annotations
 
-import math
 import operator
 from typing import Any
 
@@ -32,7 +31,6 @@ __all__ = [
     "weights",
     "vector",
     "per_edge",
-    "finite_number",
 ]
 
 
@@ -136,15 +134,3 @@ def per_edge(name: str, values: ArrayLike, m: int) -> NDArray[np.float64]:
     if bad.size:
         raise ValueError(f"{name}[{bad[0]}] = {arr[bad[0]]} must be finite and >= 0")
     return arr
-
-
-def finite_number(name: str, value: object, *, minimum: float = -math.inf) -> float:
-    """A finite float >= ``minimum`` (NaN, inf and non-numbers refused)."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not (math.isfinite(number) and number >= minimum):
-        bound = "" if minimum == -math.inf else f" and >= {minimum:g}"
-        raise ValueError(f"{name} must be finite{bound}, got {value!r}")
-    return number

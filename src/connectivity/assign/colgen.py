@@ -49,12 +49,13 @@ from connectivity.assign.optimum import SystemOptimum
 from connectivity.assign.problems import FlowProblem
 from connectivity.optimize import (
     FEASIBILITY_TOL,
+    ArrayLP,
     SolveResult,
     SolveStatus,
     check_solution,
+    point_violation,
     relative_gap,
 )
-from connectivity.optimize.feasibility import Violation
 from connectivity.optimize.highs import new_highs
 
 __all__ = ["PathSolution", "solve_paths", "path_system_optimum", "DEFAULT_GAP"]
@@ -462,7 +463,9 @@ def _solution(
     """The outcome: status from the proven gap, path flows, unserved tonnes, duals."""
     x, y, objective, bound, status = loop.x, loop.y, loop.objective, loop.bound, loop.status
     if x is not None:
-        violation = _point_violation(p, rows, cols, x)
+        # columns added after the kept master point carry no flow in it
+        x = np.concatenate([x, np.zeros(p.n_od + cols.n - x.shape[0])])
+        violation = point_violation(_path_lp(p, rows, cols), x)
         if violation.size > FEASIBILITY_TOL:
             loop.master_text += f"; the point is not feasible ({violation.where})"
             x, status = None, SolveStatus.ERROR
@@ -477,9 +480,7 @@ def _solution(
     offsets = np.zeros(cols.n + 1, dtype=np.int64)
     if cols.length:
         offsets[1:] = np.cumsum(np.concatenate(cols.length))
-    flow = np.zeros(cols.n)
-    if x is not None:
-        flow[: int(x.shape[0]) - p.n_od] = x[p.n_od :]
+    flow = np.zeros(cols.n) if x is None else x[p.n_od :]
     n_cap = int(rows.cap_edges.shape[0])
     result = SolveResult(
         status=status, objective=objective, bound=bound, gap=final_gap, seconds=seconds,
@@ -505,33 +506,29 @@ def _solution(
     )
 
 
-def _point_violation(p: FlowProblem, rows: _Rows, cols: _Columns, x: FloatArray) -> Violation:
-    """How far the master's point is from a point of the full model: non-negative path
-    and unserved flows, every OD pair's tonnes met, every capacity row kept."""
-    n_od = p.n_od
-    if not np.all(np.isfinite(x)) or (x.size and x.min() < -FEASIBILITY_TOL):
-        j = int(np.argmin(np.where(np.isfinite(x), x, -np.inf)))
-        return Violation(np.inf, f"column {j} has flow {x[j]!r}")
-    served = np.bincount(np.concatenate(cols.od), weights=x[n_od:], minlength=n_od) \
-        if cols.n else np.zeros(n_od)
-    miss = np.abs(served + x[:n_od] - p.tonnes) / (1.0 + p.tonnes)
-    worst = Violation(0.0, "")
-    if n_od and miss.max() > 0:
-        i = int(np.argmax(miss))
-        worst = Violation(float(miss[i]), f"OD pair {i} carries {served[i] + x[i]!r} of "
-                                          f"{p.tonnes[i]!r} t")
-    if rows.n and cols.n:
-        lengths = np.concatenate(cols.length)
-        edge_flow = np.bincount(np.concatenate(cols.edges),
-                                weights=np.repeat(x[n_od:], lengths), minlength=p.n_edges)
-        usage = rows.matrix.T @ edge_flow
-        excess = np.where(np.isfinite(rows.rhs), (usage - rows.rhs_finite)
-                          / (1.0 + np.abs(rows.rhs_finite)), 0.0)
-        r = int(np.argmax(excess))
-        if excess[r] > worst.size:
-            worst = Violation(float(excess[r]), f"capacity row {r} carries {usage[r]!r} of "
-                                                f"{rows.rhs[r]!r} t")
-    return worst
+def _path_lp(p: FlowProblem, rows: _Rows, cols: _Columns) -> ArrayLP:
+    """The full path model over the columns generated (unserved columns first): demand
+    rows, and every capacity row, also those never added to the master."""
+    n_od, n_paths = p.n_od, cols.n
+    lengths = np.concatenate(cols.length) if cols.n else np.zeros(0, dtype=np.int64)
+    path_id = np.repeat(np.arange(n_paths, dtype=np.int64), lengths)
+    edges = np.concatenate(cols.edges) if cols.n else np.zeros(0, dtype=np.int64)
+    od = np.concatenate(cols.od) if cols.n else np.zeros(0, dtype=np.int64)
+    incidence = sp.csr_matrix((np.ones(path_id.shape[0]), (path_id, edges)),
+                              shape=(n_paths, p.n_edges))
+    demand = sp.hstack([sp.identity(n_od, format="csr"),
+                        sp.csr_matrix((np.ones(n_paths), (od, np.arange(n_paths))),
+                                      shape=(n_od, n_paths))])
+    capacity = sp.hstack([sp.csr_matrix((rows.n, n_od)), (incidence @ rows.matrix).T])
+    a = sp.vstack([demand, capacity], format="csr")
+    n_col = n_od + n_paths
+    return ArrayLP(
+        cost=np.zeros(n_col), col_lower=np.zeros(n_col), col_upper=np.full(n_col, np.inf),
+        row_start=a.indptr.astype(np.int64), row_index=a.indices.astype(np.int64),
+        row_value=a.data.astype(np.float64),
+        row_lower=np.concatenate([p.tonnes, np.full(rows.n, -np.inf)]),
+        row_upper=np.concatenate([p.tonnes, rows.rhs]),
+    )
 
 
 def _empty(p: FlowProblem, seconds: float) -> PathSolution:

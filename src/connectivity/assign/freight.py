@@ -89,6 +89,26 @@ def _od_nodes(compiled: CompiledNetwork, table: pd.DataFrame) -> tuple[
     return o, d
 
 
+def _servable(
+    compiled: CompiledNetwork, graph: paths.CSRGraph, table: pd.DataFrame
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
+           list[dict[str, object]]]:  # fmt: skip
+    """The demand of ``table`` as an origin x destination matrix over the nodes, with the
+    pairs that have no open path on ``graph`` set to 0 and returned as unserved rows."""
+    o, d = _od_nodes(compiled, table)
+    origins, o_inv = np.unique(o, return_inverse=True)
+    dests, d_inv = np.unique(d, return_inverse=True)
+    matrix = np.zeros((len(origins), len(dests)))
+    np.add.at(matrix, (o_inv, d_inv), table["tonnes_per_year"].to_numpy())
+    lost = (matrix > 0) & ~np.isfinite(paths.distances(graph, origins, dests))
+    unserved: list[dict[str, object]] = []
+    for i, j in zip(*np.nonzero(lost), strict=True):
+        hit = table.iloc[np.flatnonzero((o_inv == i) & (d_inv == j))]
+        unserved.extend(hit[UNSERVED_COLUMNS].to_dict("records"))
+    matrix[lost] = 0.0
+    return origins, dests, matrix, unserved
+
+
 def assign_aon(
     network: Network | CompiledNetwork,
     demand: pd.DataFrame,
@@ -117,19 +137,12 @@ def assign_aon(
     compiled, table, commodities = _prepare(network, demand)
     costs = _cost_matrix(compiled, commodities, scenario)
     flows = np.zeros((compiled.n_edges, len(commodities)))
-    unserved = []
-    o_all, d_all = _od_nodes(compiled, table)
+    unserved: list[dict[str, object]] = []
     for k, commodity in enumerate(commodities):
-        sel = (table["commodity"] == commodity).to_numpy()
+        rows = table[(table["commodity"] == commodity).to_numpy()]
         graph = paths.reweight(compiled.graph, costs[:, k])
-        origins, o_inv = np.unique(o_all[sel], return_inverse=True)
-        dests, d_inv = np.unique(d_all[sel], return_inverse=True)
-        matrix = np.zeros((len(origins), len(dests)))
-        np.add.at(matrix, (o_inv, d_inv), table.loc[sel, "tonnes_per_year"].to_numpy())
-        reach = np.isfinite(paths.distances(graph, origins, dests))
-        lost = (matrix > 0) & ~reach
-        unserved.extend(_unserved_rows(table[sel], o_inv, d_inv, lost))
-        matrix[lost] = 0.0
+        origins, dests, matrix, lost = _servable(compiled, graph, rows)
+        unserved.extend(lost)
         flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
     return summarise("aon", compiled, EdgeFlows(commodities, flows, costs),
                      scenario_name=scenario.name,
@@ -264,15 +277,8 @@ def assign_equilibrium(
     t0 = vot * attrs["time_h"]
     fixed = np.where(open_, gc - t0, 0.0)
     capacity, queue, service = _crossing_queues(compiled, vot)
-    o, d = _od_nodes(compiled, table)
-    origins, o_inv = np.unique(o, return_inverse=True)
-    dests, d_inv = np.unique(d, return_inverse=True)
-    matrix = np.zeros((len(origins), len(dests)))
-    np.add.at(matrix, (o_inv, d_inv), table["tonnes_per_year"].to_numpy())
-    reach = np.isfinite(paths.distances(paths.reweight(compiled.graph, gc), origins, dests))
-    lost = (matrix > 0) & ~reach
-    unserved = _unserved_rows(table, o_inv, d_inv, lost)
-    matrix[lost] = 0.0
+    origins, dests, matrix, unserved = _servable(
+        compiled, paths.reweight(compiled.graph, gc), table)
     problem = equilibrium_problem(
         compiled.tail[keep], compiled.head[keep], t0[keep], capacity[keep], origins, dests,
         matrix, n_nodes=compiled.graph.n_nodes, alpha=alpha, beta=beta, queue=queue[keep],
@@ -310,15 +316,3 @@ def _crossing_queues(
             unit = SERVICE_UNIT_T.get(MODES[compiled.edge_mode[e]], 20.0)
             service[e] = vot * unit * 8760.0 / cap
     return capacity, queue, service
-
-
-def _unserved_rows(
-    table: pd.DataFrame, o_inv: NDArray[np.int64], d_inv: NDArray[np.int64],
-    lost: NDArray[np.bool_],
-) -> list[dict[str, object]]:  # fmt: skip
-    """The demand rows of the origin-destination cells marked ``lost``."""
-    rows: list[dict[str, object]] = []
-    for i, j in zip(*np.nonzero(lost), strict=True):
-        hit = table.iloc[np.flatnonzero((o_inv == i) & (d_inv == j))]
-        rows.extend(hit[UNSERVED_COLUMNS].to_dict("records"))
-    return rows

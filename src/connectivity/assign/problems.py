@@ -85,13 +85,8 @@ class FlowProblem:
 
 
 def _node_indices(name: str, values: npt.ArrayLike, n_nodes: int) -> IntArray:
-    arr = checks.vector(name, values, np.int64)
-    bad = np.flatnonzero((arr < 0) | (arr >= n_nodes))
-    if bad.size:
-        raise ValueError(
-            f"{name}[{bad[0]}] = {arr[bad[0]]} is not a node index in [0, {n_nodes})"
-        )
-    return arr
+    """Node indices as int64, each in ``[0, n_nodes)`` (the shared check)."""
+    return checks.node_array(name, checks.vector(name, values, np.int64), n_nodes)
 
 
 def flow_problem(  # noqa: PLR0913 (one argument per array of the model, options by keyword)

@@ -119,8 +119,8 @@ class CompiledNetwork:
         Per crossing.
     node_place, node_terminal
         Per node: its place and terminal code.
-    place_code
-        Place id -> its code (index in ``place_ids``).
+    place_code, link_code, crossing_code, country_code, project_code
+        Id -> its code (index in the matching id array), for lookups by id.
     origin_node, destination_node
         Node index of each place's origin and destination node, by place id.
     commodity_ids, commodity_vot, commodity_modes
@@ -171,6 +171,10 @@ class CompiledNetwork:
     node_place: CodeArray
     node_terminal: CodeArray
     place_code: dict[str, int]
+    link_code: dict[str, int]
+    crossing_code: dict[str, int]
+    country_code: dict[str, int]
+    project_code: dict[str, int]
     origin_node: dict[str, int]
     destination_node: dict[str, int]
     commodity_ids: IdArray
@@ -302,7 +306,12 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
     allowed = [set(split_ids(m)) for m in comm["allowed_modes"]]
     origin = nodes[nodes["terminal"] == ORIGIN]
     dest = nodes[nodes["terminal"] == DESTINATION]
-    projects = _project_members(net, link_ids, crossing_ids, edge_link, edge_crossing)
+    link_code, crossing_code = _code_of(link_ids), _code_of(crossing_ids)
+    edge_status = _codes(edges["status"], STATUSES, missing=EXISTING)
+    edge_year = _years(edges["year_open"])
+    crossing_status = _codes(cross["status"], STATUSES, missing=EXISTING)
+    crossing_year = _years(cross["year_open"])
+    projects = _project_members(net, link_code, crossing_code, edge_link, edge_crossing)
     a = readonly
     return CompiledNetwork(
         expanded=expanded,
@@ -325,20 +334,24 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
         edge_to_place=a(_codes(edges["to_place"], place_ids)),
         edge_from_terminal=a(_codes(edges["from_terminal"], NODE_TERMINALS)),
         edge_to_terminal=a(_codes(edges["to_terminal"], NODE_TERMINALS)),
-        edge_status=a(_codes(edges["status"], STATUSES, missing=EXISTING)),
-        edge_year_open=a(_years(edges["year_open"])),
+        edge_status=a(edge_status),
+        edge_year_open=a(edge_year),
         edge_reverse=a(edges["reverse"].to_numpy(dtype=bool)),
         place_ids=a(place_ids),
         place_country=a(_codes(net.places["country"], country_ids)),
         country_ids=a(country_ids),
         link_ids=a(link_ids),
         crossing_ids=a(crossing_ids),
-        crossing_status=a(_codes(cross["status"], STATUSES, missing=EXISTING)),
-        crossing_year_open=a(_years(cross["year_open"])),
+        crossing_status=a(crossing_status),
+        crossing_year_open=a(crossing_year),
         crossing_capacity_t_per_year=a(crossing_capacity),
         node_place=a(_codes(nodes["place_id"], place_ids)),
         node_terminal=a(_codes(nodes["terminal"], NODE_TERMINALS)),
-        place_code={str(p): i for i, p in enumerate(place_ids)},
+        place_code=_code_of(place_ids),
+        link_code=link_code,
+        crossing_code=crossing_code,
+        country_code=_code_of(country_ids),
+        project_code=_code_of(net.projects["project_id"]),
         origin_node=dict(zip(origin["place_id"], origin["node"].astype(int), strict=True)),
         destination_node=dict(zip(dest["place_id"], dest["node"].astype(int), strict=True)),
         commodity_ids=a(comm["commodity"].to_numpy(dtype=object)),
@@ -355,22 +368,28 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
                             crossing_ids, crossing_capacity),
             terminal_groups(net.throughput, nodes, head),
         ),
-        base_year=_base_year(edges, cross),
+        base_year=_base_year(edge_status, edge_year, crossing_status, crossing_year),
     )
 
 
-def _base_year(edges: pd.DataFrame, cross: pd.DataFrame) -> int | None:
-    years = [int(y) for s, y in zip(edges["status"], edges["year_open"], strict=True)
-             if s == "existing" and not pd.isna(y)]
-    years += [int(y) for s, y in zip(cross["status"], cross["year_open"], strict=True)
-              if s in ("existing", None) and not pd.isna(y)]
-    return max(years) if years else None
+def _base_year(*status_year: CodeArray) -> int | None:
+    """The latest opening year of an existing edge or crossing (pairs of status and year
+    codes), or ``None`` if none has a year."""
+    years = [year[(status == EXISTING) & (year != NO_YEAR)]
+             for status, year in zip(status_year[::2], status_year[1::2], strict=True)]
+    found = np.concatenate(years)
+    return int(found.max()) if found.size else None
+
+
+def _code_of(ids: Iterable[object]) -> dict[str, int]:
+    """Id -> its position."""
+    return {str(x): i for i, x in enumerate(ids)}
 
 
 def _project_members(
     net: Network,
-    link_ids: IdArray,
-    crossing_ids: IdArray,
+    link_of: dict[str, int],
+    crossing_of: dict[str, int],
     edge_link: CodeArray,
     edge_crossing: CodeArray,
 ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -379,8 +398,6 @@ def _project_members(
     A project opens the links it names, the crossings it names, and the crossings on
     its links (a new border railway comes with its border post).
     """
-    link_of = {lid: i for i, lid in enumerate(link_ids)}
-    crossing_of = {cid: i for i, cid in enumerate(crossing_ids)}
     links: list[list[int]] = []
     crossings: list[list[int]] = []
     for cell in net.projects["link_ids"]:

@@ -57,15 +57,18 @@ def _with_none(flags: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return np.append(flags, False)
 
 
-def _flags(known: NDArray[np.object_], wanted: Iterable[str]) -> NDArray[np.bool_]:
-    return np.isin(known, np.asarray(list(wanted), dtype=object))
+def _flags(codes: dict[str, int], wanted: Iterable[str]) -> NDArray[np.bool_]:
+    """One boolean per id of ``codes``, true for the ``wanted`` ids (work in their number,
+    not in the number of ids: this runs for every route and skim)."""
+    out = np.zeros(len(codes), dtype=bool)
+    out[[codes[x] for x in wanted if x in codes]] = True
+    return out
 
 
-def _check_ids(kind: str, given: tuple[str, ...], *known: NDArray[np.object_]) -> None:
-    everything = set().union(*(set(k.tolist()) for k in known))
-    bad = [x for x in given if x not in everything]
+def _check_ids(kind: str, given: tuple[str, ...], *known: dict[str, int]) -> None:
+    bad = [x for x in given if not any(x in codes for codes in known)]
     if bad:
-        hint = f"; the network has {sorted(everything)}" if kind == "country" else ""
+        hint = f"; the network has {sorted(known[0])}" if kind == "country" else ""
         raise UnknownIdError(f"scenario: unknown {kind} id(s) {bad}{hint}")
 
 
@@ -76,11 +79,11 @@ def _switched_on(
     project that opens them (one boolean per link and per crossing, in table order)."""
     c = compiled
     _check_ids("link, crossing or project", scenario.projects,
-               c.link_ids, c.crossing_ids, c.project_ids)
+               c.link_code, c.crossing_code, c.project_code)
     switched = set(scenario.projects)
-    link_on = _flags(c.link_ids, switched)
-    crossing_on = _flags(c.crossing_ids, switched)
-    for p in np.flatnonzero(_flags(c.project_ids, switched)).tolist():
+    link_on = _flags(c.link_code, switched)
+    crossing_on = _flags(c.crossing_code, switched)
+    for p in np.flatnonzero(_flags(c.project_code, switched)).tolist():
         link_on[c.project_links[c.project_link_start[p] : c.project_link_start[p + 1]]] = True
         crossing_on[c.project_crossings[c.project_crossing_start[p]:
                                         c.project_crossing_start[p + 1]]] = True
@@ -103,10 +106,10 @@ def edge_mask(
     if scenario.modes is not None:
         allowed &= np.isin(np.asarray(MODES), scenario.modes)
     link_on, crossing_on = _switched_on(c, scenario)
-    _check_ids("link", scenario.closed_links, c.link_ids)
-    _check_ids("crossing", scenario.closed_crossings, c.crossing_ids)
-    _check_ids("place", scenario.closed_places, c.place_ids)
-    _check_ids("country", scenario.avoid_countries, c.country_ids)
+    _check_ids("link", scenario.closed_links, c.link_code)
+    _check_ids("crossing", scenario.closed_crossings, c.crossing_code)
+    _check_ids("place", scenario.closed_places, c.place_code)
+    _check_ids("country", scenario.avoid_countries, c.country_code)
     if scenario.year is not None and c.base_year is not None and scenario.year < c.base_year:
         raise ValueError(
             f"scenario year={scenario.year} is before the network's base year "
@@ -132,13 +135,13 @@ def edge_mask(
     crossing_open = (c.crossing_status == EXISTING) | crossing_on
     if scenario.year is not None:
         crossing_open |= (c.crossing_year_open != NO_YEAR) & (c.crossing_year_open <= scenario.year)
-    crossing_closed = ~crossing_open | _flags(c.crossing_ids, scenario.closed_crossings)
+    crossing_closed = ~crossing_open | _flags(c.crossing_code, scenario.closed_crossings)
     mask &= ~_with_none(crossing_closed)[c.edge_crossing]
-    mask &= ~_with_none(_flags(c.link_ids, scenario.closed_links))[c.edge_link]
+    mask &= ~_with_none(_flags(c.link_code, scenario.closed_links))[c.edge_link]
 
-    place_closed = _flags(c.place_ids, scenario.closed_places)
+    place_closed = _flags(c.place_code, scenario.closed_places)
     if scenario.avoid_countries:
-        place_closed |= _flags(c.country_ids, scenario.avoid_countries)[c.place_country]
+        place_closed |= _flags(c.country_code, scenario.avoid_countries)[c.place_country]
     if place_closed.any():
         mask &= ~(place_closed[c.edge_from_place] | place_closed[c.edge_to_place])
     return mask
@@ -177,13 +180,12 @@ def edge_costs(
     overflow = np.flatnonzero(mask & ~np.isfinite(gc))
     if overflow.size:
         e = int(overflow[0])
+        link = compiled.edge_link[e]
+        where = f"edge {e}" + (f" (link {compiled.link_ids[link]!r})" if link >= 0 else "")
         raise ValueError(
             f"commodity {commodity!r} under scenario {scenario.name!r}: the generalized cost "
-            f"of edge {e} (link {compiled.link_ids[compiled.edge_link[e]]!r}) is "
-            f"{gc[e]!r}; the value of time, carbon price or a factor is too large"
-            if compiled.edge_link[e] >= 0 else
-            f"commodity {commodity!r} under scenario {scenario.name!r}: the generalized cost "
-            f"of edge {e} is {gc[e]!r}; the value of time, carbon price or a factor is too large"
+            f"of {where} is {gc[e]!r}; the value of time, carbon price or a factor is too "
+            "large"
         )
     return np.where(mask, gc, np.inf)
 

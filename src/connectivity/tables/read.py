@@ -97,9 +97,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
         ) from None
     except pd.errors.ParserError as exc:
         raise ValueError(f"table file {str(path)!r} is not a readable CSV: {exc}") from None
-    if len(frame.columns) == 1 and any(sep in str(frame.columns[0]) for sep in ";\t|"):
-        header = str(frame.columns[0])
-        sep = next(s for s in ";\t|" if s in header)
+    header = str(frame.columns[0]) if len(frame.columns) == 1 else ""
+    sep = next((s for s in ";\t|" if s in header), None)
+    if sep is not None:
         raise ValueError(
             f"table file {str(path)!r} seems to separate columns with {sep!r} (header "
             f"{header[:60]!r}); write it with commas"
