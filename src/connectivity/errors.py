@@ -6,6 +6,7 @@ __all__ = [
     "ConnectivityError",
     "NetworkValidationError",
     "UnknownIdError",
+    "AmbiguousPlaceError",
     "NoRouteError",
     "SearchLimitError",
     "SolverError",
@@ -28,6 +29,14 @@ class NetworkValidationError(ConnectivityError, ValueError):
 
 class UnknownIdError(ConnectivityError, ValueError):
     """A place, link, mode, commodity or country id that the network does not have."""
+
+
+class AmbiguousPlaceError(UnknownIdError):
+    """A place name or alias that names more than one place; ``candidates`` lists their ids."""
+
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
+        self.candidates = tuple(candidates)
+        super().__init__(message)
 
 
 class NoRouteError(ConnectivityError, ValueError):
