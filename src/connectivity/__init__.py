@@ -40,6 +40,7 @@ from connectivity.assign import (
     assign_system_optimum,
 )
 from connectivity.errors import (
+    AmbiguousPlaceError,
     ConnectivityError,
     InfeasibleModelError,
     NetworkValidationError,
@@ -81,6 +82,7 @@ __all__ = [
     "load_bundled_demand",
     "read_demand",
     "CompiledNetwork",
+    "AmbiguousPlaceError",
     "ConnectivityError",
     "ExpandedNetwork",
     "InfeasibleModelError",

@@ -67,7 +67,7 @@ def test_skim_csv(tiny_dir, cli):
     out = cli("skim", "--origins", "CN_A", "CN_B", "--destinations", "KZ_D", "--data",
               str(tiny_dir), "--format", "csv").stdout.splitlines()
     assert out[0] == ("origin,destination,commodity,generalized_cost_usd_per_t,time_h,"
-                      "distance_km,cost_usd_per_t,co2e_kg_per_t")
+                      "distance_km,cost_usd_per_t,co2e_kg_per_t,risk_usd_per_t")
     assert len(out) == 3 and out[1].startswith("CN_A,KZ_D,container,56.45")
 
 

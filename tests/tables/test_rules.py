@@ -222,13 +222,19 @@ def _float_columns() -> list[tuple[str, str, float | None, bool]]:
 _LABEL = {"places": "places 'CN_A'", "links": "links 'L1'", "crossings": "crossings 'X_RAIL'",
           "transfers": "transfers row 2", "modes": "modes 'road'",
           "commodities": "commodities 'container'", "throughput": "throughput KZ_C/rail_1520",
-          "projects": "projects 'P1'"}
+          "projects": "projects 'P1'", "services": "services 'block'",
+          "countries": "countries 'CN'"}
 
 
 def _with_value(frames: dict[str, pd.DataFrame], table: str, column: str, value: str) -> None:
     frames["throughput"] = pd.DataFrame({"place_id": ["KZ_C"], "terminal": ["rail_1520"],
                                          "capacity": ["100"], "capacity_unit": ["t_per_year"]})
     frames["projects"] = PROJECTS.iloc[[0]].copy()
+    frames["services"] = pd.DataFrame({"service": ["block"], "mode": ["rail"],
+                                       "commodities": ["container"],
+                                       "cost_usd_per_tkm": ["0.01"], "fee_factor": ["0.5"]})
+    frames["countries"] = pd.DataFrame({"country": ["CN"], "risk_usd_per_t": ["1"],
+                                        "risk_pct_value_per_day": ["0.1"]})
     frame = frames[table]
     if column not in frame.columns:
         frame[column] = ""

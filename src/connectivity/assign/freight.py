@@ -269,7 +269,7 @@ def assign_equilibrium(
     if not vot > 0:
         raise ValueError(f"commodity {commodity!r} has value of time {vot}; UE needs > 0")
     gc = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, scenario)
+    attrs = scenario_attributes(compiled, commodity, scenario)
     # closed edges are left out of the problem, as all-or-nothing leaves them out of
     # its graph; demand with no open path is reported unserved, not forced over them
     open_ = np.isfinite(gc)

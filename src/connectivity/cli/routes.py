@@ -60,20 +60,24 @@ def register(sub: Any) -> None:
 def route_rows(routes: Sequence[Route]) -> list[list[object]]:
     """One table row per route: modes, time, money, CO2e, distance, crossings."""
     return [
-        [i + 1, "-".join(r.modes), r.time_h, r.cost_usd_per_t, r.co2e_kg_per_t,
+        [i + 1, "-".join(r.modes), r.time_h, r.cost_usd_per_t,
+         "-" if r.cost_usd_per_teu is None else r.cost_usd_per_teu, r.co2e_kg_per_t,
          r.distance_km, r.generalized_cost_usd_per_t, ", ".join(r.crossings) or "-"]
         for i, r in enumerate(routes)
     ]
 
 
-ROUTE_HEAD = ["#", "modes", "time_h", "cost_usd_per_t", "co2e_kg_per_t", "distance_km",
-               "gen_cost_usd_per_t", "crossings"]
+ROUTE_HEAD = ["#", "modes", "time_h", "cost_usd_per_t", "cost_usd_per_teu",
+              "co2e_kg_per_t", "distance_km", "gen_cost_usd_per_t", "crossings"]
 
 
 def _print_route_table(r: Route) -> None:
     print(f"{r.origin} -> {r.destination}  commodity={r.commodity}  scenario={r.scenario}")
-    print(f"  total: {fmt(r.time_h)} h, {fmt(r.distance_km, 0)} km, "
-          f"{fmt(r.cost_usd_per_t)} USD/t, {fmt(r.co2e_kg_per_t)} kg CO2e/t, "
+    per_teu = "" if r.cost_usd_per_teu is None else f" ({fmt(r.cost_usd_per_teu, 0)} USD/TEU)"
+    risk = f", risk {fmt(r.risk_usd_per_t)} USD/t" if r.risk_usd_per_t else ""
+    print(f"  total: {fmt(r.time_h)} h ({fmt(r.time_h / 24)} days), "
+          f"{fmt(r.distance_km, 0)} km, {fmt(r.cost_usd_per_t)} USD/t{per_teu}, "
+          f"{fmt(r.co2e_kg_per_t)} kg CO2e/t{risk}, "
           f"generalized {fmt(r.generalized_cost_usd_per_t)} USD/t")
     print("  crossings: " + (", ".join(r.crossings) or "none"))
     rows = [[leg.mode, leg.from_place, leg.to_place, leg.distance_km, leg.time_h,

@@ -105,7 +105,11 @@ class CompiledNetwork:
     tail, head
         Node indices per edge.
     time_h, cost_usd_per_t, co2e_kg_per_t, distance_km, risk_usd_per_t, dwell_h
-        Attribute arrays per edge (``dwell_h``: the border dwell inside ``time_h``).
+        Attribute arrays per edge (``dwell_h``: the border dwell inside ``time_h``;
+        ``cost_usd_per_t`` at the modes' own line-haul rates, see
+        ``commodity_rate_delta``).
+    risk_value_share
+        Per edge, the share of the cargo's value its time in risky countries costs.
     capacity_t_per_year
         Each link direction's own capacity (``inf`` where none).
     edge_kind, edge_mode, edge_link, edge_crossing, edge_from_place, edge_to_place,
@@ -126,6 +130,16 @@ class CompiledNetwork:
     commodity_ids, commodity_vot, commodity_modes
         Per commodity: value of time (USD per tonne-hour) and allowed modes
         (``len(commodity_ids) x len(MODES)`` booleans).
+    commodity_value, commodity_tonnes_per_teu
+        Per commodity: value in USD per tonne (0 where unknown) and tonnes per TEU
+        (``nan`` for commodities not carried in containers).
+    commodity_rate_delta, commodity_fee_factor, commodity_dwell_factor
+        ``len(commodity_ids) x len(MODES)``: the commodity's service rate minus its
+        mode's rate, in USD per tonne-km (0 where no service names it), and the factors
+        on border fees and gauge-change costs and on border dwell of its service (1
+        where none).
+    fee_usd_per_t
+        Per edge, the border fee and gauge-change cost inside ``cost_usd_per_t``.
     project_ids, project_link_start, project_links, project_crossing_start,
     project_crossings
         Per project, in CSR form: the links it opens and the crossings it opens (those
@@ -144,9 +158,11 @@ class CompiledNetwork:
     head: IntArray
     time_h: FloatArray
     cost_usd_per_t: FloatArray
+    fee_usd_per_t: FloatArray
     co2e_kg_per_t: FloatArray
     distance_km: FloatArray
     risk_usd_per_t: FloatArray
+    risk_value_share: FloatArray
     dwell_h: FloatArray
     capacity_t_per_year: FloatArray
     edge_kind: CodeArray
@@ -180,6 +196,11 @@ class CompiledNetwork:
     commodity_ids: IdArray
     commodity_vot: FloatArray
     commodity_modes: NDArray[np.bool_]
+    commodity_value: FloatArray
+    commodity_tonnes_per_teu: FloatArray
+    commodity_rate_delta: FloatArray
+    commodity_fee_factor: FloatArray
+    commodity_dwell_factor: FloatArray
     project_ids: IdArray
     project_link_start: IntArray
     project_links: IntArray
@@ -265,7 +286,7 @@ def _years(values: pd.Series) -> CodeArray:
 def _check_finite(edges: pd.DataFrame) -> None:
     """Every edge attribute is a finite number (each input is; a product may overflow)."""
     for column in ("time_h", "cost_usd_per_t", "co2e_kg_per_t", "distance_km",
-                   "risk_usd_per_t"):
+                   "risk_usd_per_t", "risk_value_share"):
         values = edges[column].to_numpy(dtype=np.float64)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
@@ -312,6 +333,7 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
     crossing_status = _codes(cross["status"], STATUSES, missing=EXISTING)
     crossing_year = _years(cross["year_open"])
     projects = _project_members(net, link_code, crossing_code, edge_link, edge_crossing)
+    rate_delta, fee_factor, dwell_factor = _service_terms(net)
     a = readonly
     return CompiledNetwork(
         expanded=expanded,
@@ -321,9 +343,11 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
         head=a(head),
         time_h=a(time_h),
         cost_usd_per_t=a(edges["cost_usd_per_t"].to_numpy(dtype=np.float64)),
+        fee_usd_per_t=a(edges["fee_usd_per_t"].to_numpy(dtype=np.float64)),
         co2e_kg_per_t=a(edges["co2e_kg_per_t"].to_numpy(dtype=np.float64)),
         distance_km=a(edges["distance_km"].to_numpy(dtype=np.float64)),
         risk_usd_per_t=a(edges["risk_usd_per_t"].to_numpy(dtype=np.float64)),
+        risk_value_share=a(edges["risk_value_share"].to_numpy(dtype=np.float64)),
         dwell_h=a(dwell),
         capacity_t_per_year=a(edges["capacity_t_per_year"].to_numpy(dtype=np.float64)),
         edge_kind=a(_codes(edges["kind"], EDGE_KINDS)),
@@ -358,6 +382,11 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
         commodity_vot=a(comm["value_of_time_usd_per_t_h"].to_numpy(dtype=np.float64)),
         commodity_modes=a(np.array([[m in s for m in MODES] for s in allowed], dtype=bool)
                           .reshape(len(allowed), len(MODES))),
+        commodity_value=a(comm["value_usd_per_t"].fillna(0.0).to_numpy(dtype=np.float64)),
+        commodity_tonnes_per_teu=a(comm["tonnes_per_teu"].to_numpy(dtype=np.float64)),
+        commodity_rate_delta=a(rate_delta),
+        commodity_fee_factor=a(fee_factor),
+        commodity_dwell_factor=a(dwell_factor),
         project_ids=a(net.projects["project_id"].to_numpy(dtype=object)),
         project_link_start=a(projects[0]),
         project_links=a(projects[1]),
@@ -370,6 +399,26 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
         ),
         base_year=_base_year(edge_status, edge_year, crossing_status, crossing_year),
     )
+
+
+def _service_terms(net: Network) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per commodity and mode: its service's line-haul rate minus the mode's rate, and
+    its service's factors on border fees and on border dwell (0, 1 and 1 where no
+    service names it)."""
+    comm = {c: i for i, c in enumerate(net.commodities["commodity"])}
+    mode_rate = dict(zip(net.modes["mode"], net.modes["cost_usd_per_tkm"], strict=True))
+    delta = np.zeros((len(comm), len(MODES)))
+    factor = np.ones((len(comm), len(MODES)))
+    dwell = np.ones((len(comm), len(MODES)))
+    s = net.services
+    for mode, members, rate, f, w in zip(s["mode"], s["commodities"], s["cost_usd_per_tkm"],
+                                         s["fee_factor"], s["dwell_factor"], strict=True):
+        for cid in split_ids(members):
+            k, m = comm[cid], MODES.index(mode)
+            delta[k, m] = float(rate) - float(mode_rate[mode])
+            factor[k, m] = 1.0 if pd.isna(f) else float(f)
+            dwell[k, m] = 1.0 if pd.isna(w) else float(w)
+    return delta, factor, dwell
 
 
 def _base_year(*status_year: CodeArray) -> int | None:

@@ -9,8 +9,16 @@ no table is read.
 
 Generalized cost of edge *e* for commodity *k*, in USD per tonne::
 
-    gc = money * cost_factor[mode] + vot[k] * time * time_factor[mode]
-         + carbon_price * co2e / 1000 + risk
+    money = (cost + distance * rate_delta[k, mode] + fee * (fee_factor[k, mode] - 1))
+            * cost_factor[mode]
+    gc = money + vot[k] * time * time_factor[mode]
+         + carbon_price * co2e / 1000 + risk + value[k] * risk_value_share
+
+where ``rate_delta`` is the commodity's service rate less its mode's (a block train
+is cheaper per tonne-km than the mode's wagonload rate) and ``fee_factor`` its
+service's share of border fees and gauge-change costs (a block train clears as one
+consignment), both on line-haul links only; the service's ``dwell_factor`` likewise
+scales the border dwell inside ``time`` (express trains are cleared first).
 
 Examples
 --------
@@ -167,14 +175,15 @@ def edge_costs(
         One float64 per edge, in edge order.
     """
     scenario = scenario or Scenario()
-    vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
-    time_h, money = _scaled_time_money(compiled, scenario)
+    k = compiled.commodity_index(commodity)
+    vot = float(compiled.commodity_vot[k])
+    time_h, money = _scaled_time_money(compiled, k, scenario)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named below
         gc = (
             money
             + vot * time_h
             + scenario.carbon_price_usd_per_t_co2e * compiled.co2e_kg_per_t / 1000.0
-            + compiled.risk_usd_per_t
+            + _risk(compiled, k)
         )
     mask = edge_mask(compiled, commodity, scenario)
     overflow = np.flatnonzero(mask & ~np.isfinite(gc))
@@ -191,13 +200,30 @@ def edge_costs(
 
 
 def _scaled_time_money(
-    compiled: CompiledNetwork, scenario: Scenario
+    compiled: CompiledNetwork, k: int, scenario: Scenario
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Time and money per edge for commodity code ``k`` under ``scenario``."""
     time_h = compiled.time_h.copy()
     money = compiled.cost_usd_per_t.copy()
+    delta = compiled.commodity_rate_delta[k]
+    fee_extra = compiled.commodity_fee_factor[k] - 1.0
+    dwell_extra = compiled.commodity_dwell_factor[k] - 1.0
     with np.errstate(over="ignore", invalid="ignore"):  # edge_costs names an overflow
+        if delta.any() or fee_extra.any() or dwell_extra.any():
+            is_link = compiled.edge_kind == LINK
+            mode = compiled.edge_mode[is_link]
+            money[is_link] += (compiled.distance_km[is_link] * delta[mode]
+                               + compiled.fee_usd_per_t[is_link] * fee_extra[mode])
+            time_h[is_link] += compiled.dwell_h[is_link] * dwell_extra[mode]
         _apply_factors(compiled, scenario, time_h, money)
     return time_h, money
+
+
+def _risk(compiled: CompiledNetwork, k: int) -> NDArray[np.float64]:
+    """Risk premium per edge for commodity code ``k``, USD per tonne."""
+    value = float(compiled.commodity_value[k])
+    risk: NDArray[np.float64] = compiled.risk_usd_per_t + value * compiled.risk_value_share
+    return risk
 
 
 def _apply_factors(
@@ -218,15 +244,18 @@ def _apply_factors(
 
 
 def scenario_attributes(
-    compiled: CompiledNetwork, scenario: Scenario | None = None
+    compiled: CompiledNetwork, commodity: str, scenario: Scenario | None = None
 ) -> dict[str, NDArray[np.float64]]:
-    """Per-edge time, money, CO2e, distance under ``scenario`` (for route reporting)."""
-    time_h, money = _scaled_time_money(compiled, scenario or Scenario())
+    """Per-edge time, money, CO2e, distance and risk premium of ``commodity`` under
+    ``scenario`` (for route reporting)."""
+    k = compiled.commodity_index(commodity)
+    time_h, money = _scaled_time_money(compiled, k, scenario or Scenario())
     return {
         "time_h": time_h,
         "cost_usd_per_t": money,
         "co2e_kg_per_t": compiled.co2e_kg_per_t,
         "distance_km": compiled.distance_km,
+        "risk_usd_per_t": _risk(compiled, k),
     }
 
 

@@ -54,8 +54,12 @@ class ExpandedNetwork:
     edges
         One row per virtual edge: ``tail``, ``head`` (node indices), ``kind``, ``mode``,
         ``link_id``, ``crossing_id``, ``from_place``, ``to_place``, ``from_terminal``,
-        ``to_terminal``, ``distance_km``, ``time_h``, ``cost_usd_per_t``,
-        ``co2e_kg_per_t``, ``risk_usd_per_t``, ``capacity_t_per_year`` (the link's own, per
+        ``to_terminal``, ``distance_km``, ``time_h``, ``cost_usd_per_t`` (with
+        ``fee_usd_per_t``, the border fee and gauge-change cost inside it),
+        ``co2e_kg_per_t``, ``risk_usd_per_t`` (the link's own premium plus that of the
+        country an edge enters or loads in), ``risk_value_share`` (the share of the
+        cargo's value the edge's time in risky countries costs), ``capacity_t_per_year``
+        (the link's own, per
         direction; a crossing's capacity stays in the crossings table), ``status``,
         ``year_open``, ``reverse`` (True for the back direction of a two-way link).
     """
@@ -143,8 +147,10 @@ EDGE_COLUMNS = [
     "distance_km",
     "time_h",
     "cost_usd_per_t",
+    "fee_usd_per_t",
     "co2e_kg_per_t",
     "risk_usd_per_t",
+    "risk_value_share",
     "capacity_t_per_year",
     "status",
     "year_open",
@@ -158,6 +164,7 @@ def _link_edges(
     transfer: dict[tuple[str, str], tuple[float, float, float]],
 ) -> pd.DataFrame:
     modes = network.modes.set_index("mode")
+    risk = _CountryRisk.of(network)
     crossings = {
         (frozenset((a, b)), m): row
         for a, b, m, row in zip(
@@ -175,10 +182,13 @@ def _link_edges(
         co2_tkm = float(modes.at[mode, "co2e_kg_per_tkm"])
         speed = link.speed_kmh if pd.notna(link.speed_kmh) else float(modes.at[mode, "speed_kmh"])
         length = float(link.length_km)
-        base_time = float(link.time_h) if pd.notna(link.time_h) else length / speed
+        # a speed is while moving; drivers rest, so a day covers driving_hours of it
+        hours = modes.at[mode, "driving_hours_per_day"]
+        rest = 24.0 / float(hours) if pd.notna(hours) else 1.0
+        base_time = float(link.time_h) if pd.notna(link.time_h) else length / speed * rest
         base_cost = length * cost_tkm
         base_co2 = length * co2_tkm
-        risk = 0.0 if pd.isna(link.risk_usd_per_t) else float(link.risk_usd_per_t)
+        own_risk = 0.0 if pd.isna(link.risk_usd_per_t) else float(link.risk_usd_per_t)
         capacity = (
             float(link.capacity)
             if pd.notna(link.capacity) and link.capacity_unit == "t_per_year"
@@ -191,16 +201,18 @@ def _link_edges(
             directions.append((link.to_place, link.from_place, term_b, term_a, True))
         status = link.status if link.status is not None else "existing"
         for a, b, ta, tb, reverse in directions:
-            time_h, cost, co2 = base_time, base_cost, base_co2
+            time_h, fee, co2 = base_time, 0.0, base_co2
             crossing_id = ""
             if crossing is not None:
                 crossing_id = crossing.crossing_id
                 time_h += float(crossing.dwell_h)
                 if pd.notna(crossing.fee_usd_per_t):
-                    cost += float(crossing.fee_usd_per_t)
+                    fee += float(crossing.fee_usd_per_t)
             if ta != tb:  # break of gauge on the border link
                 gt, gc, ge = transfer.get((ta, tb), (0.0, 0.0, 0.0))
-                time_h, cost, co2 = time_h + gt, cost + gc, co2 + ge
+                time_h, fee, co2 = time_h + gt, fee + gc, co2 + ge
+            entry = risk.entry(a, b)
+            share = risk.value_share(time_h, a, b)
             rows.append(
                 (
                     lookup[(a, ta)],
@@ -215,9 +227,11 @@ def _link_edges(
                     tb,
                     length,
                     time_h,
-                    cost,
+                    base_cost + fee,
+                    fee,
                     co2,
-                    risk,
+                    own_risk + entry,
+                    share,
                     capacity,
                     status,
                     link.year_open,
@@ -229,12 +243,48 @@ def _link_edges(
     return frame
 
 
+@dataclass(frozen=True)
+class _CountryRisk:
+    """The countries table as lookups by place: the premium per tonne entering (or
+    loading in) a country and the share of cargo value per hour spent in it."""
+
+    country: dict[str, str]
+    per_t: dict[str, float]
+    share_per_h: dict[str, float]
+
+    @classmethod
+    def of(cls, network: Network) -> _CountryRisk:
+        c = network.countries
+        per_t = {k: float(v) for k, v in zip(c["country"], c["risk_usd_per_t"], strict=True)
+                 if pd.notna(v)}
+        share = {k: float(v) / 100.0 / 24.0
+                 for k, v in zip(c["country"], c["risk_pct_value_per_day"], strict=True)
+                 if pd.notna(v)}
+        return cls(dict(zip(network.places["place_id"], network.places["country"],
+                            strict=True)), per_t, share)
+
+    def premium(self, place: str) -> float:
+        return self.per_t.get(self.country[place], 0.0)
+
+    def entry(self, a: str, b: str) -> float:
+        """The premium of ``b``'s country when an edge from ``a`` enters it."""
+        return 0.0 if self.country[a] == self.country[b] else self.premium(b)
+
+    def value_share(self, hours: float, a: str, b: str) -> float:
+        """Share of cargo value lost to risk over ``hours`` between ``a`` and ``b``
+        (half the time counted in each end's country)."""
+        rate = (self.share_per_h.get(self.country[a], 0.0)
+                + self.share_per_h.get(self.country[b], 0.0)) / 2.0
+        return hours * rate
+
+
 def _terminal_edges(
     network: Network,
     lookup: dict[tuple[str, str], int],
     transfer: dict[tuple[str, str], tuple[float, float, float]],
 ) -> pd.DataFrame:
     rows: list[tuple[object, ...]] = []
+    risk = _CountryRisk.of(network)
     for pid, terms in zip(network.places["place_id"], network.places["terminals"], strict=True):
         kinds = sorted(set(split_ids(terms)))
         pairs: list[tuple[str, str, str, str, str]] = []
@@ -269,8 +319,10 @@ def _terminal_edges(
                     0.0,
                     float(t_h),
                     float(c),
-                    float(e),
                     0.0,
+                    float(e),
+                    risk.premium(pid) if kind == "load" else 0.0,
+                    risk.value_share(float(t_h), pid, pid),
                     np.inf,
                     "existing",
                     pd.NA,

@@ -73,7 +73,7 @@ def alternatives(
     scenario = scenario or Scenario()
     o, d = endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, scenario)
+    attrs = scenario_attributes(compiled, commodity, scenario)
     search = search_graph(compiled, costs, o, d, via, require_modes)
     found: list[Route] = []
     is_link = compiled.edge_kind == LINK

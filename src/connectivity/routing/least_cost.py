@@ -80,4 +80,4 @@ def route(
         ) from None
     return make_route(compiled, search.edge[found], origin=o, destination=d,
                       commodity=commodity, scenario_name=scenario.name, costs=costs,
-                      attrs=scenario_attributes(compiled, scenario))
+                      attrs=scenario_attributes(compiled, commodity, scenario))

@@ -65,7 +65,7 @@ def pareto_routes(
     scenario = scenario or Scenario()
     o, d = endpoints(compiled, origin, destination, scenario)
     costs = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, scenario)
+    attrs = scenario_attributes(compiled, commodity, scenario)
     closed = ~np.isfinite(costs)
     matrix = np.column_stack([attrs[c] for c in criteria]).astype(np.float64)
     matrix[closed] = np.inf

@@ -51,7 +51,10 @@ class Transfer:
 class Route:
     """A route with its legs, transfers, crossings and totals (per tonne).
 
-    The totals are the sums over legs and transfers.
+    The totals are the sums over legs and transfers. ``risk_usd_per_t`` is the risk
+    premium inside the generalized cost (not paid money); ``cost_usd_per_teu`` is the
+    money per twenty-foot container for commodities carried in containers (``None``
+    for others), at the commodity's tonnes per TEU.
     """
 
     origin: str
@@ -67,6 +70,8 @@ class Route:
     transfers: tuple[Transfer, ...]
     crossings: tuple[str, ...]
     edges: tuple[int, ...] = field(repr=False)
+    risk_usd_per_t: float = 0.0
+    cost_usd_per_teu: float | None = None
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -84,7 +89,9 @@ class Route:
             "time_h": self.time_h,
             "distance_km": self.distance_km,
             "cost_usd_per_t": self.cost_usd_per_t,
+            "cost_usd_per_teu": self.cost_usd_per_teu,
             "co2e_kg_per_t": self.co2e_kg_per_t,
+            "risk_usd_per_t": self.risk_usd_per_t,
             "modes": list(self.modes),
             "crossings": list(self.crossings),
             "legs": [],
@@ -108,7 +115,8 @@ class Skim:
     ----------
     origins, destinations
         Place ids of the rows and columns.
-    generalized_cost_usd_per_t, time_h, distance_km, cost_usd_per_t, co2e_kg_per_t
+    generalized_cost_usd_per_t, time_h, distance_km, cost_usd_per_t, co2e_kg_per_t,
+    risk_usd_per_t
         ``len(origins) x len(destinations)`` float64 matrices; ``inf`` where no route.
     """
 
@@ -120,6 +128,7 @@ class Skim:
     distance_km: NDArray[np.float64]
     cost_usd_per_t: NDArray[np.float64]
     co2e_kg_per_t: NDArray[np.float64]
+    risk_usd_per_t: NDArray[np.float64]
 
     def to_frame(self) -> pd.DataFrame:
         """Long table: one row per OD pair with every measure."""
@@ -133,7 +142,7 @@ class Skim:
             }
         )
         for name in ("generalized_cost_usd_per_t", "time_h", "distance_km",
-                     "cost_usd_per_t", "co2e_kg_per_t"):
+                     "cost_usd_per_t", "co2e_kg_per_t", "risk_usd_per_t"):
             frame[name] = getattr(self, name).ravel()
         return frame
 
@@ -198,6 +207,8 @@ def make_route(
         )
     close_run()
     sel = edge_idx
+    money = float(attrs["cost_usd_per_t"][sel].sum())
+    teu_t = float(c.commodity_tonnes_per_teu[c.commodity_index(commodity)])
     return Route(
         origin=origin,
         destination=destination,
@@ -206,10 +217,12 @@ def make_route(
         generalized_cost_usd_per_t=float(costs[sel].sum()),
         time_h=float(attrs["time_h"][sel].sum()),
         distance_km=float(attrs["distance_km"][sel].sum()),
-        cost_usd_per_t=float(attrs["cost_usd_per_t"][sel].sum()),
+        cost_usd_per_t=money,
         co2e_kg_per_t=float(attrs["co2e_kg_per_t"][sel].sum()),
         legs=tuple(legs),
         transfers=tuple(transfers),
         crossings=tuple(crossings),
         edges=tuple(int(x) for x in sel),
+        risk_usd_per_t=float(attrs["risk_usd_per_t"][sel].sum()),
+        cost_usd_per_teu=money * teu_t if np.isfinite(teu_t) else None,
     )

@@ -75,7 +75,7 @@ def skim(
     d_ids = o_ids if destinations is None else [resolve(compiled, p) for p in destinations]
     costs = edge_costs(compiled, commodity, scenario)
     graph = paths.reweight(compiled.graph, costs)
-    attrs = scenario_attributes(compiled, scenario)
+    attrs = scenario_attributes(compiled, commodity, scenario)
     targets = np.array([compiled.destination_node[d] for d in d_ids], dtype=np.int64)
     shape = (len(o_ids), len(d_ids))
     out = {k: np.full(shape, np.inf) for k in ("gc", *attrs)}
@@ -99,4 +99,5 @@ def skim(
         distance_km=out["distance_km"],
         cost_usd_per_t=out["cost_usd_per_t"],
         co2e_kg_per_t=out["co2e_kg_per_t"],
+        risk_usd_per_t=out["risk_usd_per_t"],
     )

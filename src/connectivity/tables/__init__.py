@@ -8,7 +8,8 @@
 - :mod:`~connectivity.tables.network`: :class:`Network` and its loaders
   (:func:`load_bundled`, :func:`read_network`, :func:`from_frames`),
   :func:`resolve_place`;
-- :mod:`~connectivity.tables.places`: place lookup by id or name;
+- :mod:`~connectivity.tables.places`: place lookup by id, name or alias (never a silent
+  pick among places that share a name);
 - :mod:`~connectivity.tables.scenario`: :class:`Scenario`, :func:`read_scenario`;
 - :mod:`~connectivity.tables.demand`: :func:`read_demand`, :func:`load_bundled_demand`.
 

@@ -43,6 +43,9 @@ __all__ = [
 #: Tables that come from the bundled parameters when a folder does not have them.
 PARAMETER_TABLES = ("transfers", "modes", "commodities")
 
+#: Tables :func:`from_frames` leaves empty when they are not given.
+EMPTY_WHEN_LEFT_OUT = ("throughput", "projects", "services", "countries")
+
 
 @dataclass(frozen=True)
 class Network:
@@ -63,6 +66,13 @@ class Network:
     projects
         Candidate projects: id, kind, the links they build or change, cost, status and
         year; may be empty. Scenarios switch them on by ``project_id``.
+    services
+        Line-haul rates of a mode's services (block train, wagonload, ...) and the
+        commodities each carries; a commodity no service names pays its mode's rate.
+        May be empty.
+    countries
+        Risk premium per country (USD per tonne entering it, and a share of cargo value
+        per day spent in it); countries not listed carry none. May be empty.
     """
 
     places: pd.DataFrame
@@ -73,6 +83,8 @@ class Network:
     commodities: pd.DataFrame
     throughput: pd.DataFrame
     projects: pd.DataFrame
+    services: pd.DataFrame
+    countries: pd.DataFrame
     _place_index: PlaceIndex = field(repr=False, compare=False)
     # derived objects kept with the tables (the compiled network), by name
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -135,8 +147,9 @@ def read_network(
         Folder holding ``places.csv``, ``links.csv``, ... Any table not given by keyword
         is read from here. With no folder, tables not given come from the bundled data
         for ``transfers``, ``modes`` and ``commodities`` (the parameter tables) and are
-        required for the rest (``crossings``, ``throughput`` and ``projects`` may be
-        left out, and are then empty).
+        required for the rest (``crossings``, ``throughput``, ``projects``,
+        ``services`` and ``countries`` may be left out, and are then empty; the bundled
+        ``services`` come along when ``modes`` and ``commodities`` do).
     **tables
         ``places=``, ``links=``, ... each a DataFrame or a path to a CSV, GeoJSON or
         GeoPackage file (``path.gpkg`` or ``path.gpkg:layer``). Places read from a
@@ -157,13 +170,17 @@ def read_network(
     base = Path(directory) if directory is not None else None
     if base is not None and not base.is_dir():
         raise FileNotFoundError(f"network folder {str(base)!r} does not exist")
+    bundled: set[str] = set()
     for name in TABLES:
         if name in tables:
             frames[name] = read_table(tables[name])
         elif base is not None and (base / f"{name}.csv").is_file():
             frames[name] = read_table(base / f"{name}.csv")
-        elif name in PARAMETER_TABLES:
+        elif name in PARAMETER_TABLES or (name == "services" and
+                                          {"modes", "commodities"} <= bundled):
+            # the bundled service rates name the bundled modes and commodities
             frames[name] = read_table(bundled_data_dir() / f"{name}.csv")
+            bundled.add(name)
         elif name in OPTIONAL_TABLES:
             frames[name] = empty_table(name)
         else:
@@ -191,11 +208,11 @@ def from_frames(**tables: pd.DataFrame) -> Network:
     """
     _check_table_names(tables)
     missing = [name for name in TABLES
-               if name not in tables and name not in ("throughput", "projects")]
+               if name not in tables and name not in EMPTY_WHEN_LEFT_OUT]
     if missing:
         raise ValueError(f"from_frames needs every table; missing {missing}")
     given = dict(tables)
-    for name in ("throughput", "projects"):
+    for name in EMPTY_WHEN_LEFT_OUT:
         given.setdefault(name, empty_table(name))
     problems: list[str] = []
     parsed = {name: parse_table(given[name], name, problems) for name in TABLES}
@@ -206,12 +223,26 @@ def from_frames(**tables: pd.DataFrame) -> Network:
 
 
 def resolve_place(network: Network, query: str) -> str:
-    """Return the place id that ``query`` names (an id or a name, any case or accents).
+    """Return the place id that ``query`` names: an id, a name or an alias (the places
+    table's ``aliases``), in any case, with or without accents.
+
+    An id wins over an exact name or alias (case-insensitive, accents kept), which wins
+    over a match with case, accents and punctuation removed; see
+    :mod:`connectivity.tables.places`.
 
     Raises
     ------
+    AmbiguousPlaceError
+        When ``query`` names several places at the level where it first matches, listing
+        their ids, names and countries (a subclass of ``UnknownIdError``).
     UnknownIdError
         With the closest matches, e.g. ``unknown place 'Almat'; did you mean 'KZ_ALMATY'
         (Almaty)?``.
+
+    Examples
+    --------
+    >>> net = load_bundled()
+    >>> resolve_place(net, "Алматы"), resolve_place(net, "Nur-Sultan"), resolve_place(net, "Alat")
+    ('KZ_ALMATY', 'KZ_ASTANA', 'AZ_ALAT_PORT')
     """
     return find_place(network._place_index, query)

@@ -38,7 +38,9 @@ __all__ = [
 ]
 
 #: Modes whose links need a border-crossing record when they join two countries.
-#: Sea, ferry and air clear customs at the port or airport (a transfer cost).
+#: A sea, ferry or air link may have one too (customs at the port or airport), and the
+#: bundled network gives every cross-border link one; without it only the transfer at
+#: the port or airport is charged.
 BORDER_MODES = ("road", "rail")
 
 #: The one capacity unit the flow models read.
@@ -93,6 +95,8 @@ def collect_problems(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     problems += _link_problems(tables["links"], known)
     problems += _transfer_problems(tables["transfers"], known)
     problems += _commodity_problems(tables["commodities"])
+    if tables.get("services") is not None:
+        problems += _service_problems(tables["services"], tables["commodities"], known)
     for row in tables["crossings"].itertuples(index=False):
         problems += _capacity_problems(
             f"crossings {row.crossing_id!r}", row.capacity, row.capacity_unit)
@@ -108,7 +112,8 @@ def _duplicate_ids(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     problems = []
     for name, col in (("places", "place_id"), ("links", "link_id"),
                       ("crossings", "crossing_id"), ("modes", "mode"),
-                      ("commodities", "commodity"), ("projects", "project_id")):
+                      ("commodities", "commodity"), ("projects", "project_id"),
+                      ("services", "service"), ("countries", "country")):
         frame = tables.get(name)
         if frame is None:
             continue
@@ -179,9 +184,9 @@ def _crossing_problems(crossings: pd.DataFrame, known: _Known) -> list[str]:
             pid = getattr(row, end)
             if pid is not None and pid not in known.country:
                 problems.append(f"crossings {cid!r}: {end}={pid!r} is not a known place")
-        if row.mode is not None and row.mode not in BORDER_MODES:
+        if row.mode is not None and row.mode not in MODES:
             problems.append(
-                f"crossings {cid!r}: mode={row.mode!r}; crossings are for {list(BORDER_MODES)}"
+                f"crossings {cid!r}: mode={row.mode!r} is unknown; allowed {list(MODES)}"
             )
         lo, mid, hi = row.dwell_h_low, row.dwell_h, row.dwell_h_high
         if pd.notna(lo) and pd.notna(mid) and lo > mid:
@@ -328,6 +333,30 @@ def _commodity_problems(commodities: pd.DataFrame) -> list[str]:
     return problems
 
 
+def _service_problems(services: pd.DataFrame, commodities: pd.DataFrame,
+                      known_modes: _Known) -> list[str]:
+    """Each service runs in a mode of the modes table and carries known commodities, and
+    no commodity has two services in one mode (which rate would apply?)."""
+    problems = []
+    known = set(commodities["commodity"].dropna())
+    taken: dict[tuple[str, str], str] = {}
+    for row in services.itertuples(index=False):
+        label = f"services {row.service!r}"
+        if row.mode is not None and row.mode not in known_modes.modes:
+            problems.append(f"{label}: mode {row.mode!r} is not in the modes table "
+                            f"{sorted(known_modes.modes)}")
+        for cid in split_ids(row.commodities):
+            if cid not in known:
+                problems.append(f"{label}: unknown commodity {cid!r}; the commodities "
+                                f"table has {sorted(known)}")
+            elif (cid, row.mode) in taken:
+                problems.append(f"{label}: commodity {cid!r} already has service "
+                                f"{taken[(cid, row.mode)]!r} in mode {row.mode!r}")
+            else:
+                taken[(cid, row.mode)] = row.service
+    return problems
+
+
 def _throughput_problems(throughput: pd.DataFrame, known: _Known) -> list[str]:
     problems = []
     seen: set[tuple[str, str]] = set()
@@ -387,4 +416,8 @@ def _project_problems(projects: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
         unknown = [x for x in split_ids(row.link_ids) if x not in links and x not in crossings]
         if unknown:
             problems.append(f"{label}: link_ids {unknown} are not known link or crossing ids")
+        cut = split_ids(getattr(row, "crossing_ids", None))
+        unknown = [x for x in cut if x not in crossings]
+        if unknown:
+            problems.append(f"{label}: crossing_ids {unknown} are not known crossing ids")
     return problems

@@ -30,10 +30,10 @@ __all__ = [
 
 #: The tables of a network, in load order.
 TABLES = ("places", "links", "crossings", "transfers", "modes", "commodities", "throughput",
-          "projects")
+          "projects", "services", "countries")
 
 #: Tables that may be left out; they are then empty.
-OPTIONAL_TABLES = ("crossings", "throughput", "projects")
+OPTIONAL_TABLES = ("crossings", "throughput", "projects", "services", "countries")
 
 TERMINALS = ("road", "rail_1435", "rail_1520", "air", "sea", "ferry")
 MODES = ("road", "rail", "air", "sea", "ferry")
@@ -111,6 +111,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("terminals", nonempty=True),
         _c("coord_estimate", "bool", required=False),
         _c("source", required=False),
+        _c("aliases", required=False),  # ";"-separated other names the place answers to
     ),
     "links": (
         _c("link_id", nonempty=True),
@@ -168,6 +169,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("mode", nonempty=True),
         _amount("cost_usd_per_tkm", 1_000.0, nonempty=True),
         _positive("speed_kmh", SPEED, nonempty=True),
+        _positive("driving_hours_per_day", 24.0, required=False),
         _amount("co2e_kg_per_tkm", 100.0, nonempty=True),
         _c("estimate", "bool", required=False),
         _c("method", required=False),
@@ -189,6 +191,27 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _amount("value_of_time_usd_per_t_h", 1e6, nonempty=True),
         _amount("value_usd_per_t", 1e9, required=False),
         _c("allowed_modes", nonempty=True),
+        _positive("tonnes_per_teu", 30.0, required=False),
+        _c("estimate", "bool", required=False),
+        _c("method", required=False),
+        _c("source", required=False),
+    ),
+    "services": (
+        _c("service", nonempty=True),
+        _c("mode", nonempty=True),
+        _c("commodities", nonempty=True),
+        _amount("cost_usd_per_tkm", 1_000.0, nonempty=True),
+        _amount("fee_factor", 10.0, required=False),
+        _amount("dwell_factor", 10.0, required=False),
+        _c("estimate", "bool", required=False),
+        _c("method", required=False),
+        _c("source", required=False),
+    ),
+    "countries": (
+        _c("country", nonempty=True),
+        _c("name", required=False),
+        _amount("risk_usd_per_t", USD_PER_T, required=False),
+        _amount("risk_pct_value_per_day", 100.0, required=False),
         _c("estimate", "bool", required=False),
         _c("method", required=False),
         _c("source", required=False),
@@ -201,6 +224,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _amount("capital_cost_usd", 1e13, required=False),
         _c("cost_estimate", "bool", required=False),
         _amount("capacity_added", TONNES_PER_YEAR, required=False),
+        _c("crossing_ids", required=False),  # ";"-separated crossings whose dwell it cuts
+        _amount("dwell_h_saved", HOURS, required=False),  # hours cut at each of them
         _c("status", required=False),
         _c("year_open", "int", required=False),
         _c("method", required=False),
@@ -215,6 +240,8 @@ ID_COLUMN = {
     "modes": "mode",
     "commodities": "commodity",
     "projects": "project_id",
+    "services": "service",
+    "countries": "country",
 }
 
 _TRUE = {"true", "1", "yes", "y", "t"}
