@@ -99,6 +99,8 @@ CLAIMS = {
     "connectivity places --format json":
         lambda out: {"place_id", "name", "country", "lon", "lat"} <= set(json.loads(out)[0]),
     "connectivity route Xian Tashkent --commodity container --format json": _route_keys,
+    "connectivity route Алматы Ташкент --modes rail":
+        lambda out: out.startswith("KZ_ALMATY -> UZ_TASHKENT") and "\nrail " in out,
     "connectivity route Kashgar Andijan --modes road --alternatives 3":
         lambda out: len(_routes(out)) == 3 and all(
             "\nrail " not in block for block in _routes(out)),

@@ -11,7 +11,8 @@ next to this script (``*_curated.csv``, ``airports_fold.csv``, ``circuity.csv``,
 
 The script only uses the standard library, numpy and pandas. It ends with a self-check
 that raises ``SystemExit`` with every problem found (duplicate ids, unknown places,
-bad lengths, rail without gauge, border links without a crossing, isolated places,
+bad lengths, rail without gauge, cross-border links of any mode without a crossing,
+crossings off their link or outside their dwell range, isolated places,
 published lengths shorter than the great circle, a disconnected graph, missing
 gateway-to-capital routes).
 """
@@ -113,6 +114,51 @@ def build_places(facts: Path) -> tuple[pd.DataFrame, dict[str, tuple[float, floa
     return pd.DataFrame(rows), coords
 
 
+ALIAS_KINDS = ("russian", "chinese", "kazakh", "former", "transliteration", "local")
+
+
+def add_aliases(places: pd.DataFrame) -> None:
+    """Fill ``places["aliases"]`` (``;``-separated) from ``aliases_curated.csv``.
+
+    Refuses an unknown place or kind, an empty source, a ``;`` in an alias, an alias
+    given twice for one place or equal (in any case) to the place's own name. An alias
+    shared by two places is allowed on purpose (``Khorgos`` in China and Kazakhstan):
+    the lookup then reports it as ambiguous; those are printed.
+    """
+    cur = read(HERE / "aliases_curated.csv")
+    names = dict(zip(places["place_id"], places["name"], strict=True))
+    by_place: dict[str, list[str]] = defaultdict(list)
+    owners: dict[str, set[str]] = defaultdict(set)  # name, name head or alias -> places
+    for pid, name in names.items():
+        for text in (name, name.split("(")[0]):
+            owners[text.strip().casefold()].add(pid)
+    problems = []
+    for i, r in enumerate(cur.itertuples(index=False), start=2):
+        alias = r.alias.strip()
+        where = f"aliases_curated.csv line {i} ({alias!r})"
+        if r.place_id not in names:
+            problems.append(f"{where}: unknown place {r.place_id!r}")
+            continue
+        if r.kind not in ALIAS_KINDS:
+            problems.append(f"{where}: kind {r.kind!r} not in {ALIAS_KINDS}")
+        if not alias or ";" in alias or not r.source.strip():
+            problems.append(f"{where}: empty, contains ';' or has no source")
+        key = alias.casefold()
+        if key in (a.casefold() for a in [names[r.place_id], *by_place[r.place_id]]):
+            problems.append(f"{where}: repeats a name or alias of {r.place_id}")
+        by_place[r.place_id].append(alias)
+        owners[key].add(r.place_id)
+    if problems:
+        raise SystemExit("\n".join(problems))
+    places["aliases"] = [";".join(by_place.get(p, [])) for p in places["place_id"]]
+    shared = {k: sorted(v) for k, v in owners.items() if len(v) > 1}
+    print(f"aliases: {len(cur)} for {len(by_place)} places; names shared on purpose "
+          f"(ambiguous in the lookup): {shared}")
+    bare = [p for p in places["place_id"] if p not in by_place]
+    if bare:
+        print(f"places without aliases (add them to aliases_curated.csv): {bare}")
+
+
 # --------------------------------------------------------------------------- links
 
 
@@ -188,23 +234,58 @@ def build_links(
             }
         )
 
-    # scheduled air routes from the facts (airports folded into their places)
+    rows += air_links(flinks, fnodes, float(circ.loc["air", "factor"]), coords)
+
+    links = pd.DataFrame(rows)
+    base = [
+        f"{m.upper()}_{short(a)}_{short(b)}"
+        for m, a, b in zip(links["mode"], links["from_place"], links["to_place"], strict=True)
+    ]
+    counts = pd.Series(base).value_counts()
+    ids = []
+    for b, tag in zip(base, links["tag"], strict=True):
+        ids.append(f"{b}_{tag}" if counts[b] > 1 and tag else b)
+    links.insert(0, "link_id", ids)
+    assign_rail_speeds(links)
+    used = set(links["x_facts"])
+    for lid in flinks.index:
+        if lid not in used:
+            notes.append(lid)
+    return links, notes
+
+
+def air_links(
+    flinks: pd.DataFrame, fnodes: pd.DataFrame, factor: float,
+    coords: dict[str, tuple[float, float]],
+) -> list[dict]:
+    """Scheduled air routes: the facts' routes plus ``air_curated.csv``, airports folded
+    into their places; airport coordinates from the facts' AP_ nodes or
+    ``airports_extra.csv``; length = great circle between the airports x ``factor``."""
+    rows: list[dict] = []
     fold = read(HERE / "airports_fold.csv").set_index("iata")
-    factor = float(circ.loc["air", "factor"])
+    extra = read(HERE / "airports_extra.csv").set_index("iata")
+
+    def airport(code: str) -> tuple[float, float]:
+        node = fnodes.loc["AP_" + code] if "AP_" + code in fnodes.index else extra.loc[code]
+        return float(node["lon"]), float(node["lat"])
+
     via = {"L157": "URC", "L158": "URC"}  # China Southern Xi'an-Ashgabat/Dushanbe via Urumqi
-    for lid, f in flinks[flinks["mode"] == "air"].iterrows():
-        a_code, b_code = f["from_node"][3:], f["to_node"][3:]
-        path = [a_code] + ([via[lid]] if lid in via else []) + [b_code]
-        legs = 0.0
-        for x, y in zip(path, path[1:], strict=False):
-            nx_, ny_ = fnodes.loc["AP_" + x], fnodes.loc["AP_" + y]
-            legs += haversine_km(
-                float(nx_["lon"]), float(nx_["lat"]), float(ny_["lon"]), float(ny_["lat"])
-            )
-        a, b = fold.loc[a_code, "place_id"], fold.loc[b_code, "place_id"]
+    air_routes = [
+        (lid, [f["from_node"][3:], *([via[lid]] if lid in via else []), f["to_node"][3:]],
+         f"{f['source']} ({f['airlines_frequency']})")
+        for lid, f in flinks[flinks["mode"] == "air"].iterrows()
+    ]
+    for r in read(HERE / "air_curated.csv").itertuples(index=False):
+        stops = [c for c in r.via.split(";") if c]
+        air_routes.append(("", [r.from_iata, *stops, r.to_iata], f"{r.source} ({r.service})"))
+    for lid, path, source in air_routes:
+        legs = sum(
+            haversine_km(*airport(x), *airport(y)) for x, y in zip(path, path[1:], strict=False)
+        )
+        a, b = fold.loc[path[0], "place_id"], fold.loc[path[-1], "place_id"]
         route = "-".join(path)
         method = f"gc x {factor:g} (air) between airport reference points {route}"
-        if lid in via:
+        if len(path) > 2:
             method += " (one-stop service: sum of both legs)"
         rows.append(
             {
@@ -225,28 +306,49 @@ def build_links(
                 "year_open": "",
                 "two_way": "true",
                 "corridor": "air",
-                "source": f"{f['source']} ({f['airlines_frequency']})",
+                "source": source,
                 "x_gc": haversine_km(*coords[a], *coords[b]),
                 "x_published": False,
                 "x_facts": lid,
             }
         )
+    return rows
 
-    links = pd.DataFrame(rows)
-    base = [
-        f"{m.upper()}_{short(a)}_{short(b)}"
-        for m, a, b in zip(links["mode"], links["from_place"], links["to_place"], strict=True)
-    ]
-    counts = pd.Series(base).value_counts()
-    ids = []
-    for b, tag in zip(base, links["tag"], strict=True):
-        ids.append(f"{b}_{tag}" if counts[b] > 1 and tag else b)
-    links.insert(0, "link_id", ids)
-    used = set(links["x_facts"])
-    for lid in flinks.index:
-        if lid not in used:
-            notes.append(lid)
-    return links, notes
+
+def assign_rail_speeds(links: pd.DataFrame) -> None:
+    """Commercial speed of every rail link from ``rail_speeds.csv`` (border dwell stays in
+    crossings.csv): a class listing the link's curated tag or place pair wins; otherwise
+    the slowest class of its two end countries. The class and its source are appended
+    to the link's ``source``."""
+    spec = read(HERE / "rail_speeds.csv")
+    curated = read(HERE / "places_curated.csv")
+    country = dict(zip(curated["place_id"], curated["country"], strict=True))
+    by_tag: dict[str, tuple[str, float, str]] = {}
+    by_pair: dict[frozenset[str], tuple[str, float, str]] = {}
+    by_country: dict[str, tuple[str, float, str]] = {}
+    for r in spec.itertuples(index=False):
+        kmh = float(r.km_per_day) / 24 if r.km_per_day else float(r.speed_kmh)
+        entry = (r.speed_class, kmh, r.source)
+        for tag in filter(None, r.tags.split(";")):
+            by_tag[tag] = entry
+        for pair in filter(None, r.place_pairs.split(";")):
+            by_pair[frozenset(pair.split("-"))] = entry
+        for cc in filter(None, r.countries.split(";")):
+            if cc in by_country:
+                raise SystemExit(f"rail_speeds.csv: country {cc} in two classes")
+            by_country[cc] = entry
+    for i in links.index[links["mode"] == "rail"]:
+        a, b = links.at[i, "from_place"], links.at[i, "to_place"]
+        entry = by_tag.get(links.at[i, "tag"]) or by_pair.get(frozenset((a, b)))
+        if entry is None:
+            try:
+                entry = min((by_country[country[a]], by_country[country[b]]),
+                            key=lambda e: e[1])
+            except KeyError as err:
+                raise SystemExit(f"rail_speeds.csv: no class for country {err}") from None
+        cls, kmh, src = entry
+        links.at[i, "speed_kmh"] = f"{kmh:.1f}"
+        links.at[i, "source"] += f"; speed {kmh:.1f} km/h, class {cls} ({src})"
 
 
 # --------------------------------------------------------------------------- terminals
@@ -341,6 +443,16 @@ def build_throughput(places: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- modes etc.
 
 
+# Calibrated parameters (docs/calibration.md says how each was fitted and to what).
+ROAD_DRIVING_HOURS = 9.0  # AETR daily driving limit for one driver
+RAIL_TERMINALS_USD_PER_T = 10.0  # lift on + lift off (transfers_curated.csv)
+ROAD_TERMINALS_USD_PER_T = 4.0  # truck loading + unloading (transfers_curated.csv)
+FERRY_USD_PER_T = 25.0  # Aktau-Alat sailing, port charges apart (calibration.md)
+BLOCK_TRAIN_FEE_FACTOR = 0.25  # share of per-consignment border costs a block train pays
+BLOCK_TRAIN_DWELL_FACTOR = 0.3  # express container trains are cleared first (CPMM 2022)
+BLOCK_TRAIN_USD_PER_TEU_KM = 0.238  # fitted to the ERAI transit-section index 2021-2024
+
+
 def build_modes(facts: Path) -> pd.DataFrame:
     p = read(facts / "parameters.csv").set_index("param_id")
 
@@ -351,60 +463,82 @@ def build_modes(facts: Path) -> pd.DataFrame:
     sea_km = 19631.0  # Shanghai-Rotterdam via Suez (links.csv L146)
     sea_days = 32.0  # 2025 median transit (links.csv L146 notes)
     air_km = haversine_km(121.805, 31.1434, 8.5706, 50.0333)  # PVG - FRA
+    aktau_alat_km = 506.0
+    # CPMM's unit costs are for a 20 t consignment over 500 km with its border post
+    # and its terminals: take those out to get the line-haul rate per t-km
+    road_bcp = v("C09") / TONNES_PER_SHIPMENT
+    rail_bcp = v("C10") / TONNES_PER_SHIPMENT
+    road_rate = (v("C01") / TONNES_PER_SHIPMENT - road_bcp - ROAD_TERMINALS_USD_PER_T) / 500
+    rail_rate = (v("C02") / TONNES_PER_SHIPMENT - rail_bcp - RAIL_TERMINALS_USD_PER_T) / 500
     rows = [
         {
             "mode": "road",
-            "cost_usd_per_tkm": round(v("C01") / (500 * 20), 4),
-            "speed_kmh": v("S03"),
+            "cost_usd_per_tkm": round(road_rate, 4),
+            "speed_kmh": v("S11"),
+            "driving_hours_per_day": ROAD_DRIVING_HOURS,
             "co2e_kg_per_tkm": v("E01"),
-            "estimate": "false",
-            "method": "cost: CPMM 2022 all-corridor road cost USD 945 per 500 km per 20 t / "
-            "(500 x 20); speed: CPMM 2022 road speed without delay (border delay is in "
-            "crossings.csv); CO2e: DESNZ 2025 HGV average laden",
-            "source": "CPMM 2022 (cpmm.carecprogram.org/?p=130); UK DESNZ GHG factors 2025",
+            "estimate": "true",
+            "method": f"cost: CPMM 2022 all-corridor road cost USD {v('C01'):g} per 500 km per "
+            f"20 t, less its border post (USD {v('C09'):g} per crossing) and loading and "
+            f"unloading (USD {ROAD_TERMINALS_USD_PER_T:g}/t), over 500 km; speed: trucks "
+            f"moving at {v('S11'):g} km/h (Tashkent-Kashgar convoy, parameters S11; CPMM's "
+            f"{v('S03'):g} km/h speed without delay is a corridor average with stops); "
+            "border delay is in crossings.csv; "
+            f"{ROAD_DRIVING_HOURS:g} driving hours a day (AETR daily limit, one driver), so "
+            "a day covers 9 h of driving; CO2e: DESNZ 2025 HGV average laden",
+            "source": "CPMM 2022 (cpmm.carecprogram.org/?p=130); AETR agreement (UNECE); "
+            "UK DESNZ GHG factors 2025",
         },
         {
             "mode": "rail",
-            "cost_usd_per_tkm": round(v("C02") / (500 * 20), 4),
+            "cost_usd_per_tkm": round(rail_rate, 4),
             "speed_kmh": 45.0,
+            "driving_hours_per_day": "",
             "co2e_kg_per_tkm": v("E02"),
             "estimate": "true",
-            "method": "cost: CPMM 2022 rail USD 804 per 500 km per 20 t / (500 x 20); speed "
-            "(estimate): between Kazakh container trains at 800-1,500 km/day (33-62 km/h) "
-            "and the CPMM rail speed without delay 53.9 km/h; with border dwell added it "
-            "gives ~5 days Xi'an-Tashkent (record run 5 days, Astana Times 2024); CO2e: "
-            "DESNZ 2025 freight train (UK mix)",
+            "method": f"cost (wagonload; block trains in services.csv): CPMM 2022 rail USD "
+            f"{v('C02'):g} per 500 km per 20 t, less its border post (USD {v('C10'):g}) and "
+            f"the terminal lifts (USD {RAIL_TERMINALS_USD_PER_T:g}/t), over 500 km; speed "
+            "(estimate, where a link has no corridor speed): between Kazakh container "
+            "trains at 800-1,500 km/day and the CPMM rail speed without delay 53.9 km/h; "
+            "CO2e: DESNZ 2025 freight train (UK mix)",
             "source": "CPMM 2022 (?p=133); qazinform 822243; UK DESNZ GHG factors 2025",
         },
         {
             "mode": "sea",
             "cost_usd_per_tkm": round(v("C07") / teu_t / sea_km, 5),
             "speed_kmh": round(sea_km / (sea_days * 24), 1),
+            "driving_hours_per_day": "",
             "co2e_kg_per_tkm": v("E03"),
             "estimate": "true",
-            "method": f"cost: SCFI Far East-Europe USD 925/TEU (2023) / {teu_t:g} t per TEU / "
-            f"{sea_km:g} km Shanghai-Rotterdam; speed: {sea_km:g} km in a {sea_days:g}-day "
-            "median transit including calls; CO2e: DESNZ 2025 average container ship",
+            "method": f"cost: SCFI Far East-Europe USD {v('C07'):g}/TEU (2023) / {teu_t:g} t "
+            f"per TEU / {sea_km:g} km Shanghai-Rotterdam; speed: {sea_km:g} km in a "
+            f"{sea_days:g}-day median transit including calls; CO2e: DESNZ 2025 average "
+            "container ship",
             "source": "symlog.eu 2023-02-22 (SCFI); porteconomicsmanagement.org; "
             "UK DESNZ GHG factors 2025",
         },
         {
             "mode": "ferry",
-            "cost_usd_per_tkm": round(3 * v("C02") / (500 * 20), 4),
+            "cost_usd_per_tkm": round(FERRY_USD_PER_T / aktau_alat_km, 4),
             "speed_kmh": 23.0,
+            "driving_hours_per_day": "",
             "co2e_kg_per_tkm": v("E04"),
             "estimate": "true",
-            "method": "cost (assumption): 3 x the CPMM rail rate, about USD 1,500 per 14 t "
-            "box for Aktau-Alat; speed: 506 km / 22 h Aktau-Alat (every ferry link has "
-            "a fixed time_h); CO2e: DESNZ 2025 large RoPax ferry, which includes a "
-            "passenger share and likely overstates rail ferries (general cargo ship "
-            "0.0132 is a lower bound)",
-            "source": "CPMM 2022 (?p=133); sea-news.az 2017-03-29; UK DESNZ GHG factors 2025",
+            "method": f"cost (calibrated): USD {FERRY_USD_PER_T:g}/t for the {aktau_alat_km:g} "
+            "km Aktau-Alat sailing, port charges in transfers.csv, fitted so that Middle "
+            "Corridor container prices fall in the published range (docs/calibration.md); "
+            "speed: 506 km / 22 h Aktau-Alat (every ferry link has a fixed time_h); CO2e: "
+            "DESNZ 2025 large RoPax ferry, which includes a passenger share and likely "
+            "overstates rail ferries (general cargo ship 0.0132 is a lower bound)",
+            "source": "parameters C04 (ey.com citing World Bank); sea-news.az 2017-03-29; "
+            "UK DESNZ GHG factors 2025",
         },
         {
             "mode": "air",
             "cost_usd_per_tkm": round(v("C08") * 1000 / air_km, 3),
             "speed_kmh": 700.0,
+            "driving_hours_per_day": "",
             "co2e_kg_per_tkm": 0.75539,
             "estimate": "true",
             "method": f"cost: TAC Shanghai-Europe USD {v('C08'):g}/kg (2020, pre-peak) / "
@@ -419,47 +553,110 @@ def build_modes(facts: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_commodities(facts: Path) -> pd.DataFrame:
+def build_services(facts: Path, commodities: pd.DataFrame) -> pd.DataFrame:
+    """Services whose rates differ from their mode's: container block trains, priced
+    per box (a rate per TEU-km), so one service per payload per TEU."""
     p = read(facts / "parameters.csv").set_index("param_id")
-    mid, low, high = (float(p.loc["T01", c]) / 100 for c in ("value", "low", "high"))
-    spec = [
-        ("container", "containerised general cargo", 6000, mid, "road;rail;sea;ferry;air",
-         "value: manufactured goods in a 14 t TEU worth ~USD 80,000 (assumption)"),
-        ("bulk_agri", "bulk grain and oilseeds", 250, low, "road;rail;sea;ferry",
-         "value: wheat export price order of magnitude (assumption); not by air"),
-        ("bulk_mineral", "ores, concentrates, metals and coal", 800, low,
-         "road;rail;sea;ferry", "value: mix of ores and metals (assumption); not by air"),
-        ("perishable", "fruit, vegetables and other perishables", 1200, high,
-         "road;rail;sea;ferry;air", "value: fresh produce (assumption); upper time cost"),
-        ("ecommerce", "high-value e-commerce parcels", 40000, high,
-         "road;rail;sea;ferry;air", "value: USD 40/kg parcels (assumption); upper time cost"),
-        ("energy_equipment", "energy and industrial equipment (heavy, oversize)", 15000, mid,
-         "road;rail;sea;ferry", "value: machinery (assumption); too heavy for scheduled air"),
-    ]
+    ktz = float(p.loc["C03", "value"])
+    per_teu_km = BLOCK_TRAIN_USD_PER_TEU_KM
+    boxed: dict[float, list[str]] = defaultdict(list)
+    for c, t in zip(commodities["commodity"], commodities["tonnes_per_teu"], strict=True):
+        if str(t).strip():
+            boxed[float(t)].append(c)
     rows = []
-    for cid, name, value, rate, modes, note in spec:
+    for teu_t, members in sorted(boxed.items(), reverse=True):
+        rows.append({
+            "service": f"block_train_{teu_t:g}t",
+            "mode": "rail",
+            "commodities": ";".join(members),
+            "cost_usd_per_tkm": round(per_teu_km / teu_t, 5),
+            "fee_factor": BLOCK_TRAIN_FEE_FACTOR,
+            "dwell_factor": BLOCK_TRAIN_DWELL_FACTOR,
+            "estimate": "true",
+            "method": f"container block train, {teu_t:g} t per TEU (rail prices are per "
+            f"box): USD {per_teu_km:g} per loaded TEU-km / {teu_t:g} t, fitted so that "
+            "Dostyk-Brest costs the mean of the ERAI transit-section index 2021 and 2024 "
+            "(USD 2,670 and 3,289 per FEU; calibration targets CAL-P02, CAL-P09); the KTZ "
+            f"special China-Iran rate USD {ktz:g} (2016, parameters C03) and 0.15-0.18 "
+            "(2023) are lower and held out; fee factor (assumption): a block train clears "
+            f"a border as one consignment, so a box pays {BLOCK_TRAIN_FEE_FACTOR:g} of "
+            "CPMM's per-consignment border fee and gauge-change cost; dwell factor "
+            f"(calibrated, {BLOCK_TRAIN_DWELL_FACTOR:g}): CPMM 2022 reports CAREC trains "
+            "giving way to China-Europe express trains at the border, so a block train "
+            "waits less than CPMM's mean; fitted to the Xi'an-Duisburg standard schedule "
+            "(docs/calibration.md)",
+            "source": "index1520.com (ERAI); cfts.org.ua (KTZ tariff corridor, parameters "
+            "C03); CPMM 2020-2022; payload per TEU: commodities.csv",
+        })
+    return pd.DataFrame(rows)
+
+
+def build_countries(places: pd.DataFrame) -> pd.DataFrame:
+    """Risk premiums per country (``countries_curated.csv``); every country of the
+    places table has a row, blank where nothing is known (no premium)."""
+    cur = read(HERE / "countries_curated.csv")
+    missing = sorted(set(places["country"]) - set(cur["country"]))
+    if missing:
+        raise SystemExit(f"countries_curated.csv: no row for {missing}")
+    return cur
+
+
+#: Annual cost of capital tied up in goods in transit (the time cost of goods that are
+#: not time-critical); docs/calibration.md
+CARRYING_RATE_PER_YEAR = 0.08
+
+
+def build_commodities(facts: Path) -> pd.DataFrame:
+    """Commodities from ``commodities_curated.csv``: value, time cost per day, modes.
+
+    A time cost of at least the Hummels & Schaur low end (0.6 % of value per day) is
+    theirs (goods whose shippers pay for speed); a smaller one is the capital cost of
+    inventory in transit, ``CARRYING_RATE_PER_YEAR / 365``.
+    """
+    p = read(facts / "parameters.csv").set_index("param_id")
+    low, high = (float(p.loc["T01", c]) for c in ("low", "high"))
+    rows = []
+    for r in read(HERE / "commodities_curated.csv").itertuples(index=False):
+        value = float(r.value_usd_per_t)
+        pct = float(r.time_cost_pct_per_day)
+        if pct >= low:
+            basis = (f"time-critical goods: Hummels & Schaur (2013) range {low:g}-{high:g}% "
+                     "per day, identified from shippers who pay for air")
+        else:
+            basis = (f"not time-critical: capital cost of inventory in transit, "
+                     f"{CARRYING_RATE_PER_YEAR:.0%} a year / 365; Hummels & Schaur's "
+                     f"{low:g}-{high:g}% per day is identified from goods that fly, and "
+                     "would send ordinary containers Shanghai-Rotterdam by rail, against "
+                     "the market (docs/calibration.md)")
         rows.append(
             {
-                "commodity": cid,
-                "name": name,
-                "value_of_time_usd_per_t_h": round(value * rate / 24, 4),
-                "value_usd_per_t": value,
-                "allowed_modes": modes,
+                "commodity": r.commodity,
+                "name": r.name,
+                "value_of_time_usd_per_t_h": round(value * pct / 100 / 24, 4),
+                "value_usd_per_t": int(value) if value == int(value) else value,
+                "allowed_modes": r.allowed_modes,
+                "tonnes_per_teu": r.tonnes_per_teu,
                 "estimate": "true",
-                "method": f"value of time = value x {rate * 100:g}% per day / 24 "
-                f"(Hummels & Schaur 2013 range {low * 100:g}-{high * 100:g}% per day); {note}",
-                "source": "Hummels & Schaur (2013) AER 103(7); values are assumptions",
+                "method": f"value of time = value x {pct:g}% per day / 24 ({basis}); "
+                f"{r.note}",
+                "source": r.source,
             }
         )
     return pd.DataFrame(rows)
 
 
-def build_projects(link_ids: set[str]) -> pd.DataFrame:
+def build_projects(link_ids: set[str], crossing_ids: set[str]) -> pd.DataFrame:
     cur = read(HERE / "projects_curated.csv")
     for r in cur.itertuples(index=False):
         for lid in filter(None, r.link_ids.split(";")):
             if lid not in link_ids:
                 raise SystemExit(f"projects {r.project_id}: unknown link id {lid}")
+        for cid in filter(None, r.crossing_ids.split(";")):
+            if cid not in crossing_ids:
+                raise SystemExit(f"projects {r.project_id}: unknown crossing id {cid}")
+        if bool(r.crossing_ids) != bool(r.dwell_h_saved):
+            raise SystemExit(f"projects {r.project_id}: crossing_ids and dwell_h_saved go "
+                             "together")
     return cur.drop(columns=["facts_project"])
 
 
@@ -514,10 +711,18 @@ def self_check(
         for a, b, m in zip(crossings["place_a"], crossings["place_b"], crossings["mode"],
                            strict=True)
     }
+    lkeys = {
+        (frozenset((a, b)), m)
+        for a, b, m in zip(links["from_place"], links["to_place"], links["mode"], strict=True)
+    }
     for r in crossings.itertuples(index=False):
         for p in (r.place_a, r.place_b):
             if p not in pid:
                 problems.append(f"crossing {r.crossing_id}: unknown place {p}")
+        if (frozenset((r.place_a, r.place_b)), r.mode) not in lkeys:
+            problems.append(f"crossing {r.crossing_id}: no {r.mode} link between its places")
+        if not float(r.dwell_h_low) <= float(r.dwell_h) <= float(r.dwell_h_high):
+            problems.append(f"crossing {r.crossing_id}: dwell not within its low-high range")
     for r in links.itertuples(index=False):
         for p in (r.from_place, r.to_place):
             if p not in pid:
@@ -528,7 +733,7 @@ def self_check(
             problems.append(f"link {r.link_id}: rail without valid gauge ({r.gauge_mm!r})")
         if r.mode != "rail" and r.gauge_mm:
             problems.append(f"link {r.link_id}: gauge on a {r.mode} link")
-        if r.mode in ("road", "rail") and country.get(r.from_place) != country.get(r.to_place):
+        if country.get(r.from_place) != country.get(r.to_place):  # every mode
             if (frozenset((r.from_place, r.to_place)), r.mode) not in xkeys:
                 problems.append(f"link {r.link_id}: cross-border {r.mode} without crossing")
         if r.x_published and r.length_km < 0.95 * r.x_gc:
@@ -640,6 +845,7 @@ def self_check(
 def main(argv: list[str]) -> int:
     facts = Path(argv[1]) if len(argv) > 1 else DEFAULT_FACTS
     places, coords = build_places(facts)
+    add_aliases(places)
     links, unused = build_links(facts, coords)
     assign_terminals(places, links)
     crossings = build_crossings()
@@ -647,7 +853,9 @@ def main(argv: list[str]) -> int:
     transfers = read(HERE / "transfers_curated.csv")
     modes = build_modes(facts)
     commodities = build_commodities(facts)
-    projects = build_projects(set(links["link_id"]))
+    services = build_services(facts, commodities)
+    countries = build_countries(places)
+    projects = build_projects(set(links["link_id"]), set(crossings["crossing_id"]))
     demand = build_demand()
 
     problems = self_check(places, links, crossings, transfers, demand, commodities)
@@ -662,7 +870,7 @@ def main(argv: list[str]) -> int:
                  "capacity", "capacity_unit", "status", "year_open", "two_way", "corridor",
                  "source"]
     place_cols = ["place_id", "name", "country", "lon", "lat", "kind", "terminals",
-                  "coord_estimate", "source"]
+                  "coord_estimate", "source", "aliases"]
     tables = {
         "places": places[place_cols],
         "links": links[link_cols],
@@ -672,6 +880,8 @@ def main(argv: list[str]) -> int:
         "commodities": commodities,
         "throughput": throughput,
         "projects": projects,
+        "services": services,
+        "countries": countries,
         "demand": demand,
     }
     for name, frame in tables.items():
