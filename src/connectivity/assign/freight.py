@@ -47,7 +47,7 @@ from connectivity.graph import (
     CompiledNetwork,
     compiled_of,
     edge_costs,
-    scenario_attributes,
+    priced_edges,
 )
 from connectivity.tables import MODES, Network, Scenario, read_demand
 
@@ -268,8 +268,7 @@ def assign_equilibrium(
     vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
     if not vot > 0:
         raise ValueError(f"commodity {commodity!r} has value of time {vot}; UE needs > 0")
-    gc = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, commodity, scenario)
+    gc, attrs = priced_edges(compiled, commodity, scenario)
     # closed edges are left out of the problem, as all-or-nothing leaves them out of
     # its graph; demand with no open path is reported unserved, not forced over them
     open_ = np.isfinite(gc)

@@ -32,7 +32,13 @@ from connectivity.graph.compiled import (
     compile_network,
     compiled_of,
 )
-from connectivity.graph.costs import edge_costs, edge_mask, routing_graph, scenario_attributes
+from connectivity.graph.costs import (
+    edge_costs,
+    edge_mask,
+    priced_edges,
+    routing_graph,
+    scenario_attributes,
+)
 from connectivity.graph.groups import CapacityGroups
 from connectivity.graph.virtual import (
     DESTINATION,
@@ -62,5 +68,6 @@ __all__ = [
     "edge_mask",
     "edge_costs",
     "scenario_attributes",
+    "priced_edges",
     "routing_graph",
 ]

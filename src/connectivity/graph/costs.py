@@ -51,7 +51,8 @@ from connectivity.graph.compiled import (
 )
 from connectivity.tables import MODES, Scenario
 
-__all__ = ["edge_mask", "edge_costs", "scenario_attributes", "routing_graph"]
+__all__ = ["edge_mask", "edge_costs", "priced_edges", "scenario_attributes",
+           "routing_graph"]
 
 #: Mode code of each node terminal (``-1`` for origin and destination nodes).
 _TERMINAL_MODE = np.array(
@@ -174,16 +175,24 @@ def edge_costs(
     numpy.ndarray
         One float64 per edge, in edge order.
     """
+    return priced_edges(compiled, commodity, scenario)[0]
+
+
+def priced_edges(
+    compiled: CompiledNetwork, commodity: str, scenario: Scenario | None = None
+) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
+    """:func:`edge_costs` and :func:`scenario_attributes` from one pricing pass (what a
+    route needs: the cost to search on and the measures to report)."""
     scenario = scenario or Scenario()
     k = compiled.commodity_index(commodity)
+    attrs = _attributes(compiled, k, scenario)
     vot = float(compiled.commodity_vot[k])
-    time_h, money = _scaled_time_money(compiled, k, scenario)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow is named below
         gc = (
-            money
-            + vot * time_h
+            attrs["cost_usd_per_t"]
+            + vot * attrs["time_h"]
             + scenario.carbon_price_usd_per_t_co2e * compiled.co2e_kg_per_t / 1000.0
-            + _risk(compiled, k)
+            + attrs["risk_usd_per_t"]
         )
     mask = edge_mask(compiled, commodity, scenario)
     overflow = np.flatnonzero(mask & ~np.isfinite(gc))
@@ -196,7 +205,7 @@ def edge_costs(
             f"of {where} is {gc[e]!r}; the value of time, carbon price or a factor is too "
             "large"
         )
-    return np.where(mask, gc, np.inf)
+    return np.where(mask, gc, np.inf), attrs
 
 
 def _scaled_time_money(
@@ -217,13 +226,6 @@ def _scaled_time_money(
             time_h[is_link] += compiled.dwell_h[is_link] * dwell_extra[mode]
         _apply_factors(compiled, scenario, time_h, money)
     return time_h, money
-
-
-def _risk(compiled: CompiledNetwork, k: int) -> NDArray[np.float64]:
-    """Risk premium per edge for commodity code ``k``, USD per tonne."""
-    value = float(compiled.commodity_value[k])
-    risk: NDArray[np.float64] = compiled.risk_usd_per_t + value * compiled.risk_value_share
-    return risk
 
 
 def _apply_factors(
@@ -248,14 +250,20 @@ def scenario_attributes(
 ) -> dict[str, NDArray[np.float64]]:
     """Per-edge time, money, CO2e, distance and risk premium of ``commodity`` under
     ``scenario`` (for route reporting)."""
-    k = compiled.commodity_index(commodity)
-    time_h, money = _scaled_time_money(compiled, k, scenario or Scenario())
+    return _attributes(compiled, compiled.commodity_index(commodity), scenario or Scenario())
+
+
+def _attributes(
+    compiled: CompiledNetwork, k: int, scenario: Scenario
+) -> dict[str, NDArray[np.float64]]:
+    time_h, money = _scaled_time_money(compiled, k, scenario)
+    value = float(compiled.commodity_value[k])
     return {
         "time_h": time_h,
         "cost_usd_per_t": money,
         "co2e_kg_per_t": compiled.co2e_kg_per_t,
         "distance_km": compiled.distance_km,
-        "risk_usd_per_t": _risk(compiled, k),
+        "risk_usd_per_t": compiled.risk_usd_per_t + value * compiled.risk_value_share,
     }
 
 

@@ -123,10 +123,11 @@ def expand(network: Network) -> ExpandedNetwork:
             strict=True,
         )
     }
+    risk = _CountryRisk.of(network)
     edges = pd.concat(
         [
-            _link_edges(network, lookup, transfer),
-            _terminal_edges(network, lookup, transfer),
+            _link_edges(network, lookup, transfer, risk),
+            _terminal_edges(network, lookup, transfer, risk),
         ],
         ignore_index=True,
     )
@@ -162,9 +163,9 @@ def _link_edges(
     network: Network,
     lookup: dict[tuple[str, str], int],
     transfer: dict[tuple[str, str], tuple[float, float, float]],
+    risk: _CountryRisk,
 ) -> pd.DataFrame:
     modes = network.modes.set_index("mode")
-    risk = _CountryRisk.of(network)
     crossings = {
         (frozenset((a, b)), m): row
         for a, b, m, row in zip(
@@ -282,9 +283,9 @@ def _terminal_edges(
     network: Network,
     lookup: dict[tuple[str, str], int],
     transfer: dict[tuple[str, str], tuple[float, float, float]],
+    risk: _CountryRisk,
 ) -> pd.DataFrame:
     rows: list[tuple[object, ...]] = []
-    risk = _CountryRisk.of(network)
     for pid, terms in zip(network.places["place_id"], network.places["terminals"], strict=True):
         kinds = sorted(set(split_ids(terms)))
         pairs: list[tuple[str, str, str, str, str]] = []

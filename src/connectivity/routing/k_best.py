@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from connectivity import checks
 from connectivity.errors import NoRouteError
-from connectivity.graph import LINK, CompiledNetwork, compiled_of, edge_costs, scenario_attributes
+from connectivity.graph import LINK, CompiledNetwork, compiled_of, priced_edges
 from connectivity.paths import k_shortest_paths
 from connectivity.routing._search import endpoints, search_graph
 from connectivity.routing.result import Route, make_route
@@ -72,8 +72,7 @@ def alternatives(
     compiled = compiled_of(network)
     scenario = scenario or Scenario()
     o, d = endpoints(compiled, origin, destination, scenario)
-    costs = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, commodity, scenario)
+    costs, attrs = priced_edges(compiled, commodity, scenario)
     search = search_graph(compiled, costs, o, d, via, require_modes)
     found: list[Route] = []
     is_link = compiled.edge_kind == LINK

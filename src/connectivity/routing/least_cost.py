@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
-from connectivity.graph import CompiledNetwork, compiled_of, edge_costs, scenario_attributes
+from connectivity.graph import CompiledNetwork, compiled_of, priced_edges
 from connectivity.routing._search import endpoints, search_graph
 from connectivity.routing.result import Route, make_route
 from connectivity.tables import Network, Scenario
@@ -70,7 +70,7 @@ def route(
     compiled = compiled_of(network)
     scenario = scenario or Scenario()
     o, d = endpoints(compiled, origin, destination, scenario)
-    costs = edge_costs(compiled, commodity, scenario)
+    costs, attrs = priced_edges(compiled, commodity, scenario)
     search = search_graph(compiled, costs, o, d, via, require_modes)
     try:
         found = paths.shortest_path(search.graph, search.source, search.target)
@@ -80,4 +80,4 @@ def route(
         ) from None
     return make_route(compiled, search.edge[found], origin=o, destination=d,
                       commodity=commodity, scenario_name=scenario.name, costs=costs,
-                      attrs=scenario_attributes(compiled, commodity, scenario))
+                      attrs=attrs)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from connectivity.errors import NoRouteError
-from connectivity.graph import CompiledNetwork, compiled_of, edge_costs, scenario_attributes
+from connectivity.graph import CompiledNetwork, compiled_of, priced_edges
 from connectivity.paths import pareto_paths
 from connectivity.routing._search import endpoints, search_graph
 from connectivity.routing.result import Route, make_route
@@ -64,8 +64,7 @@ def pareto_routes(
     compiled = compiled_of(network)
     scenario = scenario or Scenario()
     o, d = endpoints(compiled, origin, destination, scenario)
-    costs = edge_costs(compiled, commodity, scenario)
-    attrs = scenario_attributes(compiled, commodity, scenario)
+    costs, attrs = priced_edges(compiled, commodity, scenario)
     closed = ~np.isfinite(costs)
     matrix = np.column_stack([attrs[c] for c in criteria]).astype(np.float64)
     matrix[closed] = np.inf

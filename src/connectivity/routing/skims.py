@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from connectivity import paths
-from connectivity.graph import CompiledNetwork, compiled_of, edge_costs, scenario_attributes
+from connectivity.graph import CompiledNetwork, compiled_of, priced_edges
 from connectivity.routing._search import resolve
 from connectivity.routing.result import Skim
 from connectivity.tables import Network, Scenario
@@ -73,9 +73,8 @@ def skim(
     scenario = scenario or Scenario()
     o_ids = [resolve(compiled, p) for p in origins]
     d_ids = o_ids if destinations is None else [resolve(compiled, p) for p in destinations]
-    costs = edge_costs(compiled, commodity, scenario)
+    costs, attrs = priced_edges(compiled, commodity, scenario)
     graph = paths.reweight(compiled.graph, costs)
-    attrs = scenario_attributes(compiled, commodity, scenario)
     targets = np.array([compiled.destination_node[d] for d in d_ids], dtype=np.int64)
     shape = (len(o_ids), len(d_ids))
     out = {k: np.full(shape, np.inf) for k in ("gc", *attrs)}

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -107,12 +107,20 @@ def _add(table: dict[str, tuple[str, ...]], key: str, pid: str) -> None:
         table[key] = (*table.get(key, ()), pid)
 
 
-def _exact_table(places: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+def _key_table(places: pd.DataFrame, key: Callable[[str], str], *,
+               with_ids: bool) -> dict[str, tuple[str, ...]]:
+    """``key`` of every name, name head and alias (and, ``with_ids``, of the id and the
+    id without its country prefix) -> every place it names."""
     aliases = place_aliases(places)
     table: dict[str, tuple[str, ...]] = {}
     for pid, name in zip(places["place_id"], places["name"], strict=True):
-        for text in (*_names(name), *aliases[pid]):
-            _add(table, exact_key(text), pid)
+        texts = [*_names(name), *aliases[pid]]
+        if with_ids:
+            texts.append(pid)
+            if "_" in pid:
+                texts.append(pid.split("_", 1)[1])
+        for text in texts:
+            _add(table, key(text), pid)
     return table
 
 
@@ -126,15 +134,7 @@ def build_lookup(places: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     ...                            "aliases": ["", "Alat"]}))["alat"]
     ('UZ_ALAT', 'AZ_ALAT_PORT')
     """
-    aliases = place_aliases(places)
-    table: dict[str, tuple[str, ...]] = {}
-    for pid, name in zip(places["place_id"], places["name"], strict=True):
-        texts = [pid, *_names(name), *aliases[pid]]
-        if "_" in pid:
-            texts.append(pid.split("_", 1)[1])
-        for text in texts:
-            _add(table, normalise(text), pid)
-    return table
+    return _key_table(places, normalise, with_ids=True)
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,8 @@ def place_index(places: pd.DataFrame) -> PlaceIndex:
     for pid in pids:
         _add(ids, pid.casefold(), pid)
     return PlaceIndex(names=names, countries=countries, ids=ids,
-                      exact=_exact_table(places), lookup=build_lookup(places))
+                      exact=_key_table(places, exact_key, with_ids=False),
+                      lookup=build_lookup(places))
 
 
 def _describe(index: PlaceIndex, pid: str) -> str:
@@ -187,9 +188,10 @@ def _describe(index: PlaceIndex, pid: str) -> str:
 def _one(index: PlaceIndex, query: str, found: tuple[str, ...]) -> str:
     if len(found) == 1:
         return found[0]
-    shown = ", ".join(_describe(index, pid) for pid in _in_table_order(index, found))
+    ordered = _in_table_order(index, found)
+    shown = ", ".join(_describe(index, pid) for pid in ordered)
     raise AmbiguousPlaceError(f"place {query!r} is ambiguous: {shown}; give an id",
-                              candidates=tuple(_in_table_order(index, found)))
+                              candidates=tuple(ordered))
 
 
 def _in_table_order(index: PlaceIndex, pids: Iterable[str]) -> list[str]:
