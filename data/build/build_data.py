@@ -447,7 +447,7 @@ def build_throughput(places: pd.DataFrame) -> pd.DataFrame:
 ROAD_DRIVING_HOURS = 9.0  # AETR daily driving limit for one driver
 RAIL_TERMINALS_USD_PER_T = 10.0  # lift on + lift off (transfers_curated.csv)
 ROAD_TERMINALS_USD_PER_T = 4.0  # truck loading + unloading (transfers_curated.csv)
-FERRY_USD_PER_T = 25.0  # Aktau-Alat sailing, port charges apart (calibration.md)
+FERRY_USD_PER_T = 25.0  # Aktau-Alat sailing, ASCO wagon tariff per FEU (CAL-P14)
 BLOCK_TRAIN_FEE_FACTOR = 0.25  # share of per-consignment border costs a block train pays
 BLOCK_TRAIN_DWELL_FACTOR = 0.3  # express container trains are cleared first (CPMM 2022)
 BLOCK_TRAIN_USD_PER_TEU_KM = 0.238  # fitted to the ERAI transit-section index 2021-2024
@@ -525,13 +525,14 @@ def build_modes(facts: Path) -> pd.DataFrame:
             "driving_hours_per_day": "",
             "co2e_kg_per_tkm": v("E04"),
             "estimate": "true",
-            "method": f"cost (calibrated): USD {FERRY_USD_PER_T:g}/t for the {aktau_alat_km:g} "
-            "km Aktau-Alat sailing, port charges in transfers.csv, fitted so that Middle "
-            "Corridor container prices fall in the published range (docs/calibration.md); "
+            "method": f"cost: USD {FERRY_USD_PER_T:g}/t for the {aktau_alat_km:g} km Aktau-Alat "
+            "sailing, from the ASCO rail-ferry tariff of USD 43-48 per metre of loaded wagon "
+            "(about USD 670 for a 14 m wagon carrying one 40 ft box at 28 t, 24 USD/t; "
+            "calibration target CAL-P14), port charges in transfers.csv; "
             "speed: 506 km / 22 h Aktau-Alat (every ferry link has a fixed time_h); CO2e: "
             "DESNZ 2025 large RoPax ferry, which includes a passenger share and likely "
             "overstates rail ferries (general cargo ship 0.0132 is a lower bound)",
-            "source": "parameters C04 (ey.com citing World Bank); sea-news.az 2017-03-29; "
+            "source": "asco.az/az/pages/19/218 (ASCO tariff); sea-news.az 2017-03-29; "
             "UK DESNZ GHG factors 2025",
         },
         {

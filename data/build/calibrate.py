@@ -14,8 +14,14 @@ Inputs, both in this folder:
   left out of the score.
 - ``calibration_queries.csv``: for each figure the model question that answers it: a
   least-cost route (origin, destination, commodity, allowed modes, places to pass,
-  countries to avoid) read as USD per FEU/TEU/t/kg or days, or the tonnes the system
-  optimum of the bundled demand puts on a set of crossings (``crossing_mt``).
+  countries to avoid) read as USD per FEU/TEU/t/kg or days; ``linehaul_usd_per_feu``
+  (or ``_teu``) counts only the carriage of the route's legs, without loading, transfers
+  and border or port fees, for published port-to-port rates (the sea indices quote the
+  ocean freight, not the handling and customs at either end); a question with
+  ``relative_to`` set is the ratio of its value to that other question's value, for a
+  figure published only as a comparison between two routes of the same source and year;
+  or the tonnes the system optimum of the bundled demand puts on a set of crossings
+  (``crossing_mt``).
 
 The output ``calibration_table.csv`` has one row per figure with the model's value and
 the residual (model / published - 1). A figure fits when the model is within its
@@ -40,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 TOLERANCE = 0.25
 #: Least share of price and time figures (fit and holdout) the model must fit; set just
 #: below the share measured when the data were last calibrated.
-FLOOR = 0.40
+FLOOR = 0.50
 
 
 def _ids(cell: object) -> tuple[str, ...]:
@@ -60,6 +66,16 @@ def route_value(net: cn.Network, q: pd.Series) -> tuple[float, str]:
     r = cn.route(net, q["origin"], q["destination"], commodity=q["commodity"],
                  scenario=scenario, via=_ids(q["via"]))
     measure = q["measure"]
+    if measure.startswith("linehaul_"):
+        value_t = _linehaul_usd_per_t(net, r, q)
+        measure = measure.removeprefix("linehaul_")
+        if measure not in ("usd_per_teu", "usd_per_feu"):
+            raise SystemExit(f"{q['target_id']}: unknown measure {q['measure']!r}")
+        teu = r.cost_usd_per_teu / r.cost_usd_per_t if r.cost_usd_per_teu else None
+        if teu is None:
+            raise SystemExit(f"{q['target_id']}: commodity {q['commodity']!r} has no "
+                             "tonnes_per_teu")
+        return value_t * teu * (2.0 if measure == "usd_per_feu" else 1.0), "-".join(r.modes)
     if measure == "days":
         value = r.time_h / 24.0
     elif measure == "hours":
@@ -76,6 +92,23 @@ def route_value(net: cn.Network, q: pd.Series) -> tuple[float, str]:
     else:
         raise SystemExit(f"{q['target_id']}: unknown measure {measure!r}")
     return value, "-".join(r.modes)
+
+
+def _linehaul_usd_per_t(net: cn.Network, r: cn.Route, q: pd.Series) -> float:
+    """The route's carriage alone, USD per tonne: its legs' cost less the border and
+    port fees of the crossings on them (transfers are not legs). Only for modes whose
+    fees no service scales, so the table's fee is the fee paid."""
+    scaled = net.services.loc[net.services["fee_factor"] != 1.0]
+    for leg in r.legs:
+        hit = scaled.loc[(scaled["mode"] == leg.mode)
+                         & scaled["commodities"].str.split(";").map(
+                             lambda ids: q["commodity"] in ids)]
+        if len(hit):
+            raise SystemExit(f"{q['target_id']}: line-haul measure on {leg.mode} legs, "
+                             f"whose fees service {hit.iloc[0]['service']!r} scales")
+    fee = net.crossings.set_index("crossing_id")["fee_usd_per_t"].astype(float)
+    return float(sum(leg.cost_usd_per_t - sum(fee[x] for x in leg.crossings)
+                     for leg in r.legs))
 
 
 def crossing_loads(net: cn.Network) -> pd.Series:
@@ -105,6 +138,13 @@ def build_table() -> pd.DataFrame:
             chain = "system optimum"
         else:
             model, chain = route_value(net, pd.Series(q))
+            if q.get("relative_to"):
+                ref = queries.loc[queries["target_id"] == q["relative_to"]]
+                if ref.empty:
+                    raise SystemExit(f"{q['target_id']}: relative_to names unknown "
+                                     f"question {q['relative_to']!r}")
+                base, base_chain = route_value(net, ref.iloc[0])
+                model, chain = model / base, f"{chain} / {base_chain}"
         value = float(t["value"])
         low = float(t["low"]) if t["low"] else value
         high = float(t["high"]) if t["high"] else value
@@ -136,7 +176,10 @@ def _question(q: dict[str, str]) -> str:
     for key in ("modes", "via", "avoid", "projects"):
         if q.get(key):
             parts.append(f"{key} {q[key]}")
-    return f"{q['measure']}: " + ", ".join(parts)
+    text = f"{q['measure']}: " + ", ".join(parts)
+    if q.get("relative_to"):
+        text += f"; divided by the answer to {q['relative_to']}"
+    return text
 
 
 def score(table: pd.DataFrame) -> tuple[float, list[str]]:
