@@ -33,8 +33,8 @@ TOP_LEVEL = [
 PATHS = ["CSRGraph", "Landmarks", "from_arrays", "reweight", "landmarks", "distances",
          "shortest_path", "shortest_path_tree", "all_or_nothing"]
 
-SUBPACKAGES = ["paths", "optimize", "tables", "io", "graph", "routing", "assign", "report",
-               "cli"]
+SUBPACKAGES = ["paths", "optimize", "tables", "io", "graph", "routing", "assign", "invest",
+               "report", "cli"]
 
 
 def _modules() -> list[str]:
