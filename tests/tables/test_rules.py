@@ -203,7 +203,7 @@ def test_projects_table_is_checked(tiny_frames):
     problems = _problems({**tiny_frames, "projects": bad})
     for expected in (
         "projects: duplicate project_id(s) ['P2']",
-        "projects 'P1': kind='bridge' is unknown; allowed ['new_link', 'upgrade', 'crossing']",
+        "projects 'P1': kind='bridge' is unknown; allowed ['new_link', 'upgrade', 'crossing',",
         "projects 'P1': link_ids ['L9'] are not known link or crossing ids",
         "projects 'P2': capital_cost_usd=-5.0 is negative",
         "projects 'P2': status='dreamt' is unknown",
@@ -238,6 +238,10 @@ def _with_value(frames: dict[str, pd.DataFrame], table: str, column: str, value:
     frame = frames[table]
     if column not in frame.columns:
         frame[column] = ""
+    if table == "projects" and column in ("capital_cost_low_usd", "capital_cost_high_usd"):
+        frame["capital_cost_usd"] = ""  # a range check of its own would also fire
+    if table == "projects" and column == "dwell_h_saved":
+        frame["crossing_ids"] = "X_RAIL"  # a saving names the crossings it applies to
     if column == "capacity" and "capacity_unit" in frame.columns:
         frame.loc[0, "capacity_unit"] = "t_per_year"
     elif column == "capacity":

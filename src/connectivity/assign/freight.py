@@ -45,6 +45,7 @@ from connectivity.assign.problems import equilibrium_problem, flow_problem
 from connectivity.assign.sysopt import system_optimum
 from connectivity.graph import (
     CompiledNetwork,
+    capacities,
     compiled_of,
     edge_costs,
     priced_edges,
@@ -214,14 +215,15 @@ def assign_system_optimum(
         raise ValueError(
             f"unserved_penalty_usd_per_t={unserved_penalty_usd_per_t} must be positive")
     groups = compiled.groups
+    edge_cap, group_cap = capacities(compiled, scenario)
     problem = flow_problem(
         compiled.tail, compiled.head, costs, o, d,
         table["tonnes_per_year"].to_numpy(dtype=np.float64),
         unserved_penalty=unserved_penalty_usd_per_t,
         n_nodes=compiled.graph.n_nodes, commodity=kk,
-        capacity=compiled.capacity_t_per_year,
+        capacity=edge_cap,
         groups=[groups.members(g) for g in range(groups.n_groups)],
-        group_capacity=groups.capacity,
+        group_capacity=group_cap,
     )
     result = system_optimum(problem, formulation=formulation, solver=solver,
                             time_limit=time_limit, msg=msg)
@@ -275,7 +277,7 @@ def assign_equilibrium(
     keep = np.flatnonzero(open_)
     t0 = vot * attrs["time_h"]
     fixed = np.where(open_, gc - t0, 0.0)
-    capacity, queue, service = _crossing_queues(compiled, vot)
+    capacity, queue, service = _crossing_queues(compiled, vot, scenario)
     origins, dests, matrix, unserved = _servable(
         compiled, paths.reweight(compiled.graph, gc), table)
     problem = equilibrium_problem(
@@ -299,16 +301,16 @@ def assign_equilibrium(
 
 
 def _crossing_queues(
-    compiled: CompiledNetwork, vot: float
+    compiled: CompiledNetwork, vot: float, scenario: Scenario
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]]:
     """Per edge: the capacity of the volume-delay function, whether it is a border queue,
     and the queue's service time in generalized cost (a train or a truck at a time)."""
-    capacity = compiled.capacity_t_per_year.copy()
+    capacity, group_cap = capacities(compiled, scenario)
     queue = np.zeros(compiled.n_edges, dtype=bool)
     service = np.zeros(compiled.n_edges)
     groups = compiled.groups
     for g in np.flatnonzero(groups.kind == "crossing").tolist():
-        cap = float(groups.capacity[g])
+        cap = float(group_cap[g])
         for e in groups.members(g).tolist():
             queue[e] = True
             capacity[e] = cap

@@ -33,6 +33,8 @@ from connectivity.graph.compiled import (
     compiled_of,
 )
 from connectivity.graph.costs import (
+    active_projects,
+    capacities,
     edge_costs,
     edge_mask,
     priced_edges,
@@ -67,6 +69,8 @@ __all__ = [
     "CapacityGroups",
     "edge_mask",
     "edge_costs",
+    "active_projects",
+    "capacities",
     "scenario_attributes",
     "priced_edges",
     "routing_graph",

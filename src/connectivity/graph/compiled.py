@@ -144,6 +144,18 @@ class CompiledNetwork:
     project_crossings
         Per project, in CSR form: the links it opens and the crossings it opens (those
         it names and those on its links).
+    project_capacity_added, project_time_factor, project_cost_factor,
+    project_dwell_h_saved
+        Per project, what it changes (0, 1, 1 and 0 where it changes nothing): tonnes
+        per year added to the capacity of its existing links and of its crossings; the
+        factors on its links' line-haul time and money; hours of dwell cut at each
+        crossing it changes.
+    project_change_start, project_change_crossings
+        Per project, in CSR form: the crossings it changes (its ``crossing_ids`` and
+        the crossings on its links).
+    project_status, project_year_open
+        Per project: status code and opening year (``NO_YEAR`` if none). The changes
+        of an ``existing`` project are already in the tables and never applied again.
     groups
         Capacity groups: border crossings per direction and terminal throughput.
     base_year
@@ -206,6 +218,14 @@ class CompiledNetwork:
     project_links: IntArray
     project_crossing_start: IntArray
     project_crossings: IntArray
+    project_capacity_added: FloatArray
+    project_time_factor: FloatArray
+    project_cost_factor: FloatArray
+    project_dwell_h_saved: FloatArray
+    project_change_start: IntArray
+    project_change_crossings: IntArray
+    project_status: CodeArray
+    project_year_open: CodeArray
     groups: CapacityGroups
     base_year: int | None
 
@@ -333,6 +353,7 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
     crossing_status = _codes(cross["status"], STATUSES, missing=EXISTING)
     crossing_year = _years(cross["year_open"])
     projects = _project_members(net, link_code, crossing_code, edge_link, edge_crossing)
+    changed = _project_changed_crossings(net, crossing_code, projects)
     rate_delta, fee_factor, dwell_factor = _service_terms(net)
     a = readonly
     return CompiledNetwork(
@@ -392,6 +413,14 @@ def _compile(expanded: ExpandedNetwork) -> CompiledNetwork:
         project_links=a(projects[1]),
         project_crossing_start=a(projects[2]),
         project_crossings=a(projects[3]),
+        project_capacity_added=a(_project_number(net, "capacity_added", 0.0)),
+        project_time_factor=a(_project_number(net, "time_factor", 1.0)),
+        project_cost_factor=a(_project_number(net, "cost_factor", 1.0)),
+        project_dwell_h_saved=a(_project_number(net, "dwell_h_saved", 0.0)),
+        project_change_start=a(changed[0]),
+        project_change_crossings=a(changed[1]),
+        project_status=a(_codes(net.projects["status"], STATUSES, missing=EXISTING)),
+        project_year_open=a(_years(net.projects["year_open"])),
         groups=CapacityGroups.concat(
             crossing_groups(edge_crossing, edges["reverse"].to_numpy(dtype=bool),
                             crossing_ids, crossing_capacity),
@@ -457,6 +486,30 @@ def _project_members(
         links.append(own_links)
         crossings.append(sorted(own_crossings | set(on_links.tolist())))
     return (*_csr(links), *_csr(crossings))
+
+
+def _project_number(net: Network, column: str, default: float) -> FloatArray:
+    """One float per project from ``column`` (``default`` where blank or absent)."""
+    if column not in net.projects.columns:
+        return np.full(len(net.projects), default)
+    values = pd.to_numeric(net.projects[column], errors="coerce")
+    out: FloatArray = values.fillna(default).to_numpy(dtype=np.float64)
+    return out
+
+
+def _project_changed_crossings(
+    net: Network, crossing_of: dict[str, int], members: tuple[IntArray, ...]
+) -> tuple[IntArray, IntArray]:
+    """CSR list per project of the crossings it changes: those of its ``crossing_ids``
+    and those on or named in its ``link_ids`` (``members`` from :func:`_project_members`)."""
+    start, flat = members[2], members[3]
+    cells = (net.projects["crossing_ids"] if "crossing_ids" in net.projects.columns
+             else [None] * len(net.projects))
+    lists = []
+    for p, cell in enumerate(cells):
+        named = {crossing_of[x] for x in split_ids(cell) if x in crossing_of}
+        lists.append(sorted(named | set(flat[start[p] : start[p + 1]].tolist())))
+    return _csr(lists)
 
 
 def _csr(lists: list[list[int]]) -> tuple[IntArray, IntArray]:

@@ -20,6 +20,15 @@ service's share of border fees and gauge-change costs (a block train clears as o
 consignment), both on line-haul links only; the service's ``dwell_factor`` likewise
 scales the border dwell inside ``time`` (express trains are cleared first).
 
+**Projects.** A project that is not ``existing`` changes the network when it is *on*:
+switched on by the scenario (by ``project_id``) or due by the scenario's year. Its
+links' line-haul time (time less border dwell) and line-haul money (money less border
+fees) are multiplied by its ``time_factor`` and ``cost_factor``; the border dwell of
+each crossing it changes is cut by ``dwell_h_saved`` hours (never below zero); and
+:func:`capacities` adds its ``capacity_added`` to the finite capacity of its existing
+links and of the crossings it changes. An ``existing`` project's changes are already in
+the tables and are not applied again.
+
 Examples
 --------
 >>> import connectivity as cn
@@ -52,7 +61,7 @@ from connectivity.graph.compiled import (
 from connectivity.tables import MODES, Scenario
 
 __all__ = ["edge_mask", "edge_costs", "priced_edges", "scenario_attributes",
-           "routing_graph"]
+           "routing_graph", "active_projects", "capacities"]
 
 #: Mode code of each node terminal (``-1`` for origin and destination nodes).
 _TERMINAL_MODE = np.array(
@@ -97,6 +106,54 @@ def _switched_on(
         crossing_on[c.project_crossings[c.project_crossing_start[p]:
                                         c.project_crossing_start[p + 1]]] = True
     return link_on, crossing_on
+
+
+def active_projects(compiled: CompiledNetwork, scenario: Scenario) -> NDArray[np.int64]:
+    """Codes of the projects whose changes apply under ``scenario``: those it switches on
+    by id and those due by its year, leaving out ``existing`` ones (already in the
+    tables)."""
+    c = compiled
+    on = _flags(c.project_code, scenario.projects)
+    if scenario.year is not None:
+        on |= (c.project_year_open != NO_YEAR) & (c.project_year_open <= scenario.year)
+    on &= c.project_status != EXISTING
+    return np.flatnonzero(on).astype(np.int64)
+
+
+def _project_edges(compiled: CompiledNetwork, p: int) -> tuple[NDArray[np.bool_],
+                                                               NDArray[np.bool_]]:
+    """Line-haul edges of project ``p``'s links, and edges through the crossings it
+    changes."""
+    c = compiled
+    links = c.project_links[c.project_link_start[p] : c.project_link_start[p + 1]]
+    crossings = c.project_change_crossings[c.project_change_start[p]:
+                                           c.project_change_start[p + 1]]
+    on_links = (c.edge_kind == LINK) & np.isin(c.edge_link, links)
+    at_crossings = (c.edge_crossing >= 0) & np.isin(c.edge_crossing, crossings)
+    return on_links, at_crossings
+
+
+def capacities(
+    compiled: CompiledNetwork, scenario: Scenario | None = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Capacity per edge and per capacity group (tonnes per year) under ``scenario``:
+    the compiled ones plus the ``capacity_added`` of every active project on its
+    existing links and on the crossings it changes (infinite capacities stay so)."""
+    c = compiled
+    scenario = scenario or Scenario()
+    edge_cap = c.capacity_t_per_year.copy()
+    group_cap = c.groups.capacity.copy()
+    for p in active_projects(c, scenario).tolist():
+        added = float(c.project_capacity_added[p])
+        if added <= 0:
+            continue
+        on_links, _ = _project_edges(c, p)
+        edge_cap[on_links & (c.edge_status == EXISTING)] += added
+        crossings = c.project_change_crossings[c.project_change_start[p]:
+                                               c.project_change_start[p + 1]]
+        hit = (c.groups.kind == "crossing") & np.isin(c.groups.crossing, crossings)
+        group_cap[hit] += added
+    return edge_cap, group_cap
 
 
 def edge_mask(
@@ -225,7 +282,35 @@ def _scaled_time_money(
                                + compiled.fee_usd_per_t[is_link] * fee_extra[mode])
             time_h[is_link] += compiled.dwell_h[is_link] * dwell_extra[mode]
         _apply_factors(compiled, scenario, time_h, money)
+        _apply_projects(compiled, k, scenario, time_h, money)
     return time_h, money
+
+
+def _apply_projects(
+    compiled: CompiledNetwork, k: int, scenario: Scenario, time_h: NDArray[np.float64],
+    money: NDArray[np.float64],
+) -> None:  # fmt: skip
+    """The changes of the active projects to time and money, in place (see the module
+    docstring)."""
+    c = compiled
+    active = active_projects(c, scenario)
+    if not active.size:
+        return
+    mode = np.maximum(c.edge_mode, 0)
+    dwell = c.dwell_h * c.commodity_dwell_factor[k][mode] * scenario.dwell_factor
+    fee = c.fee_usd_per_t * c.commodity_fee_factor[k][mode]
+    for p in active.tolist():
+        on_links, at_crossings = _project_edges(c, p)
+        tf, cf = float(c.project_time_factor[p]), float(c.project_cost_factor[p])
+        saved = float(c.project_dwell_h_saved[p])
+        if tf != 1.0:
+            time_h[on_links] = dwell[on_links] + tf * (time_h[on_links] - dwell[on_links])
+        if cf != 1.0:
+            money[on_links] = fee[on_links] + cf * (money[on_links] - fee[on_links])
+        if saved > 0:
+            cut = np.minimum(saved, dwell[at_crossings])
+            time_h[at_crossings] -= cut
+            dwell[at_crossings] -= cut
 
 
 def _apply_factors(

@@ -1,10 +1,45 @@
 """Investment prioritization: which candidate projects to fund, and when.
 
 - :mod:`connectivity.invest.portfolio`: :class:`Portfolio`, the result of every method.
+- :mod:`connectivity.invest.design`: the budgeted network-design MILP on arrays
+  (:func:`design_problem`, :func:`solve_design`).
+- :mod:`connectivity.invest.projects`: candidate projects of a network
+  (:func:`candidates`) and the design problem they make (:func:`network_design`,
+  :func:`evaluate`).
+- :mod:`connectivity.invest.methods`: :func:`prioritize` by ``milp``, ``greedy``,
+  ``bcr`` or ``brute_force``.
 """
 
 from __future__ import annotations
 
+from connectivity.invest.design import (
+    DesignProblem,
+    DesignSolution,
+    design_problem,
+    solve_design,
+)
+from connectivity.invest.methods import METHODS, admissible, prioritize
 from connectivity.invest.portfolio import Portfolio
+from connectivity.invest.projects import (
+    Candidates,
+    NetworkDesign,
+    candidates,
+    evaluate,
+    network_design,
+)
 
-__all__ = ["Portfolio"]
+__all__ = [
+    "Portfolio",
+    "DesignProblem",
+    "DesignSolution",
+    "design_problem",
+    "solve_design",
+    "Candidates",
+    "NetworkDesign",
+    "candidates",
+    "network_design",
+    "evaluate",
+    "METHODS",
+    "admissible",
+    "prioritize",
+]

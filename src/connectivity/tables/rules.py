@@ -398,6 +398,7 @@ def _project_problems(projects: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
     problems = []
     links = set(tables["links"]["link_id"].dropna())
     crossings = set(tables["crossings"]["crossing_id"].dropna())
+    ids = set(projects["project_id"].dropna())
     for row in projects.itertuples(index=False):
         pid = row.project_id
         if pid is None:
@@ -420,4 +421,47 @@ def _project_problems(projects: pd.DataFrame, tables: Mapping[str, pd.DataFrame]
         unknown = [x for x in cut if x not in crossings]
         if unknown:
             problems.append(f"{label}: crossing_ids {unknown} are not known crossing ids")
+        problems += _project_relations(label, row, ids)
+        problems += _project_costs(label, row)
     return problems
+
+
+def _project_relations(label: str, row: Any, ids: set[str]) -> list[str]:
+    """Dependencies and exclusions name other projects of the table, and never the same
+    one both ways."""
+    out = []
+    needs = split_ids(getattr(row, "depends_on", None))
+    bars = split_ids(getattr(row, "excludes", None))
+    for column, named in (("depends_on", needs), ("excludes", bars)):
+        unknown = [x for x in named if x not in ids]
+        if unknown:
+            out.append(f"{label}: {column} {unknown} are not project ids of the table")
+        if row.project_id in named:
+            out.append(f"{label}: {column} names the project itself")
+    both = sorted(set(needs) & set(bars))
+    if both:
+        out.append(f"{label}: {both} are in both depends_on and excludes")
+    return out
+
+
+def _project_costs(label: str, row: Any) -> list[str]:
+    """A cost range holds the central cost; a saving needs the crossings it applies to."""
+    out = []
+    def number(name: str) -> float | None:
+        value = getattr(row, name, None)
+        return None if value is None or pd.isna(value) else float(value)
+
+    cost = number("capital_cost_usd")
+    low = number("capital_cost_low_usd")
+    high = number("capital_cost_high_usd")
+    saved = number("dwell_h_saved")
+    if low is not None and high is not None and low > high:
+        out.append(f"{label}: capital_cost_low_usd={low:g} is above "
+                   f"capital_cost_high_usd={high:g}")
+    if cost is not None and ((low is not None and cost < low)
+                             or (high is not None and cost > high)):
+        out.append(f"{label}: capital_cost_usd={cost:g} is outside its low-high range "
+                   f"{low!r}-{high!r}")
+    if saved and not split_ids(getattr(row, "crossing_ids", None)):
+        out.append(f"{label}: dwell_h_saved={saved:g} names no crossing_ids to apply to")
+    return out

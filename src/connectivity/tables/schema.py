@@ -38,7 +38,7 @@ OPTIONAL_TABLES = ("crossings", "throughput", "projects", "services", "countries
 TERMINALS = ("road", "rail_1435", "rail_1520", "air", "sea", "ferry")
 MODES = ("road", "rail", "air", "sea", "ferry")
 STATUSES = ("existing", "under_construction", "planned")
-PROJECT_KINDS = ("new_link", "upgrade", "crossing")
+PROJECT_KINDS = ("new_link", "upgrade", "crossing", "port", "digital")
 PLACE_KINDS = (
     "city",
     "border_post",
@@ -222,10 +222,22 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("kind", nonempty=True),
         _c("link_ids", required=False),
         _amount("capital_cost_usd", 1e13, required=False),
+        _amount("capital_cost_low_usd", 1e13, required=False),
+        _amount("capital_cost_high_usd", 1e13, required=False),
         _c("cost_estimate", "bool", required=False),
+        _amount("opex_usd_per_year", 1e12, required=False),
+        _amount("lead_time_years", 50.0, required=False),
+        _c("earliest_year", "int", required=False),  # first year construction may start
+        # what it changes: capacity added to the existing links it names and to the
+        # crossings on them or named in crossing_ids; line-haul time and money of its
+        # links times a factor; hours of dwell cut at each crossing of crossing_ids
         _amount("capacity_added", TONNES_PER_YEAR, required=False),
-        _c("crossing_ids", required=False),  # ";"-separated crossings whose dwell it cuts
+        _positive("time_factor", 10.0, required=False),
+        _positive("cost_factor", 10.0, required=False),
+        _c("crossing_ids", required=False),  # ";"-separated crossings it changes
         _amount("dwell_h_saved", HOURS, required=False),  # hours cut at each of them
+        _c("depends_on", required=False),  # ";"-separated projects it needs
+        _c("excludes", required=False),  # ";"-separated projects it cannot go with
         _c("status", required=False),
         _c("year_open", "int", required=False),
         _c("method", required=False),

@@ -1,0 +1,316 @@
+"""Budgeted network design as one mixed-integer program over the flow LP (arrays, HiGHS).
+
+The system-optimal flow model of :mod:`connectivity.assign.arcs` gets one binary per
+candidate project. A project acts on the flow model in two ways, both linear in its
+binary ``y``:
+
+- **gated edges**: an edge that exists only with a set of projects (a new link, or a
+  copy of an existing edge at the cost it has with those projects: faster, cheaper,
+  shorter dwell) carries flow only when all of them are built:
+  ``flow on e <= M_e * y_p`` for each project ``p`` of the set. Where several candidate
+  projects change one edge, every combination of them gets its own copy, so the cost of
+  an edge under any design is exact. The original edge stays (a dominated copy costs
+  nothing but columns).
+- **added capacity**: a capacity group's right-hand side grows by ``added * y_p``
+  (``sum of flow - added * y_p <= capacity``). An edge and its copies share the edge's
+  capacity through such a group.
+
+Budget ``sum(cost_p * y_p) <= budget``; a dependency ``y_p <= y_q``; an exclusion
+``y_p + y_q <= 1``. The objective is the flow model's: total generalized cost plus the
+penalty of unserved demand, per year.
+
+*Strengthening.* Besides the aggregate coupling row per gated edge, the model can add
+the disaggregated rows ``flow of class c on e <= demand of c * y_p`` (one per class and
+gated edge): valid inequalities that make the LP relaxation much tighter (the
+aggregate big-M lets a fractional ``y`` open an edge to all classes at once).
+
+Examples
+--------
+Two parallel roads, a third road a project could build for a cost of 5:
+
+>>> from connectivity.assign import flow_problem
+>>> fp = flow_problem([0, 0, 0], [1, 1, 1], [[3.0], [4.0], [1.0]], [0], [1], [10.0],
+...                   capacity=[4.0, np.inf, np.inf], unserved_penalty=100.0)
+>>> dp = design_problem(fp, gated_edges=[2], gate_projects=[[0]], project_cost=[5.0],
+...                     budget=5.0)
+>>> s = solve_design(dp)
+>>> s.selected.tolist(), s.objective, s.status.value
+([0], 10.0, 'optimal')
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from connectivity.assign.arcs import FlowLayout, flow_lp
+from connectivity.assign.problems import FlowProblem
+from connectivity.optimize import ArrayLP, SolveResult, SolveStatus, check_options, solve_highs
+
+__all__ = ["DesignProblem", "DesignSolution", "design_problem", "solve_design"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, eq=False)
+class DesignProblem:
+    """A flow problem with candidate projects (built by :func:`design_problem`).
+
+    Attributes
+    ----------
+    flow
+        The flow problem over all edges (original and gated copies).
+    gated_edges, gate_start, gate_projects
+        Each gated edge and, in CSR form, the projects it needs (all of them).
+    group_add_start, group_add_project, group_add_amount
+        Per capacity group of ``flow``, in CSR form: projects adding capacity, and how
+        much (tonnes per year).
+    project_cost, budget
+        Capital cost per project and the budget.
+    depends
+        Pairs ``(p, q)``: ``p`` needs ``q``.
+    excludes
+        Pairs ``(p, q)``: not both.
+    """
+
+    flow: FlowProblem
+    gated_edges: IntArray
+    gate_start: IntArray
+    gate_projects: IntArray
+    group_add_start: IntArray
+    group_add_project: IntArray
+    group_add_amount: FloatArray
+    project_cost: FloatArray
+    budget: float
+    depends: IntArray
+    excludes: IntArray
+
+    @property
+    def n_projects(self) -> int:
+        """Number of candidate projects."""
+        return int(self.project_cost.shape[0])
+
+
+@dataclass(frozen=True)
+class DesignSolution:
+    """A solve of a :class:`DesignProblem`.
+
+    ``selected`` holds the indices of the built projects (sorted; empty when no point
+    was found), ``objective`` the flow model's total with them and ``bound`` the
+    solver's proven lower bound over all designs; ``status`` is the solver's.
+    ``flow`` is the flow per edge of the design problem (all classes), when there is a
+    point.
+    """
+
+    selected: IntArray
+    objective: float
+    bound: float
+    status: SolveStatus
+    seconds: float
+    result: SolveResult
+    flow: FloatArray | None
+
+
+def _pairs(name: str, pairs: Sequence[Sequence[int]], n: int) -> IntArray:
+    out = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    bad = (out < 0) | (out >= n)
+    if bad.any():
+        raise ValueError(f"{name}: project index {int(out[bad][0])} is not in 0..{n - 1}")
+    if (out[:, 0] == out[:, 1]).any():
+        raise ValueError(f"{name}: a pair names the same project twice")
+    return out
+
+
+def design_problem(  # noqa: PLR0913 (one argument per array of the model)
+    flow: FlowProblem,
+    *,
+    gated_edges: Sequence[int],
+    gate_projects: Sequence[Sequence[int]],
+    project_cost: npt.ArrayLike,
+    budget: float,
+    group_adds: Sequence[Sequence[tuple[int, float]]] = (),
+    depends: Sequence[Sequence[int]] = (),
+    excludes: Sequence[Sequence[int]] = (),
+) -> DesignProblem:
+    """Check the parts of a network design problem and return them as one.
+
+    Parameters
+    ----------
+    flow
+        The flow problem over every edge a design may use.
+    gated_edges, gate_projects
+        Edges that carry flow only with projects, and for each the projects it needs.
+    project_cost, budget
+        Capital cost per project; the budget (same unit).
+    group_adds
+        For each capacity group of ``flow`` (or fewer: the rest add nothing), pairs
+        ``(project, tonnes per year added)``.
+    depends, excludes
+        Pairs of project indices: ``(p, q)`` = ``p`` needs ``q`` / not both.
+
+    Raises
+    ------
+    ValueError
+        For a bad index, a negative cost or budget, or mismatched lengths; the message
+        names the value.
+    """
+    cost = np.asarray(project_cost, dtype=np.float64).reshape(-1)
+    n = int(cost.shape[0])
+    if not np.isfinite(cost).all() or (cost < 0).any():
+        raise ValueError(f"project_cost must be finite and >= 0, got {cost.tolist()}")
+    if not budget >= 0:
+        raise ValueError(f"budget must be >= 0, got {budget!r}")
+    edges = np.asarray(gated_edges, dtype=np.int64).reshape(-1)
+    if len(gate_projects) != edges.shape[0]:
+        raise ValueError(f"gate_projects has {len(gate_projects)} entries for "
+                         f"{edges.shape[0]} gated edges")
+    m = flow.n_edges
+    if ((edges < 0) | (edges >= m)).any():
+        raise ValueError(f"gated_edges must be edge indices in 0..{m - 1}")
+    starts = np.zeros(len(gate_projects) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([len(g) for g in gate_projects])
+    members = np.array([p for g in gate_projects for p in g], dtype=np.int64)
+    if ((members < 0) | (members >= n)).any() or (np.diff(starts) == 0).any():
+        raise ValueError("gate_projects: each gated edge needs one or more project "
+                         f"indices in 0..{n - 1}")
+    n_groups = flow.n_groups
+    if len(group_adds) > n_groups:
+        raise ValueError(f"group_adds has {len(group_adds)} entries for {n_groups} groups")
+    adds = [list(g) for g in group_adds] + [[] for _ in range(n_groups - len(group_adds))]
+    g_start = np.zeros(n_groups + 1, dtype=np.int64)
+    g_start[1:] = np.cumsum([len(g) for g in adds])
+    g_proj = np.array([p for g in adds for p, _ in g], dtype=np.int64)
+    g_amount = np.array([a for g in adds for _, a in g], dtype=np.float64)
+    if ((g_proj < 0) | (g_proj >= n)).any() or (g_amount < 0).any():
+        raise ValueError("group_adds: each entry is (project index, added capacity >= 0)")
+    return DesignProblem(flow, edges, starts, members, g_start, g_proj, g_amount, cost,
+                         float(budget), _pairs("depends", depends, n),
+                         _pairs("excludes", excludes, n))
+
+
+def _coupling(dp: DesignProblem, layout: FlowLayout, n_cols: int,
+              strengthen: bool) -> tuple[sp.csr_matrix, FloatArray]:
+    """Rows tying gated edges to their projects' binaries (columns after ``n_cols``)."""
+    p = dp.flow
+    cols_of_edge = sp.csr_matrix(
+        (np.ones(layout.n_flow_cols), (layout.col_edge, np.arange(layout.n_flow_cols))),
+        shape=(p.n_edges, n_cols + dp.n_projects),
+    )
+    # class demand: the tonnes of its OD pairs
+    class_demand = np.zeros(layout.class_origin.shape[0])
+    np.add.at(class_demand, layout.od_class, p.tonnes)
+    total = float(p.tonnes.sum())
+    rows, cols, vals = [], [], []
+    n_row = 0
+    agg = cols_of_edge[dp.gated_edges]
+    for i in range(dp.gated_edges.shape[0]):
+        e = int(dp.gated_edges[i])
+        edge_cols = agg[i].indices
+        if edge_cols.size == 0:
+            continue  # no class may use it: nothing to tie
+        big_m = min(total, float(p.capacity[e]))
+        for proj in dp.gate_projects[dp.gate_start[i] : dp.gate_start[i + 1]].tolist():
+            rows += [n_row] * (edge_cols.size + 1)
+            cols += [*edge_cols.tolist(), n_cols + proj]
+            vals += [1.0] * edge_cols.size + [-big_m]
+            n_row += 1
+            if strengthen:
+                for j in edge_cols.tolist():
+                    rows += [n_row, n_row]
+                    cols += [j, n_cols + proj]
+                    vals += [1.0, -float(class_demand[layout.col_class[j]])]
+                    n_row += 1
+    matrix = sp.csr_matrix((vals, (rows, cols)), shape=(n_row, n_cols + dp.n_projects))
+    return matrix, np.zeros(n_row)
+
+
+def _design_lp(dp: DesignProblem, strengthen: bool) -> tuple[ArrayLP, FlowLayout]:
+    base, layout = flow_lp(dp.flow)
+    n_cols, n_proj = int(base.cost.shape[0]), dp.n_projects
+    n_rows = int(base.row_lower.shape[0])
+    matrix = sp.csr_matrix((base.row_value, base.row_index, base.row_start),
+                           shape=(n_rows, n_cols))
+    # capacity added: -amount * y on the group's row
+    g_rows = layout.first_group_row + np.repeat(
+        np.arange(dp.flow.n_groups, dtype=np.int64), np.diff(dp.group_add_start))
+    adds = sp.csr_matrix((-dp.group_add_amount, (g_rows, n_cols + dp.group_add_project)),
+                         shape=(n_rows, n_cols + n_proj))
+    matrix = sp.hstack([matrix, sp.csr_matrix((n_rows, n_proj))], format="csr") + adds
+    couple, couple_hi = _coupling(dp, layout, n_cols, strengthen)
+    extra_rows, extra_hi = [], []
+    y = n_cols + np.arange(n_proj)
+    budget = sp.csr_matrix((dp.project_cost, (np.zeros(n_proj, dtype=np.int64), y)),
+                           shape=(1, n_cols + n_proj))
+    extra_rows.append(budget)
+    extra_hi.append(np.array([dp.budget]))
+    for pairs, coef, hi in ((dp.depends, -1.0, 0.0), (dp.excludes, 1.0, 1.0)):
+        k = pairs.shape[0]
+        if k:
+            r = np.repeat(np.arange(k), 2)
+            c = (n_cols + pairs).reshape(-1)
+            v = np.tile([1.0, coef], k)
+            extra_rows.append(sp.csr_matrix((v, (r, c)), shape=(k, n_cols + n_proj)))
+            extra_hi.append(np.full(k, hi))
+    full = sp.vstack([matrix, couple, *extra_rows], format="csr")
+    full.sort_indices()
+    n_extra = couple.shape[0] + sum(b.shape[0] for b in extra_rows)
+    lp = ArrayLP(
+        cost=np.concatenate([base.cost, np.zeros(n_proj)]),
+        col_lower=np.zeros(n_cols + n_proj),
+        col_upper=np.concatenate([base.col_upper, np.ones(n_proj)]),
+        row_start=full.indptr.astype(np.int64),
+        row_index=full.indices.astype(np.int64),
+        row_value=full.data.astype(np.float64),
+        row_lower=np.concatenate([base.row_lower, np.full(n_extra, -np.inf)]),
+        row_upper=np.concatenate([base.row_upper, couple_hi, *extra_hi]),
+        integer=np.concatenate([np.zeros(n_cols, dtype=bool), np.ones(n_proj, dtype=bool)]),
+    )
+    return lp, layout
+
+
+def solve_design(
+    dp: DesignProblem,
+    *,
+    time_limit: float | None = None,
+    mip_gap: float = 1e-6,
+    strengthen: bool = True,
+    msg: bool = False,
+) -> DesignSolution:
+    """Solve the design MILP with HiGHS.
+
+    Parameters
+    ----------
+    dp
+        The problem.
+    time_limit
+        Seconds; a run stopped by it is reported as ``TIME_LIMIT`` with the best design
+        found and the proven bound, never as optimal.
+    mip_gap
+        Relative gap at which HiGHS stops and reports ``OPTIMAL`` (default ``1e-6``: the
+        design is proved optimal to within this share of the objective).
+    strengthen
+        Add the disaggregated coupling rows (see the module docstring).
+    msg
+        Show the HiGHS log.
+    """
+    check_options("highs", time_limit=time_limit, mip_gap=mip_gap)
+    t0 = time.perf_counter()
+    lp, layout = _design_lp(dp, strengthen)
+    sol = solve_highs(lp, time_limit=time_limit, mip_gap=mip_gap, msg=msg)
+    n_cols = int(lp.cost.shape[0]) - dp.n_projects
+    if sol.x is None:
+        selected = np.zeros(0, dtype=np.int64)
+        flow = None
+    else:
+        selected = np.flatnonzero(sol.x[n_cols:] > 0.5).astype(np.int64)
+        flow = np.zeros(dp.flow.n_edges)
+        np.add.at(flow, layout.col_edge, sol.x[: layout.n_flow_cols])
+    r = sol.result
+    return DesignSolution(selected, r.objective, r.bound, r.status,
+                          time.perf_counter() - t0, r, flow)
