@@ -8,10 +8,28 @@
   :func:`evaluate`).
 - :mod:`connectivity.invest.methods`: :func:`prioritize` by ``milp``, ``greedy``,
   ``bcr`` or ``brute_force``.
+- :mod:`connectivity.invest.appraisal`: economic appraisal of a project or portfolio
+  (:func:`cash_flows`, :func:`appraise`, :func:`appraise_portfolio`; NPV, BCR, EIRR,
+  payback) and :func:`npv`, :func:`irr`, :func:`rate_of_return` on any flows.
 """
 
 from __future__ import annotations
 
+from connectivity.invest.appraisal import (
+    COMPONENTS,
+    Appraisal,
+    Benefits,
+    CashFlows,
+    PortfolioAppraisal,
+    ProjectCosts,
+    RateOfReturn,
+    appraise,
+    appraise_portfolio,
+    cash_flows,
+    irr,
+    npv,
+    rate_of_return,
+)
 from connectivity.invest.design import (
     DesignProblem,
     DesignSolution,
@@ -42,4 +60,17 @@ __all__ = [
     "METHODS",
     "admissible",
     "prioritize",
+    "COMPONENTS",
+    "ProjectCosts",
+    "Benefits",
+    "CashFlows",
+    "RateOfReturn",
+    "Appraisal",
+    "PortfolioAppraisal",
+    "cash_flows",
+    "appraise",
+    "appraise_portfolio",
+    "npv",
+    "irr",
+    "rate_of_return",
 ]
