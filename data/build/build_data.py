@@ -655,9 +655,10 @@ def build_projects(link_ids: set[str], crossing_ids: set[str]) -> pd.DataFrame:
         for cid in filter(None, r.crossing_ids.split(";")):
             if cid not in crossing_ids:
                 raise SystemExit(f"projects {r.project_id}: unknown crossing id {cid}")
-        if bool(r.crossing_ids) != bool(r.dwell_h_saved):
-            raise SystemExit(f"projects {r.project_id}: crossing_ids and dwell_h_saved go "
-                             "together")
+        # crossing_ids may carry capacity_added alone, but a saving needs crossings
+        if r.dwell_h_saved and not r.crossing_ids:
+            raise SystemExit(f"projects {r.project_id}: dwell_h_saved={r.dwell_h_saved} "
+                             "names no crossing_ids to apply to")
     return cur.drop(columns=["facts_project"])
 
 

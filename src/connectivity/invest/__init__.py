@@ -8,6 +8,10 @@
   :func:`evaluate`).
 - :mod:`connectivity.invest.methods`: :func:`prioritize` by ``milp``, ``greedy``,
   ``bcr`` or ``brute_force``.
+- :mod:`connectivity.invest.phasing`: :func:`phase`, what to build in which period.
+- :mod:`connectivity.invest.benefits`: a design's yearly cost by component
+  (:func:`annual_measures`), benefits between designs, and :func:`appraise_projects`
+  on the network.
 - :mod:`connectivity.invest.appraisal`: economic appraisal of a project or portfolio
   (:func:`cash_flows`, :func:`appraise`, :func:`appraise_portfolio`; NPV, BCR, EIRR,
   payback) and :func:`npv`, :func:`irr`, :func:`rate_of_return` on any flows.
@@ -30,13 +34,21 @@ from connectivity.invest.appraisal import (
     npv,
     rate_of_return,
 )
+from connectivity.invest.benefits import (
+    AnnualMeasures,
+    annual_measures,
+    appraise_projects,
+    benefits_between,
+)
 from connectivity.invest.design import (
     DesignProblem,
     DesignSolution,
+    design_lp,
     design_problem,
     solve_design,
 )
 from connectivity.invest.methods import METHODS, admissible, prioritize
+from connectivity.invest.phasing import phase
 from connectivity.invest.portfolio import Portfolio
 from connectivity.invest.projects import (
     Candidates,
@@ -51,7 +63,13 @@ __all__ = [
     "DesignProblem",
     "DesignSolution",
     "design_problem",
+    "design_lp",
     "solve_design",
+    "phase",
+    "AnnualMeasures",
+    "annual_measures",
+    "benefits_between",
+    "appraise_projects",
     "Candidates",
     "NetworkDesign",
     "candidates",

@@ -100,6 +100,7 @@ def solve_highs(
     mip_gap: float | None = None,
     msg: bool = False,
     options: dict[str, Any] | None = None,
+    start: tuple[Any, Any] | None = None,
 ) -> ArraySolution:
     """Solve ``lp`` with HiGHS and classify the outcome from HiGHS's model status.
 
@@ -114,12 +115,14 @@ def solve_highs(
         Show the HiGHS log.
     options
         Further HiGHS options by name (``{"solver": "ipm"}``).
+    start
+        A MIP start: column indices and their values (a partial point is fine: HiGHS
+        completes it with the other columns free, and ignores it if it cannot).
 
     Returns
     -------
     ArraySolution
     """
-    import highspy
 
     t0 = time.perf_counter()
     h = new_highs(msg=msg)
@@ -129,6 +132,22 @@ def solve_highs(
         h.setOptionValue("mip_rel_gap", float(mip_gap))
     for key, value in (options or {}).items():
         h.setOptionValue(key, value)
+
+    model = _highs_model(lp)
+    is_mip = lp.integer is not None and bool(np.any(lp.integer))
+    h.passModel(model)
+    if start is not None:
+        idx = np.ascontiguousarray(start[0], dtype=np.int32)
+        val = np.ascontiguousarray(start[1], dtype=np.float64)
+        h.setSolution(int(idx.shape[0]), idx, val)
+    h.run()
+    seconds = time.perf_counter() - t0
+    return _result(h, lp, is_mip, seconds, mip_gap, options)
+
+
+def _highs_model(lp: ArrayLP) -> Any:
+    """``lp`` as a ``highspy.HighsLp``."""
+    import highspy
 
     model = highspy.HighsLp()
     n_col = int(lp.cost.shape[0])
@@ -155,10 +174,12 @@ def solve_highs(
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous
             for flag in lp.integer
         ]
-    h.passModel(model)
-    h.run()
-    seconds = time.perf_counter() - t0
+    return model
 
+
+def _result(h: Any, lp: ArrayLP, is_mip: bool, seconds: float, mip_gap: float | None,
+            options: dict[str, Any] | None) -> ArraySolution:
+    """Read the outcome of a run of ``h`` on ``lp``."""
     status, has_point, text = _classify(h, lp, options=options)
     objective = float(h.getInfo().objective_function_value) if has_point else math.nan
     if not has_point:
