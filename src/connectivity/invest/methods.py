@@ -23,8 +23,9 @@ Example
 >>> import connectivity as cn
 >>> net = cn.load_bundled()
 >>> demand = cn.load_bundled_demand(net)
->>> p = prioritize(net, demand, budget=1e9, method="milp")
->>> p.proved_optimal, p.cost <= 1e9, p.benefit >= 0
+>>> p = prioritize(net, demand, budget=1e9, method="milp",
+...                projects=["P03", "P13", "P27", "P29"])
+>>> p.proved_optimal, p.cost <= 1e9, p.benefit > 0
 (True, True, True)
 """
 

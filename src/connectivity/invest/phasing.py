@@ -19,7 +19,8 @@ Example
 -------
 >>> import connectivity as cn
 >>> net = cn.load_bundled()
->>> p = phase(net, cn.load_bundled_demand(net), periods=[2026, 2030], budgets=5e9)
+>>> p = phase(net, cn.load_bundled_demand(net), periods=[2026, 2030], budgets=5e8,
+...           projects=["P03", "P13", "P27", "P29"])
 >>> p.proved_optimal, set(p.schedule.values()) <= {2026, 2030}
 (True, True)
 >>> p.objective <= p.details["ranking_objective"] * (1 + 1e-6)
