@@ -137,3 +137,17 @@ def test_bad_requests_name_the_value(net: cn.Network, demand: pd.DataFrame) -> N
         candidates(net, ["P4"])
     with pytest.raises(ValueError, match="already on"):
         prioritize(net, demand, budget=1.0, scenario=cn.Scenario(projects=("P2",)))
+
+
+@pytest.mark.parametrize("rate", [20.0, 200.0])
+def test_capital_charges_are_weighed_exactly(net: cn.Network, demand: pd.DataFrame,
+                                             rate: float) -> None:
+    # with a yearly charge per project, the optimum is the subset with the least
+    # system cost plus charges (brute force sees the same objective)
+    milp = prioritize(net, demand, budget=30.0, method="milp", capital_charge_rate=rate)
+    brute = prioritize(net, demand, budget=30.0, method="brute_force",
+                       capital_charge_rate=rate)
+    assert milp.objective == pytest.approx(brute.objective, rel=1e-9)
+    assert milp.details["milp_objective"] == pytest.approx(milp.objective, rel=1e-7)
+    free = prioritize(net, demand, budget=30.0, method="milp")
+    assert len(milp.selected) <= len(free.selected)

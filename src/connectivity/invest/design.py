@@ -73,6 +73,10 @@ class DesignProblem:
         much (tonnes per year).
     project_cost, budget
         Capital cost per project and the budget.
+    project_charge
+        What building a project adds to the objective per year (its annualized capital
+        and operating cost when the design weighs them against the savings; zeros
+        otherwise).
     depends
         Pairs ``(p, q)``: ``p`` needs ``q``.
     excludes
@@ -90,6 +94,7 @@ class DesignProblem:
     budget: float
     depends: IntArray
     excludes: IntArray
+    project_charge: FloatArray
 
     @property
     def n_projects(self) -> int:
@@ -137,6 +142,7 @@ def design_problem(  # noqa: PLR0913 (one argument per array of the model)
     group_adds: Sequence[Sequence[tuple[int, float]]] = (),
     depends: Sequence[Sequence[int]] = (),
     excludes: Sequence[Sequence[int]] = (),
+    project_charge: npt.ArrayLike | None = None,
 ) -> DesignProblem:
     """Check the parts of a network design problem and return them as one.
 
@@ -153,6 +159,8 @@ def design_problem(  # noqa: PLR0913 (one argument per array of the model)
         ``(project, tonnes per year added)``.
     depends, excludes
         Pairs of project indices: ``(p, q)`` = ``p`` needs ``q`` / not both.
+    project_charge
+        Per project, what building it adds to the objective (default 0).
 
     Raises
     ------
@@ -189,9 +197,13 @@ def design_problem(  # noqa: PLR0913 (one argument per array of the model)
     g_amount = np.array([a for g in adds for _, a in g], dtype=np.float64)
     if ((g_proj < 0) | (g_proj >= n)).any() or (g_amount < 0).any():
         raise ValueError("group_adds: each entry is (project index, added capacity >= 0)")
+    charge = (np.zeros(n) if project_charge is None
+              else np.asarray(project_charge, dtype=np.float64).reshape(-1))
+    if charge.shape != (n,) or not np.isfinite(charge).all():
+        raise ValueError(f"project_charge must hold {n} finite numbers, got {charge.tolist()}")
     return DesignProblem(flow, edges, starts, members, g_start, g_proj, g_amount, cost,
                          float(budget), _pairs("depends", depends, n),
-                         _pairs("excludes", excludes, n))
+                         _pairs("excludes", excludes, n), charge)
 
 
 def _coupling(dp: DesignProblem, layout: FlowLayout, n_cols: int,
@@ -264,7 +276,7 @@ def design_lp(dp: DesignProblem, strengthen: bool = False) -> tuple[ArrayLP, Flo
     full.sort_indices()
     n_extra = couple.shape[0] + sum(b.shape[0] for b in extra_rows)
     lp = ArrayLP(
-        cost=np.concatenate([base.cost, np.zeros(n_proj)]),
+        cost=np.concatenate([base.cost, dp.project_charge]),
         col_lower=np.zeros(n_cols + n_proj),
         col_upper=np.concatenate([base.col_upper, np.ones(n_proj)]),
         row_start=full.indptr.astype(np.int64),

@@ -72,11 +72,13 @@ def admissible(cands: Candidates, chosen: Iterable[int], budget: float) -> bool:
 
 
 class _Evaluator:
-    """System-optimal total cost per design, each design solved once."""
+    """System-optimal total cost per design (plus the charges of its projects, if any),
+    each design solved once."""
 
     def __init__(self, design: NetworkDesign) -> None:
         self.design = design
         self.cache: dict[frozenset[int], float] = {}
+        self.charge = design.problem.project_charge
 
     def __call__(self, chosen: Iterable[int]) -> float:
         key = frozenset(chosen)
@@ -85,7 +87,7 @@ class _Evaluator:
             if a.solve is None or not a.solve.has_solution:
                 raise RuntimeError(f"system optimum of design {sorted(key)} has no solution")
             self.cache[key] = float(a.solve.objective)
-        return self.cache[key]
+        return self.cache[key] + float(sum(self.charge[j] for j in key))
 
 
 def _bcr(design: NetworkDesign, value: _Evaluator,
@@ -154,6 +156,8 @@ def prioritize(
     cost: str = "central",
     time_limit: float | None = None,
     mip_gap: float = 1e-6,
+    capital_charge_rate: float | None = None,
+    asset_life_years: float = 30.0,
 ) -> Portfolio:
     """Choose projects within ``budget`` to minimize the system-optimal total cost.
 
@@ -174,6 +178,12 @@ def prioritize(
     time_limit, mip_gap
         For ``"milp"``: seconds, and the relative gap HiGHS proves before it reports
         ``OPTIMAL``.
+    capital_charge_rate, asset_life_years
+        When a rate is given, every method weighs each project's yearly charge against
+        the savings: its capital cost times the capital recovery factor
+        ``r / (1 - (1 + r) ** -life)`` plus its O&M. The budget still binds; projects
+        that save less than they cost per year are then left out. Default: no charge
+        (the budget alone limits what is built).
 
     Returns
     -------
@@ -188,9 +198,18 @@ def prioritize(
         raise ValueError(f"budget must be a finite number >= 0, got {budget!r}")
     t0 = time.perf_counter()
     cands = candidates(network, projects, cost=cost)
-    design = network_design(network, demand, cands, float(budget), scenario=scenario)
+    charge = None
+    if capital_charge_rate is not None:
+        r, life = float(capital_charge_rate), float(asset_life_years)
+        if not (r > 0 and math.isfinite(r)) or not life > 0:
+            raise ValueError(f"capital_charge_rate={capital_charge_rate!r} and "
+                             f"asset_life_years={asset_life_years!r} must be > 0")
+        charge = cands.cost * r / (1 - (1 + r) ** -life) + cands.opex
+    design = network_design(network, demand, cands, float(budget), scenario=scenario,
+                            charge=charge)
     value = _Evaluator(design)
-    details: dict[str, object] = {"candidates": list(cands.ids), "cost_basis": cost}
+    details: dict[str, object] = {"candidates": list(cands.ids), "cost_basis": cost,
+                                  "capital_charge_rate": capital_charge_rate}
     bound = math.nan
     status = SolveStatus.FEASIBLE
     if method == "milp":

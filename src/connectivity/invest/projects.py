@@ -212,8 +212,10 @@ def network_design(
     budget: float,
     *,
     scenario: Scenario | None = None,
+    charge: FloatArray | None = None,
 ) -> NetworkDesign:
-    """The budgeted design problem of ``cands`` on the system optimum of ``demand``.
+    """The budgeted design problem of ``cands`` on the system optimum of ``demand``;
+    ``charge`` (per candidate, USD per year) is added to the objective when built.
 
     Raises
     ------
@@ -264,7 +266,7 @@ def network_design(
                       group_capacity=np.asarray(group_cap))
     dp = design_problem(fp, gated_edges=gated, gate_projects=gates, project_cost=cands.cost,
                         budget=budget, group_adds=group_adds, depends=cands.depends.tolist(),
-                        excludes=cands.excludes.tolist())
+                        excludes=cands.excludes.tolist(), project_charge=charge)
     return NetworkDesign(dp, cands, compiled, table, base, penalty, src)
 
 
