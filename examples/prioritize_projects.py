@@ -1,12 +1,12 @@
 """Which projects to fund with USD 5 billion, and how far the usual ranking falls short.
 
 The bundled candidate projects (railways, roads, border crossings, ports, digital
-transit) are chosen four ways on the system optimum of the bundled demand: the exact
+transit) are chosen three ways on the system optimum of the bundled demand: the exact
 network-design MILP (proved optimal by HiGHS), greedy addition with the network
 re-solved for each project, and the stand-alone benefit/cost ranking filled to the
-budget; then the MILP again with each project's capital charged per year. Then the optimal portfolio is appraised (NPV, BCR,
-EIRR over 30 years at 6 %) alone and with its projects' interaction, and a two-period
-schedule is compared with building in ranking order.
+budget; then the MILP again with each project's capital charged per year. The optimal
+portfolio is appraised (NPV, BCR over 30 years at 6 %) alone and with its projects'
+interaction, and a two-period schedule is compared with building in ranking order.
 
 Run: python examples/prioritize_projects.py
 """

@@ -145,7 +145,7 @@ def _brute_force(design: NetworkDesign, value: _Evaluator,
     return set(best[1]), {"designs_evaluated": len(value.cache)}
 
 
-def prioritize(
+def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     network: Network | CompiledNetwork,
     demand: pd.DataFrame,
     *,
