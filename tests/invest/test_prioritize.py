@@ -151,3 +151,16 @@ def test_capital_charges_are_weighed_exactly(net: cn.Network, demand: pd.DataFra
     assert milp.details["milp_objective"] == pytest.approx(milp.objective, rel=1e-7)
     free = prioritize(net, demand, budget=30.0, method="milp")
     assert len(milp.selected) <= len(free.selected)
+
+
+def test_a_time_limited_milp_is_not_called_optimal() -> None:
+    # the bundled 23-candidate design takes HiGHS about a minute to prove; stopped after
+    # 8 s it returns its best design with the proven bound, as TIME_LIMIT
+    net = cn.load_bundled()
+    p = prioritize(net, cn.load_bundled_demand(net), budget=10e9, time_limit=8)
+    assert p.status in (SolveStatus.TIME_LIMIT, SolveStatus.OPTIMAL)
+    assert p.bound <= p.objective * (1 + 1e-9)
+    if p.status is SolveStatus.TIME_LIMIT:
+        assert not p.proved_optimal and 0 < p.gap < 1
+    else:  # a much faster machine proved it within the limit
+        assert p.gap <= 1e-6

@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork
 from connectivity.invest.design import solve_design
 from connectivity.invest.portfolio import Portfolio
@@ -85,7 +86,7 @@ class _Evaluator:
         if key not in self.cache:
             a = evaluate(self.design, key)
             if a.solve is None or not a.solve.has_solution:
-                raise RuntimeError(f"system optimum of design {sorted(key)} has no solution")
+                raise SolverError(f"system optimum of design {sorted(key)} has no solution")
             self.cache[key] = float(a.solve.objective)
         return self.cache[key] + float(sum(self.charge[j] for j in key))
 
@@ -216,7 +217,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
         sol = solve_design(design.problem, time_limit=time_limit, mip_gap=mip_gap)
         if sol.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT,
                               SolveStatus.FEASIBLE) or not np.isfinite(sol.objective):
-            raise RuntimeError(f"network design MILP: {sol.status.value}: "
+            raise SolverError(f"network design MILP: {sol.status.value}: "
                                f"{sol.result.message}")
         chosen = set(sol.selected.tolist())
         bound, status = sol.bound, sol.status

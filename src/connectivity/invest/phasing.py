@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork
 from connectivity.invest.design import design_lp
 from connectivity.invest.methods import admissible
@@ -153,7 +154,7 @@ def _milp(designs: list[NetworkDesign], w: np.ndarray, opens: np.ndarray,
     sol = solve_highs(lp, time_limit=time_limit, mip_gap=mip_gap)
     res = sol.result
     if sol.x is None:
-        raise RuntimeError(f"phasing MILP: {res.status.value}: {res.message}")
+        raise SolverError(f"phasing MILP: {res.status.value}: {res.message}")
     starts = sol.x[n_main:].reshape(n, m) > 0.5
     start = {j: int(np.flatnonzero(starts[j])[0]) for j in range(n) if starts[j].any()}
     return start, res.objective, res.bound, res.status, res.message
@@ -191,7 +192,7 @@ class _Solves:
         if key not in self.cache:
             a = evaluate(self.designs[t], key[1])
             if a.solve is None or not a.solve.has_solution:
-                raise RuntimeError(f"period {t}: design {sorted(key[1])} has no solution")
+                raise SolverError(f"period {t}: design {sorted(key[1])} has no solution")
             self.cache[key] = float(a.solve.objective)
         return self.cache[key]
 
