@@ -94,6 +94,12 @@ def _paths_json(out: str) -> None:
     assert data["solver_status"] == "optimal" and data["method"] == "so"
 
 
+def _phased(out: str) -> None:
+    data = json.loads(out)
+    assert data["method"] == "phased" and data["proved_optimal"] is True
+    assert set(data["schedule"].values()) <= {2026, 2030}
+
+
 #: What each README command claims, checked on its output (a new command needs a claim).
 CLAIMS = {
     "connectivity places --format json":
@@ -114,6 +120,16 @@ CLAIMS = {
         _skim_csv,
     "connectivity assign --method so": _binding,
     "connectivity assign --method so --so-formulation paths --format json": _paths_json,
+    "connectivity prioritize --budget 5e9":
+        lambda out: re.search(r"method\s+milp", out) and re.search(r"proved_optimal\s+True",
+                                                                    out),
+    "connectivity prioritize --budget 5e9 --method bcr":
+        lambda out: re.search(r"method\s+bcr", out) and re.search(r"proved_optimal\s+False",
+                                                                   out),
+    "connectivity prioritize --periods 2026:2030 --budgets 5e8,1e9 "
+    "--projects P03,P13,P21,P27,P29,P39 --format json": _phased,
+    "connectivity appraise P21 P27 P39 --co2-price 50":
+        lambda out: all(x in out for x in ("P21", "P39", "together", "sum alone", "npv")),
 }
 
 

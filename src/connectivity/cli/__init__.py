@@ -5,6 +5,8 @@
 - :mod:`~connectivity.cli.data`: ``places``, ``validate``;
 - :mod:`~connectivity.cli.routes`: ``route``, ``pareto``, ``skim``;
 - :mod:`~connectivity.cli.assign`: ``assign`` (bundled or TNTP networks);
+- :mod:`~connectivity.cli.prioritize`: ``prioritize`` (bundled or TNTP networks);
+- :mod:`~connectivity.cli.invest`: ``appraise``, and ``prioritize`` on a network of tables;
 - :mod:`~connectivity.cli.demo`: ``demo``.
 """
 

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from connectivity.cli import assign, data, demo, routes
+from connectivity.cli import assign, data, demo, invest, prioritize, routes
 from connectivity.errors import ConnectivityError
 
 __all__ = ["main", "parser"]
@@ -25,7 +25,7 @@ def parser() -> argparse.ArgumentParser:
         description="Multimodal freight network planning for China and Central Asia.",
     )
     sub = top.add_subparsers(dest="command", required=True)
-    for module in (data, routes, assign, demo):
+    for module in (data, routes, assign, prioritize, invest, demo):
         module.register(sub)
     return top
 

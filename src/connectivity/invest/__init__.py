@@ -12,6 +12,10 @@
 - :mod:`connectivity.invest.benefits`: a design's yearly cost by component
   (:func:`annual_measures`), benefits between designs, and :func:`appraise_projects`
   on the network.
+- :mod:`connectivity.invest.dndp`: the bilevel network design under user equilibrium on
+  TNTP networks (:func:`bilevel_design`, :func:`evaluate_design`,
+  :func:`brute_force_design`); :mod:`connectivity.invest.dndp_baselines`: its greedy and
+  ranking baselines.
 - :mod:`connectivity.invest.appraisal`: economic appraisal of a project or portfolio
   (:func:`cash_flows`, :func:`appraise`, :func:`appraise_portfolio`; NPV, BCR, EIRR,
   payback) and :func:`npv`, :func:`irr`, :func:`rate_of_return` on any flows.
@@ -47,6 +51,8 @@ from connectivity.invest.design import (
     design_problem,
     solve_design,
 )
+from connectivity.invest.dndp import bilevel_design, brute_force_design, evaluate_design
+from connectivity.invest.dndp_baselines import bcr_design, greedy_design
 from connectivity.invest.methods import METHODS, admissible, prioritize
 from connectivity.invest.phasing import phase
 from connectivity.invest.portfolio import Portfolio
@@ -66,6 +72,11 @@ __all__ = [
     "design_lp",
     "solve_design",
     "phase",
+    "bilevel_design",
+    "brute_force_design",
+    "evaluate_design",
+    "bcr_design",
+    "greedy_design",
     "AnnualMeasures",
     "annual_measures",
     "benefits_between",
