@@ -20,6 +20,7 @@ from connectivity.invest.dndp import (
     evaluate_design,
 )
 from connectivity.invest.dndp_baselines import bcr_design, greedy_design
+from connectivity.invest.dndp_milp import milp_design
 from connectivity.io import (
     CandidateLinks,
     TntpNetwork,
@@ -157,6 +158,38 @@ def _random_instance(seed: int) -> tuple[TntpNetwork, TntpTrips, CandidateLinks,
     cands = _cands(rows)
     budget = float(rng.uniform(0.25, 0.8)) * float(cands.cost.sum())
     return net, TntpTrips(3, demand), cands, budget
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_milp_bound_is_below_every_design_and_its_design_is_admissible(seed: int) -> None:
+    # the piecewise-linear system optimum under-approximates: its MILP bound is below
+    # the best equilibrium TSTT (brute force), and its status is optimal only when the
+    # design's equilibrium meets the bound
+    net, trips, cands, budget = _random_instance(seed)
+    oracle = brute_force_design(net, trips, cands, budget)
+    p = milp_design(net, trips, cands, budget)
+    assert p.cost <= budget * (1 + 1e-9)
+    assert p.bound <= oracle.objective * (1 + 1e-9)
+    assert p.objective >= oracle.objective * (1 - REL)
+    assert p.objective == pytest.approx(evaluate_design(net, trips, cands, p.selected),
+                                        rel=1e-12)
+    if p.status is SolveStatus.OPTIMAL:
+        assert p.objective <= p.bound * (1 + 1e-6)
+    else:
+        assert p.status is SolveStatus.FEASIBLE and p.gap > 0
+
+
+def test_milp_on_an_uncongested_network_is_proved_optimal() -> None:
+    # with no congestion the system optimum is the equilibrium and the segments are
+    # exact: the MILP's bound meets its design's TSTT
+    links = [(1, 3, 0, 4, 0, 1), (3, 2, 0, 4, 0, 1), (1, 4, 0, 2, 0, 1), (4, 2, 0, 9, 0, 1)]
+    net = _net(2, 4, 1, links)
+    trips = TntpTrips(2, _f(0, 5, 0, 0).reshape(2, 2))
+    cands = _cands([("SHORT", 4, 3, 0.0, 1.0, 0.0, 1.0, 3.0), ("LONG", 1, 2, 0.0, 7.5, 0.0,
+                                                                    1.0, 1.0)])
+    p = milp_design(net, trips, cands, 3.0)
+    assert p.selected == ("SHORT",) and p.status is SolveStatus.OPTIMAL
+    assert p.objective == pytest.approx(5 * (2 + 1 + 4))
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -324,15 +357,12 @@ def test_cli_errors(cli, tmp_path: Path) -> None:
                                                    "without --tntp-net",
         (*files, "--budget", "1", "--periods", "2026:2030"): "--periods: options of a "
                                                              "network of tables",
-        (*files, "--budget", "1", "--method", "milp"): "--method milp: the system-optimal "
-                                                       "design MILP is not available for "
-                                                       "TNTP networks yet",
         tuple(files): "--budget is required",
         (*files[:4], "--budget", "1"): "--tntp-net needs --candidates",
         (*files, "--budget", "1", "--dndp-instance", "x.txt"): "give either --dndp-instance",
         (*files, "--budget", "-2"): "budget must be a finite number >= 0, got -2.0",
         (*files, "--budget", "1", "--method", "bcr", "--time-limit", "5"):
-            "--time-limit applies to --method bilevel",
+            "--time-limit applies to --method bilevel or milp",
     }
     for args, message in cases.items():
         r = cli("prioritize", *args, check=False)

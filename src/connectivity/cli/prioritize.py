@@ -9,7 +9,9 @@ On a TNTP network (``--tntp-net``, ``--tntp-trips``, ``--candidates``) or one of
 discrete network design instances (``--dndp-instance`` with ``--tntp-trips``), the
 projects that minimize the total system travel time at user equilibrium
 (:mod:`connectivity.invest.dndp`): ``bilevel`` (exact branch and bound, the default),
-``greedy`` or ``bcr`` (heuristics), ``brute_force`` (every design, up to 16 projects).
+``milp`` (the system-optimal design MILP: a design and a lower bound,
+:mod:`connectivity.invest.dndp_milp`), ``greedy`` or ``bcr`` (heuristics),
+``brute_force`` (every design, up to 16 projects).
 The reported ``tstt`` is always an equilibrium solved to a relative gap of 1e-6 or
 better.
 """
@@ -52,8 +54,9 @@ def register(sub: Any) -> None:
     p.add_argument("--budget", type=float, metavar="B", help="most the projects may cost")
     p.add_argument("--method", choices=_METHODS,
                    help="tables: milp, exact (default); TNTP: bilevel, exact branch and bound "
-                        "(default); both: greedy, bcr (heuristics), brute_force (every "
-                        "design, up to 16 projects)")
+                        "(default), or milp, the system-optimal design with a lower bound; "
+                        "both: greedy, bcr (heuristics), brute_force (every design, up to "
+                        "16 projects)")
     p.add_argument("--demand-factor", type=float, default=1.0, metavar="F",
                    help="multiply every trip by F")
     p.add_argument("--time-limit", type=float, metavar="S",
@@ -120,20 +123,18 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 def _prioritize_tntp(args: argparse.Namespace) -> dict[str, Any]:
     from connectivity.invest.dndp import bilevel_design, brute_force_design, evaluate_design
     from connectivity.invest.dndp_baselines import bcr_design, greedy_design
+    from connectivity.invest.dndp_milp import milp_design
 
     method = args.method or "bilevel"
-    if method == "milp":
-        raise ValueError("--method milp: the system-optimal design MILP is not available "
-                         "for TNTP networks yet; use --method bilevel (exact) or greedy/bcr")
     if args.budget is None:
         raise ValueError("--budget is required: the most the selected projects may cost")
-    if args.time_limit is not None and method != "bilevel":
-        raise ValueError(f"--time-limit applies to --method bilevel, not {method}")
+    if args.time_limit is not None and method not in ("bilevel", "milp"):
+        raise ValueError(f"--time-limit applies to --method bilevel or milp, not {method}")
     net, trips, cands = _inputs(args)
     options = {"gap": args.gap, "demand_factor": args.demand_factor}
-    if method == "bilevel":
-        p = bilevel_design(net, trips, cands, args.budget, time_limit=args.time_limit,
-                           **options)
+    if method in ("bilevel", "milp"):
+        design = bilevel_design if method == "bilevel" else milp_design
+        p = design(net, trips, cands, args.budget, time_limit=args.time_limit, **options)
     else:
         run = {"greedy": greedy_design, "bcr": bcr_design,
                "brute_force": brute_force_design}[method]

@@ -15,7 +15,8 @@
 - :mod:`connectivity.invest.dndp`: the bilevel network design under user equilibrium on
   TNTP networks (:func:`bilevel_design`, :func:`evaluate_design`,
   :func:`brute_force_design`); :mod:`connectivity.invest.dndp_baselines`: its greedy and
-  ranking baselines.
+  ranking baselines; :mod:`connectivity.invest.dndp_milp`: its system-optimal design
+  MILP (:func:`milp_design`, a design and a lower bound).
 - :mod:`connectivity.invest.appraisal`: economic appraisal of a project or portfolio
   (:func:`cash_flows`, :func:`appraise`, :func:`appraise_portfolio`; NPV, BCR, EIRR,
   payback) and :func:`npv`, :func:`irr`, :func:`rate_of_return` on any flows.
@@ -53,6 +54,7 @@ from connectivity.invest.design import (
 )
 from connectivity.invest.dndp import bilevel_design, brute_force_design, evaluate_design
 from connectivity.invest.dndp_baselines import bcr_design, greedy_design
+from connectivity.invest.dndp_milp import milp_design
 from connectivity.invest.methods import METHODS, admissible, prioritize
 from connectivity.invest.phasing import phase
 from connectivity.invest.portfolio import Portfolio
@@ -77,6 +79,7 @@ __all__ = [
     "evaluate_design",
     "bcr_design",
     "greedy_design",
+    "milp_design",
     "AnnualMeasures",
     "annual_measures",
     "benefits_between",
