@@ -1,6 +1,7 @@
 """How do skims change when the China–Kyrgyzstan–Uzbekistan (CKU) railway opens?
 
-Compares the base year (CKU under construction, closed) with 2030 (CKU due), for
+Compares the base year (CKU under construction, closed) with 2030 (CKU due, and with it
+every other project due by then, such as the second Altynkol-Zhetygen track), for
 containers from the Xinjiang gateways to the Fergana valley and Tashkent.
 
 Run: python examples/cku_railway_skims.py
