@@ -2,7 +2,7 @@
 
 - ``"milp"``: the exact system-optimal network design (:mod:`connectivity.invest.design`),
   one binary per project over the capacity-constrained flow model, solved by HiGHS;
-  ``OPTIMAL`` only when HiGHS proves it (to ``mip_gap``), ``TIME_LIMIT`` with the best
+  ``OPTIMAL`` only when HiGHS proves it (to a gap of 1e-9), ``TIME_LIMIT`` with the best
   design and bound otherwise.
 - ``"bcr"``: the practitioners' ranking: each project's stand-alone benefit (the drop of
   the system-optimal total cost when it alone is built) over its cost, filled to the
@@ -156,7 +156,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     scenario: Scenario | None = None,
     cost: str = "central",
     time_limit: float | None = None,
-    mip_gap: float = 1e-6,
+    mip_gap: float = 1e-9,
     capital_charge_rate: float | None = None,
     asset_life_years: float = 30.0,
 ) -> Portfolio:
@@ -177,8 +177,9 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     cost
         ``"central"``, ``"low"`` or ``"high"`` capital costs.
     time_limit, mip_gap
-        For ``"milp"``: seconds, and the relative gap HiGHS proves before it reports
-        ``OPTIMAL``.
+        For ``"milp"``: seconds, and the relative gap at which HiGHS stops (default
+        1e-9); as in :func:`~connectivity.invest.design.solve_design`, ``OPTIMAL`` needs
+        a proven gap of at most 1e-9, and a looser stop is ``FEASIBLE``.
     capital_charge_rate, asset_life_years
         When a rate is given, every method weighs each project's yearly charge against
         the savings: its capital cost times the capital recovery factor

@@ -217,7 +217,7 @@ def phase(  # noqa: PLR0913 (the keyword options of one analysis)
     scenario: Scenario | None = None,
     cost: str = "central",
     time_limit: float | None = None,
-    mip_gap: float = 1e-6,
+    mip_gap: float = 1e-9,
 ) -> Portfolio:
     """Decide what to build in which period (see the module docstring).
 
