@@ -160,9 +160,10 @@ def _cmd_appraise(args: argparse.Namespace) -> None:
     named = [*r.stand_alone.items(), ("together", r.with_interaction),
              ("sum alone", r.without_interaction)]
     for name, a in named:
+        eirr = None if a.eirr != a.eirr else 100 * a.eirr  # nan: no single root
         rows.append([name, a.flows.opening_year, a.pv_costs / 1e6, a.pv_benefits / 1e6,
-                     a.npv / 1e6, a.bcr, a.eirr, a.payback_year])
+                     a.npv / 1e6, a.bcr, eirr, a.payback_year])
     print(f"discount rate {args.rate:g}, {args.horizon} years from {args.base_year}, "
           f"benefits growing {args.growth:g} a year; USD m at {args.base_year} prices")
-    print(format_table(["project", "opens", "pv_costs", "pv_benefits", "npv", "bcr", "eirr",
-                        "payback_year"], rows))
+    print(format_table(["project", "opens", "pv_costs", "pv_benefits", "npv", "bcr",
+                        "eirr_pct", "payback_year"], rows))
