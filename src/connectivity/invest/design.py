@@ -7,7 +7,10 @@ binary ``y``:
 - **gated edges**: an edge that exists only with a set of projects (a new link, or a
   copy of an existing edge at the cost it has with those projects: faster, cheaper,
   shorter dwell) carries flow only when all of them are built:
-  ``flow on e <= M_e * y_p`` for each project ``p`` of the set. Where several candidate
+  ``flow on e <= M_e * y_p`` for each project ``p`` of the set, with ``M_e`` the least
+  of the total demand, the edge's capacity and, for each capacity group it is in, the
+  group's capacity plus every addition it may get (tighter than the total demand: on
+  the bundled network 1.24-1.34x faster to the same proven optimum, one run). Where several candidate
   projects change one edge, every combination of them gets its own copy, so the cost of
   an edge under any design is exact. The original edge stays (a dominated copy costs
   nothing but columns).
@@ -221,12 +224,19 @@ def _coupling(dp: DesignProblem, layout: FlowLayout, n_cols: int,
     rows, cols, vals = [], [], []
     n_row = 0
     agg = cols_of_edge[dp.gated_edges]
+    # the most any group lets through an edge: its capacity plus every possible addition
+    room = np.full(p.n_edges, np.inf)
+    for g in range(p.n_groups):
+        cap = float(p.group_capacity[g]) + float(
+            dp.group_add_amount[dp.group_add_start[g] : dp.group_add_start[g + 1]].sum())
+        members = p.group_edges[p.group_start[g] : p.group_start[g + 1]]
+        room[members] = np.minimum(room[members], cap)
     for i in range(dp.gated_edges.shape[0]):
         e = int(dp.gated_edges[i])
         edge_cols = agg[i].indices
         if edge_cols.size == 0:
             continue  # no class may use it: nothing to tie
-        big_m = min(total, float(p.capacity[e]))
+        big_m = min(total, float(p.capacity[e]), float(room[e]))
         for proj in dp.gate_projects[dp.gate_start[i] : dp.gate_start[i + 1]].tolist():
             rows += [n_row] * (edge_cols.size + 1)
             cols += [*edge_cols.tolist(), n_cols + proj]
