@@ -46,6 +46,7 @@ from connectivity.assign.freight import (
     assign_aon,
     assign_equilibrium,
     assign_system_optimum,
+    default_unserved_penalty,
 )
 from connectivity.assign.optimum import SystemOptimum
 from connectivity.assign.problems import (
@@ -62,6 +63,7 @@ __all__ = [
     "Assignment",
     "assign_aon",
     "assign_system_optimum",
+    "default_unserved_penalty",
     "assign_equilibrium",
     "SERVICE_UNIT_T",
     "FlowProblem",

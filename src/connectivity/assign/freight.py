@@ -57,6 +57,7 @@ __all__ = [
     "assign_aon",
     "assign_system_optimum",
     "assign_equilibrium",
+    "default_unserved_penalty",
     "SERVICE_UNIT_T",
 ]
 
@@ -151,6 +152,27 @@ def assign_aon(
                      seconds=time.perf_counter() - start)
 
 
+def default_unserved_penalty(
+    compiled: CompiledNetwork, costs: NDArray[np.float64], origin: NDArray[np.int64],
+    destination: NDArray[np.int64], commodity: NDArray[np.int64],
+) -> float:
+    """Twice the dearest least-cost route of any OD pair (``costs``: one column per
+    commodity code of ``commodity``), plus 1,000 USD/t: tonnes go unserved only when
+    capacity runs out."""
+    worst = 0.0
+    for k in range(costs.shape[1]):
+        sel = commodity == k
+        if not sel.any():
+            continue
+        graph = paths.reweight(compiled.graph, costs[:, k])
+        origins, o_inv = np.unique(origin[sel], return_inverse=True)
+        dist = paths.distances(graph, origins, destination[sel])
+        vals = dist[o_inv, np.arange(int(sel.sum()))]
+        if np.isfinite(vals).any():
+            worst = max(worst, float(vals[np.isfinite(vals)].max()))
+    return 2.0 * worst + 1000.0
+
+
 def assign_system_optimum(
     network: Network | CompiledNetwork,
     demand: pd.DataFrame,
@@ -201,16 +223,7 @@ def assign_system_optimum(
     k_of = {c: i for i, c in enumerate(commodities)}
     kk = table["commodity"].map(k_of).to_numpy(dtype=np.int64)
     if unserved_penalty_usd_per_t is None:
-        worst = 0.0
-        for k in range(len(commodities)):
-            sel = kk == k
-            graph = paths.reweight(compiled.graph, costs[:, k])
-            origins, o_inv = np.unique(o[sel], return_inverse=True)
-            dist = paths.distances(graph, origins, d[sel])
-            vals = dist[o_inv, np.arange(sel.sum())]
-            if np.isfinite(vals).any():
-                worst = max(worst, float(vals[np.isfinite(vals)].max()))
-        unserved_penalty_usd_per_t = 2.0 * worst + 1000.0
+        unserved_penalty_usd_per_t = default_unserved_penalty(compiled, costs, o, d, kk)
     if not unserved_penalty_usd_per_t > 0:
         raise ValueError(
             f"unserved_penalty_usd_per_t={unserved_penalty_usd_per_t} must be positive")

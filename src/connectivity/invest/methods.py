@@ -54,7 +54,7 @@ from connectivity.invest.projects import (
 from connectivity.optimize import SolveStatus
 from connectivity.tables import Network, Scenario
 
-__all__ = ["METHODS", "BRUTE_FORCE_MAX", "prioritize", "admissible"]
+__all__ = ["METHODS", "BRUTE_FORCE_MAX", "prioritize", "admissible", "stand_alone_ranking"]
 
 METHODS = ("milp", "greedy", "bcr", "brute_force")
 #: Most candidates brute force will enumerate (2**16 re-solves).
@@ -91,15 +91,26 @@ class _Evaluator:
         return self.cache[key] + float(sum(self.charge[j] for j in key))
 
 
+def _per_cost(gain: float, cost: float) -> float:
+    """Benefit per unit of cost; a free project is infinitely good if it helps at all."""
+    if cost > 0:
+        return gain / cost
+    return math.inf if gain > 0 else 0.0
+
+
+def stand_alone_ranking(c: Candidates, value: Callable[[Iterable[int]], float]
+                        ) -> tuple[list[int], dict[int, float]]:
+    """Candidates by stand-alone benefit per cost (``value`` of the design with the
+    project alone against none), best first (ties by id), and the ratios."""
+    base = value([])
+    ratio = {j: _per_cost(base - value([j]), float(c.cost[j])) for j in range(len(c.ids))}
+    return sorted(ratio, key=lambda j: (-ratio[j], c.ids[j])), ratio
+
+
 def _bcr(design: NetworkDesign, value: _Evaluator,
          budget: float) -> tuple[set[int], dict[str, Any]]:
     c = design.candidates
-    base = value([])
-    ratio = {}
-    for j in range(len(c.ids)):
-        benefit = base - value([j])
-        ratio[j] = benefit / c.cost[j] if c.cost[j] > 0 else (math.inf if benefit > 0 else 0)
-    order = sorted(ratio, key=lambda j: (-ratio[j], c.ids[j]))
+    order, ratio = stand_alone_ranking(c, value)
     chosen: set[int] = set()
     for j in order:
         if ratio[j] <= 0:
@@ -122,7 +133,7 @@ def _greedy(design: NetworkDesign, value: _Evaluator,
             if j in chosen or not admissible(c, chosen | {j}, budget):
                 continue
             gain = current - value(chosen | {j})
-            r = gain / c.cost[j] if c.cost[j] > 0 else (math.inf if gain > 0 else 0.0)
+            r = _per_cost(gain, float(c.cost[j]))
             if r > best_ratio + 1e-12:
                 best, best_ratio = j, r
         if best is None:

@@ -41,13 +41,12 @@ import scipy.sparse as sp
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork
 from connectivity.invest.design import design_lp
-from connectivity.invest.methods import admissible
+from connectivity.invest.methods import _Evaluator, admissible, stand_alone_ranking
 from connectivity.invest.portfolio import Portfolio
 from connectivity.invest.projects import (
     Candidates,
     NetworkDesign,
     candidates,
-    evaluate,
     network_design,
 )
 from connectivity.optimize import ArrayLP, SolveStatus, check_options, solve_highs
@@ -160,18 +159,13 @@ def _milp(designs: list[NetworkDesign], w: np.ndarray, opens: np.ndarray,
     return start, res.objective, res.bound, res.status, res.message
 
 
-def _ranking_schedule(solves: _Solves, opens: np.ndarray,
+def _ranking_schedule(solves: list[_Evaluator], opens: np.ndarray,
                       budgets: list[float], c: Candidates) -> dict[int, int]:
-    base = solves(0, [])
-    ratio = {}
-    for j in range(len(c.ids)):
-        gain = base - solves(0, [j])
-        ratio[j] = gain / c.cost[j] if c.cost[j] > 0 else (math.inf if gain > 0 else 0.0)
-    order = [j for j in sorted(ratio, key=lambda j: (-ratio[j], c.ids[j])) if ratio[j] > 0]
+    order, ratio = stand_alone_ranking(c, solves[0])
     start: dict[int, int] = {}
     for s, budget in enumerate(budgets):
         left = budget
-        for j in order:
+        for j in (j for j in order if ratio[j] > 0):
             if j in start or not opens[j, s].any() or c.cost[j] > left * (1 + 1e-12):
                 continue
             if admissible(c, [*start, j], math.inf):
@@ -180,27 +174,10 @@ def _ranking_schedule(solves: _Solves, opens: np.ndarray,
     return start
 
 
-class _Solves:
-    """System optimum per period and design, each solved once; counts the solves."""
-
-    def __init__(self, designs: list[NetworkDesign]) -> None:
-        self.designs = designs
-        self.cache: dict[tuple[int, frozenset[int]], float] = {}
-
-    def __call__(self, t: int, built: Sequence[int]) -> float:
-        key = (t, frozenset(built))
-        if key not in self.cache:
-            a = evaluate(self.designs[t], key[1])
-            if a.solve is None or not a.solve.has_solution:
-                raise SolverError(f"period {t}: design {sorted(key[1])} has no solution")
-            self.cache[key] = float(a.solve.objective)
-        return self.cache[key]
-
-
-def _value(solves: _Solves, w: np.ndarray, opens: np.ndarray,
+def _value(solves: list[_Evaluator], w: np.ndarray, opens: np.ndarray,
            start: dict[int, int]) -> tuple[float, list[float]]:
-    per = [solves(t, [j for j, s in start.items() if opens[j, s, t]])
-           for t in range(len(solves.designs))]
+    per = [value([j for j, s in start.items() if opens[j, s, t]])
+           for t, value in enumerate(solves)]
     return float(np.dot(w, per)), per
 
 
@@ -244,7 +221,7 @@ def phase(  # noqa: PLR0913 (the keyword options of one analysis)
     opens = _opens(cands, periods)
     start, obj, bound, status, message = _milp(designs, w, opens, per, cands, time_limit,
                                                mip_gap)
-    solves = _Solves(designs)
+    solves = [_Evaluator(d) for d in designs]  # each design solved once per period
     value, by_period = _value(solves, w, opens, start)
     ranked = _ranking_schedule(solves, opens, per, cands)
     ranked_value, ranked_by_period = _value(solves, w, opens, ranked)
@@ -267,7 +244,7 @@ def phase(  # noqa: PLR0913 (the keyword options of one analysis)
         status=status,
         bound=bound,
         seconds=time.perf_counter() - t0,
-        evaluations=len(solves.cache),
+        evaluations=sum(len(v.cache) for v in solves),
         schedule={cands.ids[j]: int(periods[s]) for j, s in sorted(start.items())},
         details=details,
     )

@@ -30,8 +30,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from connectivity import paths
-from connectivity.assign import Assignment, assign_system_optimum, flow_problem
+from connectivity.assign import (
+    Assignment,
+    assign_system_optimum,
+    default_unserved_penalty,
+    flow_problem,
+)
 from connectivity.graph import (
     CompiledNetwork,
     active_projects,
@@ -178,21 +182,6 @@ def _prepare(compiled: CompiledNetwork, demand: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _penalty(compiled: CompiledNetwork, table: pd.DataFrame, costs: FloatArray,
-             commodities: list[str], o: IntArray, d: IntArray) -> float:
-    """Twice the dearest least-cost route of any OD pair in the base, plus 1,000 USD/t
-    (as the system optimum's default); projects only make routes cheaper."""
-    worst = 0.0
-    for k, name in enumerate(commodities):
-        sel = (table["commodity"] == name).to_numpy()
-        graph = paths.reweight(compiled.graph, costs[:, k])
-        origins, inv = np.unique(o[sel], return_inverse=True)
-        dist = paths.distances(graph, origins, d[sel])[inv, np.arange(int(sel.sum()))]
-        if np.isfinite(dist).any():
-            worst = max(worst, float(dist[np.isfinite(dist)].max()))
-    return 2.0 * worst + 1000.0
-
-
 def _added(new: FloatArray, old: FloatArray) -> FloatArray:
     """Capacity added (0 where both are infinite: nothing to add to)."""
     out = np.zeros_like(old)
@@ -258,7 +247,7 @@ def network_design(
     o = np.array([compiled.origin_node[p] for p in table["origin"]], dtype=np.int64)
     d = np.array([compiled.destination_node[p] for p in table["destination"]], dtype=np.int64)
     kk = table["commodity"].map({c: i for i, c in enumerate(commodities)}).to_numpy(np.int64)
-    penalty = _penalty(compiled, table, c0, commodities, o, d)
+    penalty = default_unserved_penalty(compiled, c0, o, d, kk)
     fp = flow_problem(compiled.tail[src], compiled.head[src], cost, o, d,
                       table["tonnes_per_year"].to_numpy(dtype=np.float64),
                       unserved_penalty=penalty, n_nodes=compiled.graph.n_nodes,
