@@ -58,7 +58,10 @@ from connectivity.optimize import (
 )
 from connectivity.optimize.highs import new_highs
 
-__all__ = ["PathSolution", "solve_paths", "path_system_optimum", "DEFAULT_GAP"]
+__all__ = [
+    "PathSolution", "solve_paths", "path_system_optimum", "DEFAULT_GAP", "resource_matrix",
+    "trace_paths",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -87,7 +90,7 @@ class PathSolution:
     iterations: int  # master LP solves
 
 
-def _resource_matrix(
+def resource_matrix(
     m: int, cap_edges: IntArray, group_start: IntArray, group_edges: IntArray
 ) -> sp.csr_matrix:
     """``m x (n_cap + n_groups)``: entry 1 where an edge sits in a capacity row."""
@@ -103,7 +106,7 @@ def _resource_matrix(
     return e
 
 
-def _trace(
+def trace_paths(
     pred: IntArray, tail: IntArray, rows: IntArray, origin: IntArray, dest: IntArray
 ) -> tuple[IntArray, IntArray]:
     """Walk trees back from each destination, all paths at once (one step per depth).
@@ -293,7 +296,7 @@ def _run_master(h: Any, loop: _Loop, deadline: float | None) -> Any:
 
 def _capacity_rows(p: FlowProblem) -> _Rows:
     cap_edges = np.flatnonzero(np.isfinite(p.capacity)).astype(np.int64)
-    matrix = _resource_matrix(p.n_edges, cap_edges, p.group_start, p.group_edges)
+    matrix = resource_matrix(p.n_edges, cap_edges, p.group_start, p.group_edges)
     rows = _Rows(matrix=matrix, rhs=np.concatenate([p.capacity[cap_edges], p.group_capacity]),
                  cap_edges=cap_edges)
     rows.in_master = matrix[:, []]
@@ -391,7 +394,7 @@ def _new_paths(
     """The OD pairs, CSR offsets and edges of the paths that price out and are not in the
     master yet; ``None`` when there are none."""
     enter = np.flatnonzero(trees.dist_od < sigma - PRICE_TOL * (1.0 + np.abs(sigma)))
-    start, edges = _trace(
+    start, edges = trace_paths(
         trees.pred, p.tail, trees.od_class[enter], trees.origin[trees.od_class[enter]],
         p.destination[enter],
     )

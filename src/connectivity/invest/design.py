@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -53,76 +53,19 @@ import scipy.sparse as sp
 
 from connectivity.assign.arcs import FlowLayout, flow_lp
 from connectivity.assign.problems import FlowProblem
-from connectivity.optimize import ArrayLP, SolveResult, SolveStatus, check_options, solve_highs
+from connectivity.invest._design_types import DesignProblem, DesignSolution
+from connectivity.invest.price import solve_design_paths
+from connectivity.optimize import ArrayLP, check_options, solve_highs
 
-__all__ = ["DesignProblem", "DesignSolution", "design_problem", "design_lp", "solve_design"]
+__all__ = ["DesignProblem", "DesignSolution", "design_problem", "design_lp", "solve_design",
+           "ALGORITHMS"]
+
+Algorithm = Literal["paths", "arcs"]
+#: The algorithms of :func:`solve_design`.
+ALGORITHMS: tuple[str, ...] = ("paths", "arcs")
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True, eq=False)
-class DesignProblem:
-    """A flow problem with candidate projects (built by :func:`design_problem`).
-
-    Attributes
-    ----------
-    flow
-        The flow problem over all edges (original and gated copies).
-    gated_edges, gate_start, gate_projects
-        Each gated edge and, in CSR form, the projects it needs (all of them).
-    group_add_start, group_add_project, group_add_amount
-        Per capacity group of ``flow``, in CSR form: projects adding capacity, and how
-        much (tonnes per year).
-    project_cost, budget
-        Capital cost per project and the budget.
-    project_charge
-        What building a project adds to the objective per year (its annualized capital
-        and operating cost when the design weighs them against the savings; zeros
-        otherwise).
-    depends
-        Pairs ``(p, q)``: ``p`` needs ``q``.
-    excludes
-        Pairs ``(p, q)``: not both.
-    """
-
-    flow: FlowProblem
-    gated_edges: IntArray
-    gate_start: IntArray
-    gate_projects: IntArray
-    group_add_start: IntArray
-    group_add_project: IntArray
-    group_add_amount: FloatArray
-    project_cost: FloatArray
-    budget: float
-    depends: IntArray
-    excludes: IntArray
-    project_charge: FloatArray
-
-    @property
-    def n_projects(self) -> int:
-        """Number of candidate projects."""
-        return int(self.project_cost.shape[0])
-
-
-@dataclass(frozen=True)
-class DesignSolution:
-    """A solve of a :class:`DesignProblem`.
-
-    ``selected`` holds the indices of the built projects (sorted; empty when no point
-    was found), ``objective`` the flow model's total with them and ``bound`` the
-    solver's proven lower bound over all designs; ``status`` is the solver's.
-    ``flow`` is the flow per edge of the design problem (all classes), when there is a
-    point.
-    """
-
-    selected: IntArray
-    objective: float
-    bound: float
-    status: SolveStatus
-    seconds: float
-    result: SolveResult
-    flow: FloatArray | None
 
 
 def _pairs(name: str, pairs: Sequence[Sequence[int]], n: int) -> IntArray:
@@ -299,21 +242,28 @@ def design_lp(dp: DesignProblem, strengthen: bool = False) -> tuple[ArrayLP, Flo
     return lp, layout
 
 
-def solve_design(
+def solve_design(  # noqa: PLR0913 (the problem and keyword options)
     dp: DesignProblem,
     *,
+    algorithm: Algorithm = "paths",
     time_limit: float | None = None,
     mip_gap: float = 1e-9,
     strengthen: bool = False,
     start: Sequence[int] | None = None,
     msg: bool = False,
 ) -> DesignSolution:
-    """Solve the design MILP with HiGHS.
+    """Solve the design MILP.
 
     Parameters
     ----------
     dp
         The problem.
+    algorithm
+        ``"paths"`` (default): branch and price on path columns with the disaggregated
+        coupling rows (:mod:`connectivity.invest.price`); ``"arcs"``: the arc-flow MILP
+        of :func:`design_lp` handed to HiGHS's branch and cut. Same optimum; on the
+        bundled network with 23 candidates the first proves it in about 4 s against
+        about 50 s (``benchmarks/results/design.md``).
     time_limit
         Seconds; a run stopped by it is reported as ``TIME_LIMIT`` with the best design
         found and the proven bound, never as optimal.
@@ -322,7 +272,8 @@ def solve_design(
         only when the proven gap is at most 1e-9 (the solver layer's rule); a run
         stopped at a looser ``mip_gap`` is ``FEASIBLE``, with its bound and gap.
     strengthen
-        Add the disaggregated coupling rows (see the module docstring). Off by default:
+        ``"arcs"`` only: add the disaggregated coupling rows (see the module docstring).
+        Off by default:
         on the bundled network with 23 candidates they made HiGHS 2.1x slower to the
         same proven optimum (125 s against 60 s, one run); ``benchmarks/bench_design.py``
         measures both.
@@ -333,6 +284,14 @@ def solve_design(
         Show the HiGHS log.
     """
     check_options("highs", time_limit=time_limit, mip_gap=mip_gap)
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
+    if algorithm == "paths":
+        if strengthen:
+            raise ValueError("strengthen applies to algorithm='arcs' (the path algorithm "
+                             "always has the disaggregated rows)")
+        return solve_design_paths(dp, time_limit=time_limit, mip_gap=mip_gap, start=start,
+                                  msg=msg)
     t0 = time.perf_counter()
     lp, layout = design_lp(dp, strengthen)
     n_cols = int(lp.cost.shape[0]) - dp.n_projects
