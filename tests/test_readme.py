@@ -126,6 +126,9 @@ CLAIMS = {
     "connectivity prioritize --budget 5e9 --method bcr":
         lambda out: re.search(r"method\s+bcr", out) and re.search(r"proved_optimal\s+False",
                                                                    out),
+    "connectivity prioritize --budget 10e9 --method bilevel":
+        lambda out: re.search(r"method\s+bilevel", out) and re.search(
+            r"proved_optimal\s+True", out),
     "connectivity prioritize --periods 2026:2030 --budgets 5e8,1e9 "
     "--projects P03,P13,P21,P27,P29,P39 --format json": _phased,
     "connectivity appraise P21 P27 P39 --co2-price 50":

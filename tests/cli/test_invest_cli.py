@@ -74,8 +74,26 @@ def test_appraise_prints_each_project_and_the_portfolio(cli, folder: Path) -> No
     assert "npv" in table.stdout and "P2" in table.stdout
 
 
+def test_prioritize_bilevel_on_the_bundled_network(cli) -> None:
+    out = cli("prioritize", "--budget", "1e8", "--method", "bilevel", "--projects",
+              "P21,P27,P39", "--format", "json")
+    got = json.loads(out.stdout)
+    net = cn.load_bundled()
+    want = prioritize(net, cn.load_bundled_demand(net), budget=1e8, method="bilevel",
+                      projects=["P21", "P27", "P39"])
+    assert got["method"] == "bilevel" and got["selected"] == list(want.selected)
+    assert got["objective"] == pytest.approx(want.objective, rel=1e-12)
+    assert got["proved_optimal"] is True and got["bound"] <= got["objective"]
+    assert got["details"]["commodity"] == "container" and got["details"]["nodes"] > 0
+    table = cli("prioritize", "--budget", "1e8", "--method", "bilevel", "--projects",
+                "P39", "--commodity", "perishable", "--time-limit", "60")
+    assert "bilevel" in table.stdout and "proved_optimal" in table.stdout
+
+
 @pytest.mark.parametrize(("args", "message"), [
-    (["--budget", "10", "--method", "bilevel"], "bilevel"),
+    (["--budget", "10", "--method", "bilevel", "--commodity", "nope"], "'nope'"),
+    (["--budget", "10", "--method", "bilevel", "--capital-charge-rate", "0.06"],
+     "capital_charge_rate=0.06"),
     (["--budget", "10", "--projects", "P9"], "P9"),
     (["--periods", "2030:2026", "--budget", "1"], "increasing"),
     (["--budgets", "1,2", "--budget", "1"], "--budgets needs --periods"),

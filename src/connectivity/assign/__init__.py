@@ -3,7 +3,7 @@
 On the network (tables or compiled), each method returns one :class:`Assignment`:
 
 - :mod:`~connectivity.assign.freight`: :func:`assign_aon`, :func:`assign_system_optimum`,
-  :func:`assign_equilibrium`;
+  :func:`assign_equilibrium` (and its arrays, :func:`equilibrium_inputs`);
 - :mod:`~connectivity.assign.assignment`: :class:`Assignment`, flows mapped back to
   links, crossings and terminals.
 
@@ -17,7 +17,7 @@ On arrays, each solver takes one validated problem object:
   (:mod:`~connectivity.assign.colgen`); the result is a :class:`SystemOptimum`;
 - :mod:`~connectivity.assign.equilibrium`: :func:`user_equilibrium` by Frank-Wolfe,
   conjugate and biconjugate Frank-Wolfe, with the volume-delay functions of
-  :mod:`~connectivity.assign.vdf`;
+  :mod:`~connectivity.assign.vdf` (:func:`volume_delay` of a problem);
 - :mod:`~connectivity.assign.tntp`: :func:`tntp_equilibrium` for TNTP research networks.
 
 Example
@@ -40,13 +40,20 @@ from connectivity.assign.arcs import (
 )
 from connectivity.assign.assignment import Assignment
 from connectivity.assign.colgen import PathSolution, path_system_optimum, solve_paths
-from connectivity.assign.equilibrium import ALGORITHMS, EquilibriumResult, user_equilibrium
+from connectivity.assign.equilibrium import (
+    ALGORITHMS,
+    EquilibriumResult,
+    user_equilibrium,
+    volume_delay,
+)
 from connectivity.assign.freight import (
     SERVICE_UNIT_T,
+    EquilibriumInputs,
     assign_aon,
     assign_equilibrium,
     assign_system_optimum,
     default_unserved_penalty,
+    equilibrium_inputs,
 )
 from connectivity.assign.optimum import SystemOptimum
 from connectivity.assign.problems import (
@@ -65,6 +72,8 @@ __all__ = [
     "assign_system_optimum",
     "default_unserved_penalty",
     "assign_equilibrium",
+    "EquilibriumInputs",
+    "equilibrium_inputs",
     "SERVICE_UNIT_T",
     "FlowProblem",
     "flow_problem",
@@ -83,6 +92,7 @@ __all__ = [
     "path_system_optimum",
     "EquilibriumResult",
     "user_equilibrium",
+    "volume_delay",
     "ALGORITHMS",
     "VolumeDelay",
     "tntp_equilibrium",

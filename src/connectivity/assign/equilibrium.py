@@ -35,7 +35,7 @@ from connectivity.assign.vdf import VolumeDelay
 from connectivity.errors import SolverError
 
 __all__ = ["Algorithm", "EquilibriumResult", "user_equilibrium", "ALGORITHMS",
-           "equilibrium_problem"]
+           "equilibrium_problem", "volume_delay"]
 
 logger = logging.getLogger(__name__)
 
@@ -143,17 +143,7 @@ def user_equilibrium(
         raise ValueError(f"max_iter must be >= 1, got {max_iter!r}")
     p = problem
     m = p.n_edges
-    uncongested = np.isinf(p.capacity)
-    vdf = VolumeDelay(
-        p.free_flow_time,
-        np.where(uncongested, 1.0, p.capacity),
-        np.where(uncongested, 0.0, p.alpha),
-        p.beta,
-        p.queue,
-        np.where(uncongested, 0.0, p.service_time),
-        p.rho_max,
-        p.fixed_cost,
-    )
+    vdf = volume_delay(p)
     t, o, q = p.tail, p.origins, p.demand
     h, d, n_nodes = _zone_sinks(p)
     graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
@@ -219,6 +209,30 @@ def user_equilibrium(
         seconds=time.perf_counter() - t0_clock,
         converged=converged,
         algorithm=str(algorithm),
+    )
+
+
+def volume_delay(problem: EquilibriumProblem) -> VolumeDelay:
+    """The volume-delay functions of ``problem``'s edges, as :func:`user_equilibrium`
+    prices them (an edge with infinite capacity keeps its free-flow time).
+
+    Examples
+    --------
+    >>> p = equilibrium_problem([0], [1], [2.0], [np.inf], [0], [1], [[5.0]])
+    >>> volume_delay(p).time(np.array([100.0])).tolist()
+    [2.0]
+    """
+    p = problem
+    uncongested = np.isinf(p.capacity)
+    return VolumeDelay(
+        p.free_flow_time,
+        np.where(uncongested, 1.0, p.capacity),
+        np.where(uncongested, 0.0, p.alpha),
+        p.beta,
+        p.queue,
+        np.where(uncongested, 0.0, p.service_time),
+        p.rho_max,
+        p.fixed_cost,
     )
 
 

@@ -11,7 +11,8 @@ side by side:
   shadow price of every binding capacity (USD per tonne of extra annual capacity);
 - :func:`assign_equilibrium` finds the user equilibrium
   (:mod:`connectivity.assign.equilibrium`) with BPR delay on links and a queueing delay
-  at border crossings.
+  at border crossings; :func:`equilibrium_inputs` gives the arrays it solves (for
+  methods that solve many equilibria, such as the bilevel network design).
 
 Units: flows in tonnes per year, costs in USD (per year for totals).
 
@@ -27,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -41,7 +43,7 @@ from connectivity.assign.assignment import (
     summarise,
 )
 from connectivity.assign.equilibrium import user_equilibrium
-from connectivity.assign.problems import equilibrium_problem, flow_problem
+from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem, flow_problem
 from connectivity.assign.sysopt import system_optimum
 from connectivity.graph import (
     CompiledNetwork,
@@ -57,6 +59,8 @@ __all__ = [
     "assign_aon",
     "assign_system_optimum",
     "assign_equilibrium",
+    "EquilibriumInputs",
+    "equilibrium_inputs",
     "default_unserved_penalty",
     "SERVICE_UNIT_T",
 ]
@@ -252,32 +256,71 @@ def assign_system_optimum(
     )
 
 
-def assign_equilibrium(
+@dataclass(frozen=True, eq=False)
+class EquilibriumInputs:
+    """The user-equilibrium problem of a network's demand, one commodity and one scenario,
+    with what maps it back to the network (built by :func:`equilibrium_inputs`).
+
+    ``problem`` holds the open edges only; ``edges`` gives the compiled edge of each of
+    its edges. Per compiled edge: ``free_flow_cost_usd_per_t`` (the generalized cost at
+    zero flow, ``inf`` where closed), ``time_cost_usd_per_t`` (value of time times the
+    free-flow time), ``fixed_cost_usd_per_t`` (the rest of the generalized cost: money,
+    carbon and risk; 0 where closed), and the volume-delay ``capacity``, ``queue`` and
+    ``service_time`` (in generalized cost). ``unserved`` lists the demand rows that
+    have no open path (left out of ``problem.demand``).
+    """
+
+    compiled: CompiledNetwork
+    problem: EquilibriumProblem
+    edges: NDArray[np.int64]
+    vot: float
+    free_flow_cost_usd_per_t: NDArray[np.float64]
+    time_cost_usd_per_t: NDArray[np.float64]
+    fixed_cost_usd_per_t: NDArray[np.float64]
+    capacity: NDArray[np.float64]
+    queue: NDArray[np.bool_]
+    service_time: NDArray[np.float64]
+    unserved: pd.DataFrame
+
+    @property
+    def unserved_t(self) -> float:
+        """Tonnes per year with no open path."""
+        return float(self.unserved["tonnes_per_year"].sum()) if len(self.unserved) else 0.0
+
+
+def equilibrium_inputs(
     network: Network | CompiledNetwork,
     demand: pd.DataFrame,
     *,
     commodity: str = "container",
     scenario: Scenario | None = None,
-    algorithm: str = "bfw",
-    gap: float = 1e-4,
-    max_iter: int = 500,
     alpha: float = 0.15,
     beta: float = 4.0,
-) -> Assignment:
-    """User equilibrium: no shipper can cut its generalized cost by changing route.
+) -> EquilibriumInputs:
+    """The arrays :func:`assign_equilibrium` solves: one single-class
+    :class:`~connectivity.assign.problems.EquilibriumProblem` over the open edges.
 
-    Single class: every tonne is valued with ``commodity``'s value of time and allowed
-    modes (a multi-class equilibrium is not implemented). Link time grows by BPR
-    (``alpha``, ``beta``) where a link has a capacity; a border crossing with a capacity
-    adds a queueing delay whose service unit is a train (1,000 t) or a truck (20 t).
-    Generalized cost = money + carbon + risk + value of time x congested time.
+    Every tonne is valued with ``commodity``'s value of time and allowed modes. The
+    free-flow time of an edge is its value of time times its time; the rest of its
+    generalized cost is a flow-independent cost. Links with a capacity get BPR
+    (``alpha``, ``beta``); the edges of a border crossing with a capacity get the
+    queueing delay, whose service unit is a train (1,000 t) or a truck (20 t).
 
-    Returns
-    -------
-    Assignment
-        With ``relative_gap`` per iteration.
+    Raises
+    ------
+    UnknownIdError
+        For an unknown commodity (naming the known ones).
+    ValueError
+        For a commodity whose value of time is not positive, or an empty demand.
+
+    Examples
+    --------
+    >>> import connectivity as cn
+    >>> net = cn.load_bundled()
+    >>> e = equilibrium_inputs(net, cn.load_bundled_demand(net))
+    >>> e.problem.n_edges == e.edges.shape[0], e.unserved_t
+    (True, 0.0)
     """
-    start = time.perf_counter()
     scenario = scenario or Scenario()
     compiled, table, _ = _prepare(network, demand)
     vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
@@ -298,17 +341,58 @@ def assign_equilibrium(
         matrix, n_nodes=compiled.graph.n_nodes, alpha=alpha, beta=beta, queue=queue[keep],
         service_time=service[keep], toll=fixed[keep], toll_factor=1.0,
     )
-    result = user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
+    return EquilibriumInputs(
+        compiled=compiled, problem=problem, edges=keep, vot=vot,
+        free_flow_cost_usd_per_t=gc, time_cost_usd_per_t=t0, fixed_cost_usd_per_t=fixed,
+        capacity=capacity, queue=queue, service_time=service,
+        unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
+    )
+
+
+def assign_equilibrium(
+    network: Network | CompiledNetwork,
+    demand: pd.DataFrame,
+    *,
+    commodity: str = "container",
+    scenario: Scenario | None = None,
+    algorithm: str = "bfw",
+    gap: float = 1e-4,
+    max_iter: int = 500,
+    alpha: float = 0.15,
+    beta: float = 4.0,
+) -> Assignment:
+    """User equilibrium: no shipper can cut its generalized cost by changing route.
+
+    Single class: every tonne is valued with ``commodity``'s value of time and allowed
+    modes (a multi-class equilibrium is not implemented). Link time grows by BPR
+    (``alpha``, ``beta``) where a link has a capacity; a border crossing with a capacity
+    adds a queueing delay whose service unit is a train (1,000 t) or a truck (20 t).
+    Generalized cost = money + carbon + risk + value of time x congested time. The
+    problem solved is :func:`equilibrium_inputs`'s.
+
+    Returns
+    -------
+    Assignment
+        With ``relative_gap`` per iteration; ``total_cost_usd`` is the sum of flow times
+        generalized cost at the equilibrium flows.
+    """
+    start = time.perf_counter()
+    scenario = scenario or Scenario()
+    inputs = equilibrium_inputs(network, demand, commodity=commodity, scenario=scenario,
+                                alpha=alpha, beta=beta)
+    compiled, keep, vot = inputs.compiled, inputs.edges, inputs.vot
+    result = user_equilibrium(inputs.problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
     flow = np.zeros(compiled.n_edges)
     flow[keep] = result.flow
-    time_cost = t0.copy()  # closed edges carry no flow; their free time is kept
+    # closed edges carry no flow; their free time is kept
+    time_cost = inputs.time_cost_usd_per_t.copy()
     time_cost[keep] = result.time
     costs = np.full(compiled.n_edges, np.inf)
-    costs[keep] = fixed[keep] + result.time
+    costs[keep] = inputs.fixed_cost_usd_per_t[keep] + result.time
     return summarise(
         "ue", compiled,
         EdgeFlows([commodity], flow[:, None], costs[:, None], time_h=time_cost / vot),
-        scenario_name=scenario.name, unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
+        scenario_name=scenario.name, unserved=inputs.unserved,
         seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
     )
 

@@ -24,7 +24,7 @@ from connectivity.report import format_table
 
 __all__ = ["register", "add_bundled_options", "run_bundled", "print_bundled", "BUNDLED_METHODS"]
 
-BUNDLED_METHODS = ("milp", "greedy", "bcr", "brute_force")
+BUNDLED_METHODS = ("milp", "greedy", "bcr", "brute_force", "bilevel")
 
 
 def add_bundled_options(p: argparse.ArgumentParser) -> None:
@@ -78,7 +78,7 @@ def run_bundled(args: argparse.Namespace) -> dict[str, Any]:
     method = args.method or "milp"
     if method not in BUNDLED_METHODS:
         raise ValueError(f"--method {method}: on a network of tables choose one of "
-                         f"{', '.join(BUNDLED_METHODS)} ({method} is for TNTP networks)")
+                         f"{', '.join(BUNDLED_METHODS)}")
     if args.periods:
         if method != "milp":
             raise ValueError(f"--periods phases with the MILP; --method {method} does not")
@@ -94,7 +94,8 @@ def run_bundled(args: argparse.Namespace) -> dict[str, Any]:
         p = prioritize(net, demand, budget=float(args.budget), method=method,
                        projects=_ids(args.projects), scenario=scenario(args), cost=args.cost,
                        time_limit=args.time_limit,
-                       capital_charge_rate=args.capital_charge_rate)
+                       capital_charge_rate=args.capital_charge_rate,
+                       commodity=args.commodity)
     return p.to_dict()
 
 

@@ -2,8 +2,9 @@
 
 On a network of tables (the bundled one, or ``--data``): the candidate projects of its
 projects table chosen on the system optimum of its demand, by ``milp`` (exact, the
-default), ``greedy``, ``bcr`` or ``brute_force``, or phased over ``--periods``
-(:mod:`connectivity.cli.invest`).
+default), ``greedy``, ``bcr`` or ``brute_force``, or phased over ``--periods``; or
+chosen on the user equilibrium of ``--commodity``'s class by ``bilevel`` (exact branch
+and bound) (:mod:`connectivity.cli.invest`).
 
 On a TNTP network (``--tntp-net``, ``--tntp-trips``, ``--candidates``) or one of Rey's
 discrete network design instances (``--dndp-instance`` with ``--tntp-trips``), the
@@ -53,7 +54,8 @@ def register(sub: Any) -> None:
                         "project")
     p.add_argument("--budget", type=float, metavar="B", help="most the projects may cost")
     p.add_argument("--method", choices=_METHODS,
-                   help="tables: milp, exact (default); TNTP: bilevel, exact branch and bound "
+                   help="tables: milp, exact (default), or bilevel, exact at user "
+                        "equilibrium of --commodity; TNTP: bilevel, exact branch and bound "
                         "(default), or milp, the system-optimal design with a lower bound; "
                         "both: greedy, bcr (heuristics), brute_force (every design, up to "
                         "16 projects)")

@@ -7,7 +7,9 @@
   (:func:`candidates`) and the design problem they make (:func:`network_design`,
   :func:`evaluate`).
 - :mod:`connectivity.invest.methods`: :func:`prioritize` by ``milp``, ``greedy``,
-  ``bcr`` or ``brute_force``.
+  ``bcr``, ``brute_force`` or ``bilevel``.
+- :mod:`connectivity.invest.bilevel`: the bilevel network design under user equilibrium
+  on a network of tables (:func:`bilevel_prioritize`, ``prioritize(method="bilevel")``).
 - :mod:`connectivity.invest.phasing`: :func:`phase`, what to build in which period.
 - :mod:`connectivity.invest.benefits`: a design's yearly cost by component
   (:func:`annual_measures`), benefits between designs, and :func:`appraise_projects`
@@ -45,6 +47,7 @@ from connectivity.invest.benefits import (
     appraise_projects,
     benefits_between,
 )
+from connectivity.invest.bilevel import bilevel_prioritize
 from connectivity.invest.design import (
     DesignProblem,
     DesignSolution,
@@ -92,6 +95,7 @@ __all__ = [
     "METHODS",
     "admissible",
     "prioritize",
+    "bilevel_prioritize",
     "COMPONENTS",
     "ProjectCosts",
     "Benefits",

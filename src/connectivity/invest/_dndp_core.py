@@ -2,7 +2,9 @@
 
 A *design* is a frozenset of project indices (positions in :class:`ProjectTable`);
 ids appear only at the public boundary. :class:`DesignEvaluator` solves each design's
-user equilibrium once and each open set's system-optimum bound once within a run.
+user equilibrium once and each open set's system-optimum bound once within a run, on
+a TNTP network; :class:`BoundEvaluator` is what the search
+(:mod:`connectivity.invest._bnb`) needs of any such evaluator.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import difflib
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,9 +42,20 @@ SO_FIRST_GAP = 1e-4
 BUDGET_RTOL = 1e-9
 
 
+#: Whether a design keeps every dependency and exclusion between projects.
+Admissible = Callable[[Design], bool]
+
+
+def always_admissible(design: Design) -> bool:
+    """The rule of a candidate set without dependencies or exclusions."""
+    return True
+
+
 @dataclass(frozen=True)
 class ProjectTable:
-    """Projects of a candidate set: ids (first-link order), costs and candidate rows."""
+    """Projects of a candidate set: ids, costs, and per project the rows of what it adds
+    or changes (candidate links of a TNTP candidate set, in first-link order; compiled
+    edges on a network of tables), on which its flow is measured for branching."""
 
     ids: tuple[str, ...]
     cost: FloatArray
@@ -103,6 +117,47 @@ def check_method_options(
     if time_limit is not None and not (isinstance(time_limit, int | float)
                                        and time_limit > 0 and not math.isnan(time_limit)):
         raise ValueError(f"time_limit must be a number of seconds > 0, got {time_limit!r}")
+
+
+class DesignValue(Protocol):
+    """A design's value at user equilibrium (``tstt``), of the projects of ``table``."""
+
+    @property
+    def table(self) -> ProjectTable:
+        """The projects."""
+        ...
+
+    def tstt(self, design: Design) -> float:
+        """The value of ``design`` (``inf`` if some demand has no path)."""
+        ...
+
+
+class BoundEvaluator(DesignValue, Protocol):
+    """A :class:`DesignValue` that also bounds, from below, every design within an open
+    set: ``so_bound(design, threshold)`` is a rigorous lower bound on the value of every
+    subset of ``design`` and the system-optimum flow on each open project (solved
+    tighter only when that could decide a comparison with ``threshold``); the solve
+    counts are ``ue_solves`` and ``so_solves``, and ``solves`` their sum."""
+
+    @property
+    def ue_solves(self) -> int:
+        """User-equilibrium solves so far."""
+        ...
+
+    @property
+    def so_solves(self) -> int:
+        """System-optimum solves so far."""
+        ...
+
+    @property
+    def solves(self) -> int:
+        """Both."""
+        ...
+
+    def so_bound(self, design: Design, threshold: float = math.inf
+                 ) -> tuple[float, FloatArray]:
+        """The lower bound of ``design``'s subsets and the flow per open project."""
+        ...
 
 
 class DesignEvaluator:
@@ -267,12 +322,18 @@ def _all_or_nothing(net: TntpNetwork, trips: TntpTrips, cost: FloatArray) -> Flo
 
 
 def greedy_fill(
-    ev: DesignEvaluator, budget: float, *, deadline: float = math.inf
+    ev: DesignValue, budget: float, *, deadline: float = math.inf,
+    admissible: Admissible = always_admissible,
 ) -> tuple[Design, list[tuple[str, float]]]:
     """Add, one at a time, the project with the largest UE benefit per cost given those
     already chosen, until none that fits the budget lowers the TSTT (or the deadline,
     a :func:`time.perf_counter` value, passes). Returns the design and the steps (id,
-    benefit per unit cost)."""
+    benefit per unit cost).
+
+    A project is a step only when the design with it stays ``admissible``: a project
+    that needs another is added only once that one is in (never both in one step, so
+    a prerequisite that saves nothing alone keeps its dependants out), and one that an
+    earlier choice excludes is never added."""
     table = ev.table
     design: Design = frozenset()
     value = ev.tstt(design)
@@ -281,7 +342,8 @@ def greedy_fill(
         spent = table.cost_of(design)
         best: tuple[float, int, float] | None = None  # ratio, project, TSTT
         for p in range(table.n):
-            if p in design or not fits(spent + float(table.cost[p]), budget):
+            if (p in design or not fits(spent + float(table.cost[p]), budget)
+                    or not admissible(design | {p})):
                 continue
             if time.perf_counter() >= deadline:
                 break

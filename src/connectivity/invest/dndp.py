@@ -40,22 +40,18 @@ the best use of any budget is to leave it unbuilt.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
 
+from connectivity.invest._bnb import Branching, branch_and_bound, check_search_options
 from connectivity.invest._dndp_core import (
     Design,
     DesignEvaluator,
-    FloatArray,
-    ProjectTable,
+    always_admissible,
     check_method_options,
     fits,
-    greedy_fill,
     project_table,
 )
 from connectivity.invest.portfolio import Portfolio
@@ -73,7 +69,6 @@ __all__ = [
 
 #: :func:`brute_force_design` refuses more projects than this (2**16 equilibria).
 BRUTE_FORCE_MAX_PROJECTS = 16
-Branching = Literal["flow", "cost"]
 #: Relative gap of the equilibria the greedy warm start of :func:`bilevel_design` ranks
 #: projects with (its design is then solved to the requested gap like any other).
 WARM_START_GAP = 1e-4
@@ -126,17 +121,6 @@ def evaluate_design(
     design = table.design_of(selected)
     return DesignEvaluator(net, trips, cands, table, gap=gap,
                            demand_factor=demand_factor).tstt(design)
-
-
-@dataclass(order=True)
-class _Node:
-    """A node of the search tree: projects fixed in, and projects still free (every
-    other project is fixed out). Ordered by the parent's bound, then creation order."""
-
-    bound: float
-    order: int
-    fixed_in: Design
-    free: Design
 
 
 def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword options)
@@ -218,75 +202,27 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
     """
     start = time.perf_counter()
     check_method_options(budget, gap=gap, demand_factor=demand_factor, time_limit=time_limit)
-    if not (0 <= tol < 1):
-        raise ValueError(f"tol must be in [0, 1), got {tol!r}")
-    if branching not in ("flow", "cost"):
-        raise ValueError(f"unknown branching {branching!r}; choose flow or cost")
+    check_search_options(tol=tol, branching=branching)
     deadline = math.inf if time_limit is None else start + time_limit
     table = project_table(cands)
     ev = DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor)
-    baseline = ev.tstt(frozenset())
-    root = _Node(-math.inf, 0, frozenset(),
-                 frozenset(p for p in range(table.n) if fits(float(table.cost[p]), budget)))
-    root.bound = ev.so_bound(root.free)[0]
-    best: Design = frozenset()
-    best_value = baseline
-    warm: Design = frozenset()
     # the greedy ranking needs no fine equilibria: it only proposes a design
     scout = DesignEvaluator(net, trips, cands, table, gap=max(gap, WARM_START_GAP),
                             demand_factor=demand_factor)
-    if time.perf_counter() < deadline:
-        warm, _ = greedy_fill(scout, budget, deadline=deadline)
-        if ev.tstt(warm) < best_value:
-            best, best_value = warm, ev.tstt(warm)
-    heap = [root]
-    counter = itertools.count(1)
-    pruned = math.inf  # least bound of a pruned node
-    nodes = 0
-    while heap and time.perf_counter() < deadline:
-        node = heapq.heappop(heap)
-        if node.bound >= best_value * (1 - tol):
-            pruned = min(pruned, node.bound)
-            continue
-        nodes += 1
-        spent = table.cost_of(node.fixed_in)
-        free = frozenset(p for p in node.free if fits(spent + float(table.cost[p]), budget))
-        opened = node.fixed_in | free
-        bound, flow = ev.so_bound(opened, best_value * (1 - tol))
-        if bound >= best_value * (1 - tol):
-            pruned = min(pruned, bound)
-            continue
-        if fits(table.cost_of(opened), budget) and ev.tstt(opened) < best_value:
-            best, best_value = opened, ev.tstt(opened)
-        if not free:
-            continue  # the node is the one design `opened`, just evaluated
-        p = _branch_project(table, free, flow, branching)
-        for child_in in (node.fixed_in | {p}, node.fixed_in):
-            heapq.heappush(heap, _Node(bound, next(counter), child_in, free - {p}))
-    exhausted = not heap
-    lower = min([best_value, pruned, *(n.bound for n in heap)])
+    found = branch_and_bound(ev, scout, budget, admissible=always_admissible,
+                             deadline=deadline, tol=tol, branching=branching)
     return Portfolio(
-        method="bilevel", selected=table.ids_of(best), objective=best_value,
-        baseline=baseline, cost=table.cost_of(best), budget=float(budget),
-        status=SolveStatus.OPTIMAL if exhausted else SolveStatus.TIME_LIMIT,
-        bound=lower, seconds=time.perf_counter() - start, evaluations=ev.solves + scout.solves,
+        method="bilevel", selected=table.ids_of(found.best), objective=found.value,
+        baseline=found.baseline, cost=table.cost_of(found.best), budget=float(budget),
+        status=SolveStatus.OPTIMAL if found.exhausted else SolveStatus.TIME_LIMIT,
+        bound=found.bound, seconds=time.perf_counter() - start,
+        evaluations=ev.solves + scout.solves,
         details={"ue_solves": ev.ue_solves, "so_solves": ev.so_solves,
-                 "warm_start_solves": scout.solves, "nodes": nodes,
+                 "warm_start_solves": found.warm_start_solves, "nodes": found.nodes,
                  "tol": tol, "gap": gap, "branching": branching,
-                 "warm_start": list(table.ids_of(warm)), "demand_factor": demand_factor},
+                 "warm_start": list(table.ids_of(found.warm)),
+                 "demand_factor": demand_factor},
     )
-
-
-def _branch_project(table: ProjectTable, free: Design, flow: FloatArray,
-                    branching: Branching) -> int:
-    """The free project to branch on: most SO flow (then cost), or most cost (then flow);
-    the lowest index breaks what remains tied."""
-
-    def key(p: int) -> tuple[float, float, int]:
-        c, f = float(table.cost[p]), float(flow[p])
-        return (f, c, -p) if branching == "flow" else (c, f, -p)
-
-    return max(free, key=key)
 
 
 def brute_force_design(

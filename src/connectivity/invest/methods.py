@@ -1,8 +1,9 @@
-"""Which candidate projects to fund under a budget, by four methods with one result.
+"""Which candidate projects to fund under a budget, by five methods with one result.
 
 - ``"milp"``: the exact system-optimal network design (:mod:`connectivity.invest.design`),
-  one binary per project over the capacity-constrained flow model, solved by HiGHS;
-  ``OPTIMAL`` only when HiGHS proves it (to a gap of 1e-9), ``TIME_LIMIT`` with the best
+  one binary per project over the capacity-constrained flow model, solved by branch and
+  price on path columns (:mod:`connectivity.invest.price`, HiGHS for the LPs);
+  ``OPTIMAL`` only when the proven gap is at most 1e-9, ``TIME_LIMIT`` with the best
   design and bound otherwise.
 - ``"bcr"``: the practitioners' ranking: each project's stand-alone benefit (the drop of
   the system-optimal total cost when it alone is built) over its cost, filled to the
@@ -13,10 +14,14 @@
   helps.
 - ``"brute_force"``: every admissible subset, each a full re-solve; the test oracle
   (refused above :data:`BRUTE_FORCE_MAX` candidates).
+- ``"bilevel"``: the design that minimizes the total cost at *user equilibrium* (one
+  commodity's class), by exact branch and bound
+  (:func:`~connectivity.invest.bilevel.bilevel_prioritize`).
 
-Every method's portfolio is then evaluated the same way (:func:`~connectivity.invest.
-projects.evaluate`: the system optimum with those projects, at one unserved-demand
-penalty), so their objectives compare; ``baseline`` is the same with no project.
+Every other method's portfolio is then evaluated the same way (:func:`~connectivity.
+invest.projects.evaluate`: the system optimum with those projects, at one
+unserved-demand penalty), so their objectives compare; ``baseline`` is the same with no
+project. ``"bilevel"`` measures its objective and baseline at user equilibrium instead.
 
 Example
 -------
@@ -42,6 +47,7 @@ import pandas as pd
 
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork
+from connectivity.invest.bilevel import bilevel_prioritize
 from connectivity.invest.design import solve_design
 from connectivity.invest.portfolio import Portfolio
 from connectivity.invest.projects import (
@@ -56,7 +62,7 @@ from connectivity.tables import Network, Scenario
 
 __all__ = ["METHODS", "BRUTE_FORCE_MAX", "prioritize", "admissible", "stand_alone_ranking"]
 
-METHODS = ("milp", "greedy", "bcr", "brute_force")
+METHODS = ("milp", "greedy", "bcr", "brute_force", "bilevel")
 #: Most candidates brute force will enumerate (2**16 re-solves).
 BRUTE_FORCE_MAX = 16
 
@@ -67,9 +73,7 @@ def admissible(cands: Candidates, chosen: Iterable[int], budget: float) -> bool:
     s = set(chosen)
     if float(sum(cands.cost[j] for j in s)) > budget * (1 + 1e-12):
         return False
-    if any(p in s and q not in s for p, q in cands.depends.tolist()):
-        return False
-    return not any(p in s and q in s for p, q in cands.excludes.tolist())
+    return cands.relations_hold(s)
 
 
 class _Evaluator:
@@ -170,8 +174,10 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     mip_gap: float = 1e-9,
     capital_charge_rate: float | None = None,
     asset_life_years: float = 30.0,
+    commodity: str = "container",
 ) -> Portfolio:
-    """Choose projects within ``budget`` to minimize the system-optimal total cost.
+    """Choose projects within ``budget`` to minimize the system-optimal total cost (or,
+    by ``"bilevel"``, the total cost at user equilibrium).
 
     Parameters
     ----------
@@ -188,27 +194,44 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     cost
         ``"central"``, ``"low"`` or ``"high"`` capital costs.
     time_limit, mip_gap
-        For ``"milp"``: seconds, and the relative gap at which HiGHS stops (default
-        1e-9); as in :func:`~connectivity.invest.design.solve_design`, ``OPTIMAL`` needs
-        a proven gap of at most 1e-9, and a looser stop is ``FEASIBLE``.
+        For ``"milp"``: seconds, and the relative gap at which the search stops
+        (default 1e-9); as in :func:`~connectivity.invest.design.solve_design`, ``OPTIMAL`` needs
+        a proven gap of at most 1e-9, and a looser stop is ``FEASIBLE``. For
+        ``"bilevel"``: seconds of the search (``mip_gap`` does not apply).
     capital_charge_rate, asset_life_years
         When a rate is given, every method weighs each project's yearly charge against
         the savings: its capital cost times the capital recovery factor
         ``r / (1 - (1 + r) ** -life)`` plus its O&M. The budget still binds; projects
         that save less than they cost per year are then left out. Default: no charge
-        (the budget alone limits what is built).
+        (the budget alone limits what is built). Not with ``"bilevel"``.
+    commodity
+        For ``"bilevel"``: the commodity whose value of time and modes price every
+        tonne at equilibrium.
 
     Returns
     -------
     Portfolio
         ``objective`` and ``baseline`` are total generalized cost per year (USD, with
-        unserved demand at its penalty); ``bound`` is proven only by ``"milp"`` and
-        ``"brute_force"``.
+        unserved demand at its penalty); ``bound`` is proven only by ``"milp"``,
+        ``"brute_force"`` and ``"bilevel"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, a bad budget or option, or ``capital_charge_rate`` with
+        ``"bilevel"``.
     """
     if method not in METHODS:
         raise ValueError(f"method={method!r}; choose one of {', '.join(METHODS)}")
     if not (isinstance(budget, int | float) and budget >= 0 and math.isfinite(budget)):
         raise ValueError(f"budget must be a finite number >= 0, got {budget!r}")
+    if method == "bilevel":
+        if capital_charge_rate is not None:
+            raise ValueError(f"capital_charge_rate={capital_charge_rate!r}: method "
+                             "'bilevel' weighs no capital charge; leave it None")
+        return bilevel_prioritize(network, demand, budget=budget, projects=projects,
+                                  scenario=scenario, commodity=commodity, cost=cost,
+                                  time_limit=time_limit)
     t0 = time.perf_counter()
     cands = candidates(network, projects, cost=cost)
     charge = None

@@ -77,6 +77,13 @@ class Candidates:
         """Position of ``project_id``."""
         return self.ids.index(project_id)
 
+    def relations_hold(self, chosen: Iterable[int]) -> bool:
+        """Whether ``chosen`` (indices) keeps every dependency and exclusion."""
+        s = set(chosen)
+        if any(p in s and q not in s for p, q in self.depends.tolist()):
+            return False
+        return not any(p in s and q in s for p, q in self.excludes.tolist())
+
 
 def _number(frame: pd.DataFrame, column: str, default: float) -> FloatArray:
     if column not in frame.columns:
