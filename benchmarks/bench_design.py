@@ -8,8 +8,9 @@ Run on demand (not part of the test suite)::
 
 Measures, in one run:
 
-1. ours (:func:`connectivity.invest.design.solve_design`: the MILP assembled as sparse
-   arrays, one ``passModel`` to HiGHS) against the same MILP written the usual PuLP way
+1. ours (:func:`connectivity.invest.design.solve_design`: branch and price, its
+   default) and the arc MILP (``algorithm="arcs"``: the MILP assembled as sparse
+   arrays, one ``passModel`` to HiGHS) against the arc MILP written the usual PuLP way
    (one variable per flow class and edge and per project, every row an ``lpSum`` in a
    Python loop; ``_design_models.naive_design``), solved by HiGHS through PuLP
    (``pulp.HiGHS``) and by CBC (PuLP's bundled binary), all to a relative MIP gap of
@@ -18,7 +19,8 @@ Measures, in one run:
 2. on the bundled network (the first 10 and 20 candidates by id, and all 23, budget
    USD 5 bn) and on generated grid instances of about 50k flow columns (10, 20, 40
    candidates);
-3. ours with ``strengthen=True`` and with a MIP start from the greedy portfolio;
+3. the arc MILP with ``strengthen=True`` and with a MIP start from the greedy
+   portfolio, and branch and price started from it;
 4. the benefit of ``prioritize(method="bcr")`` and ``"greedy"`` against ``"milp"``
    on the bundled network at five budgets, and of the same algorithms on small
    generated instances.
@@ -106,14 +108,16 @@ def ours_status(status: SolveStatus, gap: float) -> str:
     return status.value.replace("_", " ")
 
 
-def run_ours(dp: DesignProblem, *, time_limit: float, strengthen: bool = False,
-             start: list[int] | None = None) -> Run:  # fmt: skip
+def run_ours(dp: DesignProblem, *, time_limit: float, algorithm: str = "paths",
+             strengthen: bool = False, start: list[int] | None = None) -> Run:  # fmt: skip
+    build = 0.0  # branch and price builds its LP as it prices: all of it is in the total
+    if algorithm == "arcs":
+        t0 = time.perf_counter()
+        design_lp(dp, strengthen)  # the build alone, timed apart (solve_design builds again)
+        build = time.perf_counter() - t0
     t0 = time.perf_counter()
-    design_lp(dp, strengthen)  # the build alone, timed apart (solve_design builds again)
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    s = solve_design(dp, time_limit=time_limit, mip_gap=MIP_GAP, strengthen=strengthen,
-                     start=start)  # fmt: skip
+    s = solve_design(dp, algorithm=algorithm, time_limit=time_limit, mip_gap=MIP_GAP,
+                     strengthen=strengthen, start=start)  # type: ignore[arg-type]
     total = time.perf_counter() - t0
     return Run(build, total, ours_status(s.status, s.result.gap), s.objective, s.bound,
                s.result.gap, s.selected.tolist())  # fmt: skip
@@ -226,6 +230,8 @@ def part_compare(instances: list[Instance], args) -> list[dict]:
               f"{inst.dp.n_projects} projects", flush=True)
         jobs = {
             "ours": lambda dp=inst.dp: run_ours(dp, time_limit=args.time_limit),
+            "ours (arcs)": lambda dp=inst.dp: run_ours(dp, time_limit=args.time_limit,
+                                                       algorithm="arcs"),
             "naive+HiGHS": lambda dp=inst.dp: run_naive(dp, "highs", time_limit=args.time_limit),
             "naive+CBC": lambda dp=inst.dp: run_naive(dp, "cbc", time_limit=args.time_limit),
         }
@@ -233,7 +239,7 @@ def part_compare(instances: list[Instance], args) -> list[dict]:
         # a design whose objective differs from ours: re-solve it alone (is it feasible,
         # and worth what the solver says?)
         checked = {}
-        for name in ("naive+HiGHS", "naive+CBC"):
+        for name in ("ours (arcs)", "naive+HiGHS", "naive+CBC"):
             run = res[name].last
             if _rel(run.objective, res["ours"].last.objective) > MIP_GAP:
                 checked[name] = design_value(inst.dp, run.selected)
@@ -242,20 +248,23 @@ def part_compare(instances: list[Instance], args) -> list[dict]:
     return rows
 
 
-def part_options(instances: list[tuple[Instance, Timed, list[int], str]], args) -> list[dict]:
-    """``strengthen`` and a greedy MIP start; the default runs come from part 1."""
+def part_options(instances: list[tuple[Instance, dict, list[int], str]], args) -> list[dict]:
+    """``strengthen`` and a greedy start; the runs without options come from part 1."""
     rows = []
     for inst, default, start, start_note in instances:
         print(f"== options on {inst.name} (MIP start: {start_note})", flush=True)
         jobs = {
-            "strengthen": lambda dp=inst.dp: run_ours(dp, time_limit=args.time_limit,
-                                                      strengthen=True),
-            "start": lambda dp=inst.dp, s=start: run_ours(dp, time_limit=args.time_limit,
-                                                          start=s),
-            "strengthen+start": lambda dp=inst.dp, s=start: run_ours(
-                dp, time_limit=args.time_limit, strengthen=True, start=s),
+            "arcs, strengthen": lambda dp=inst.dp: run_ours(dp, time_limit=args.time_limit,
+                                                            algorithm="arcs", strengthen=True),
+            "arcs, start": lambda dp=inst.dp, s=start: run_ours(dp, time_limit=args.time_limit,
+                                                                algorithm="arcs", start=s),
+            "arcs, strengthen+start": lambda dp=inst.dp, s=start: run_ours(
+                dp, time_limit=args.time_limit, algorithm="arcs", strengthen=True, start=s),
+            "paths, start": lambda dp=inst.dp, s=start: run_ours(
+                dp, time_limit=args.time_limit, start=s),
         }
-        res = {"default": default, **round_robin(jobs, repeat=args.repeat, long=args.long)}
+        res = {"arcs": default["ours (arcs)"], "paths": default["ours"],
+               **round_robin(jobs, repeat=args.repeat, long=args.long)}
         rows.append(dict(inst=inst, res=res, start=start, start_note=start_note))
     return rows
 
@@ -364,37 +373,38 @@ def _verdict(run: Run, ours: Run, checked: float | None) -> str:
 
 def compare_lines(compare: list[dict]) -> list[str]:
     lines = [
-        "| instance | flow columns | rows | projects | runs (ours / HiGHS / CBC) | ours build "
-        "| ours solve | ours total | naive build (median of all) | naive + pulp.HiGHS solve "
-        "| naive + pulp.HiGHS total | naive + CBC solve | naive + CBC total "
+        "| instance | flow columns | rows | projects | runs (ours / arcs / HiGHS / CBC) "
+        "| ours: branch and price | arc MILP: build + solve | naive build (median of all) "
+        "| naive + pulp.HiGHS total | naive + CBC total | arc MILP / ours "
         "| pulp.HiGHS / ours | CBC / ours |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in compare:
-        o, h, c = (row["res"][k] for k in ("ours", "naive+HiGHS", "naive+CBC"))
+        o, a, h, c = (row["res"][k] for k in ("ours", "ours (arcs)", "naive+HiGHS", "naive+CBC"))
         nb = statistics.median([r.build for r in h.runs + c.runs])
         lines.append(
             f"| {row['inst'].name} | {row['n_flow']:,} | {row['n_rows']:,} | "
-            f"{row['inst'].dp.n_projects} | {len(o.runs)} / {len(h.runs)} / {len(c.runs)} | "
-            f"{_s(o.median('build'))} | {_s(o.median('total') - o.median('build'))} | "
-            f"**{_s(o.median('total'))}** | {_s(nb)} | "
-            f"{_s(h.median('total') - h.median('build'))} | **{_s(h.median('total'))}** | "
-            f"{_s(c.median('total') - c.median('build'))} | **{_s(c.median('total'))}** | "
-            f"**{_ratio(h, o)}** | **{_ratio(c, o)}** |")
+            f"{row['inst'].dp.n_projects} | {len(o.runs)} / {len(a.runs)} / {len(h.runs)} / "
+            f"{len(c.runs)} | **{_s(o.median('total'))}** | {_s(a.median('build'))} + "
+            f"{_s(a.median('total') - a.median('build'))} = **{_s(a.median('total'))}** | "
+            f"{_s(nb)} | **{_s(h.median('total'))}** | **{_s(c.median('total'))}** | "
+            f"{_ratio(a, o)} | **{_ratio(h, o)}** | **{_ratio(c, o)}** |")
     lines += [
         "",
-        "| instance | objective, ours (USD/yr) | ours: status (gap) | pulp.HiGHS: status "
-        "(gap) | rel. difference | CBC: status (gap) | rel. difference | same projects "
-        "(HiGHS, CBC) | projects chosen (ours) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| instance | objective, ours (USD/yr) | ours: status (gap) | arc MILP: status (gap) "
+        "| rel. difference | pulp.HiGHS: status (gap) | rel. difference | CBC: status (gap) "
+        "| rel. difference | same projects (arcs, HiGHS, CBC) | projects chosen (ours) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in compare:
-        o, h, c = (row["res"][k] for k in ("ours", "naive+HiGHS", "naive+CBC"))
+        o, a, h, c = (row["res"][k] for k in ("ours", "ours (arcs)", "naive+HiGHS", "naive+CBC"))
         ob = o.last.objective
-        same = ", ".join("yes" if t.last.selected == o.last.selected else "no" for t in (h, c))
+        same = ", ".join("yes" if t.last.selected == o.last.selected else "no"
+                         for t in (a, h, c))
         ch = row.get("checked", {})
         lines.append(
-            f"| {row['inst'].name} | {ob:,.2f} | {_outcome(o)} | {_outcome(h)} | "
+            f"| {row['inst'].name} | {ob:,.2f} | {_outcome(o)} | {_outcome(a)} | "
+            f"{_verdict(a.last, o.last, ch.get('ours (arcs)'))} | {_outcome(h)} | "
             f"{_verdict(h.last, o.last, ch.get('naive+HiGHS'))} | {_outcome(c)} | "
             f"{_verdict(c.last, o.last, ch.get('naive+CBC'))} | {same} | {o.last.selected} |")
     return lines
@@ -402,12 +412,12 @@ def compare_lines(compare: list[dict]) -> list[str]:
 
 def options_lines(options: list[dict]) -> list[str]:
     lines = [
-        "| instance | option | MIP start | runs | build | total (median) | status (gap) "
-        "| objective rel. difference vs default | default / option |",
+        "| instance | algorithm, option | start | runs | build | total (median) | status "
+        "(gap) | objective rel. difference vs arcs | arcs / this |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in options:
-        d = row["res"]["default"]
+        d = row["res"]["arcs"]
         for name, t in row["res"].items():
             r = (f"{d.median('total') / t.median('total'):.2f}x"
                  if t.last.proved and d.last.proved else "-")  # fmt: skip
@@ -492,7 +502,8 @@ def write_report(path: Path, *, args, started, wall, load, compare, options, ran
     cmd = "benchmarks/bench_design.py" + (" --quick" if args.quick else "")
     loads = " / ".join(f"{x[0]:.2f}" for x in load)
     lines = [
-        "# Network-design MILP: ours vs a naive PuLP model, options, ranking baselines",
+        "# Network-design MILP: branch and price vs the arc MILP and a naive PuLP model, "
+        "options, ranking baselines",
         "",
         f"Generated by `{cmd}` (seed {args.seed}) on {machine}. Started "
         f"{started:%Y-%m-%d %H:%M} UTC, {wall / 60:.1f} min in all. Load average (1 min) at "
@@ -500,9 +511,14 @@ def write_report(path: Path, *, args, started, wall, load, compare, options, ran
         "",
         "## Method",
         "",
-        "- One `DesignProblem` per instance feeds every model, so the instance is identical:"
-        " ours is `solve_design` (the flow LP's sparse arrays plus one binary per project, "
-        "one `passModel` to HiGHS); naive is the same MILP written the usual PuLP way "
+        "- One `DesignProblem` per instance feeds every model, so the instance is identical."
+        " **Ours** is `solve_design` with its default algorithm, branch and price "
+        "(`connectivity.invest.price`: path columns priced by one shortest-path tree per "
+        "origin x commodity class, the disaggregated coupling rows added with the first "
+        "path that needs them, one HiGHS LP re-solved warm, best-bound branching on the "
+        "projects). **Arc MILP** is `solve_design(algorithm='arcs')`: the flow LP's sparse "
+        "arrays plus one binary per project, one `passModel` to HiGHS's branch and cut. "
+        "**Naive** is the arc MILP written the usual PuLP way "
         "(`benchmarks/_design_models.py`: a variable per (origin x commodity class, open "
         "edge), per OD pair and per project; conservation, capacity, group, coupling, budget,"
         " dependency and exclusion rows each one `lpSum` in a Python loop), solved by "
@@ -513,19 +529,20 @@ def write_report(path: Path, *, args, started, wall, load, compare, options, ran
         "(objective vs proven bound) is within the tolerance; PuLP's status is not used "
         "(it calls a time-limited HiGHS or CBC run optimal). A time-limited run would be "
         "reported as such with its gap, and its ratio as a lower bound.",
-        "- Time = build + solve, wall seconds. Ours: build = `design_lp` timed alone; "
-        "solve = `solve_design` minus that build (`solve_design` builds again inside). "
+        "- Time = build + solve, wall seconds. Ours: everything (it builds its LP as it "
+        "prices). Arc MILP: build = `design_lp` timed alone; solve = `solve_design` minus "
+        "that build (`solve_design` builds again inside). "
         "Naive: build = the Python loops making the `LpProblem`; solve = `prob.solve(...)` "
         "(for CBC: writing the MPS file, the CBC process, reading its solution; for "
         "`pulp.HiGHS`: the per-column/per-row hand-over and the HiGHS run). Making the "
         "`DesignProblem` (`network_design`, or the generator) is common to all and not "
         "counted.",
-        f"- Medians of up to {args.repeat} runs, interleaved round-robin (ours, naive + "
-        f"HiGHS, naive + CBC) so that load changes hit all; a method whose first run "
+        f"- Medians of up to {args.repeat} runs, interleaved round-robin (ours, arc MILP, "
+        f"naive + HiGHS, naive + CBC) so that load changes hit all; a method whose first run "
         f"took over {args.long:.0f} s, or did not prove its optimum, was run once (the "
-        "runs column says how many). Ratios are naive total / ours total.",
+        "runs column says how many). Ratios are the other's total / ours total.",
         "",
-        "## 1. Ours vs the naive PuLP MILP, to the same proved optimum",
+        "## 1. Ours vs the arc MILP and the naive PuLP MILP, to the same proved optimum",
         "",
         *compare_lines(compare),
         "",
@@ -544,9 +561,9 @@ def write_report(path: Path, *, args, started, wall, load, compare, options, ran
         "capacity additions of 50-150 % on capacitated links; two dependencies, two "
         "exclusions; budget half the total candidate cost.",
         "",
-        "## 3. Options of ours: `strengthen` and a MIP start from the greedy portfolio",
+        "## 3. Options: `strengthen` (arc MILP) and a start from the greedy portfolio",
         "",
-        "The default rows are part 1's runs of ours.",
+        "The rows without an option are part 1's runs.",
         "",
         *options_lines(options),
         "",
@@ -614,13 +631,13 @@ def main() -> None:
         greedy = portfolios("greedy", BUDGET_USD)
         ids = candidates(net).ids
         start = sorted(ids.index(p) for p in greedy.selected)
-        options_on.append((bundled[-1], compare[len(bundled) - 1]["res"]["ours"], start,
+        options_on.append((bundled[-1], compare[len(bundled) - 1]["res"], start,
                            f"greedy at USD 5 bn, {len(start)} projects, "
                            f"{greedy.seconds:.1f} s"))  # fmt: skip
     g_pick = 1 if len(generated) > 1 else 0  # the 20-candidate instance
     g_inst = generated[g_pick]
     chosen, secs = array_heuristic(g_inst.dp, "greedy", ArrayEvaluator(g_inst.dp))
-    options_on.append((g_inst, compare[len(bundled) + g_pick]["res"]["ours"], chosen,
+    options_on.append((g_inst, compare[len(bundled) + g_pick]["res"], chosen,
                        f"greedy, {len(chosen)} projects, {secs:.1f} s"))
     options = part_options(options_on, args)
     load.append(os.getloadavg())

@@ -90,7 +90,9 @@ def branch_and_bound(  # noqa: PLR0913 (the evaluators, the budget and the searc
     each step admissible) and ``I | F`` wherever it fits the budget and is admissible.
     A node is pruned when its bound is at least ``incumbent * (1 - tol)``; branching in
     and out on one free project at a time reaches every design within the budget as
-    some node's ``I | F``, so every admissible one is evaluated or pruned.
+    some node's ``I | F``, so every admissible one is evaluated or pruned. Last, every
+    project whose removal leaves the best design admissible and no worse is dropped
+    (most expensive first): of equally good designs, the cheaper is returned.
 
     Parameters
     ----------
@@ -155,9 +157,25 @@ def branch_and_bound(  # noqa: PLR0913 (the evaluators, the budget and the searc
         p = _branch_project(table, free, flow, branching)
         for child_in in (node.fixed_in | {p}, node.fixed_in):
             heapq.heappush(heap, _Node(bound, next(counter), child_in, free - {p}))
+    best, best_value = _trim(ev, best, best_value, admissible, deadline)
     lower = min([best_value, pruned, *(n.bound for n in heap)])
     return Search(best=best, value=best_value, baseline=baseline, bound=lower,
                   exhausted=not heap, nodes=nodes, warm=warm, warm_start_solves=scouted)
+
+
+def _trim(ev: BoundEvaluator, design: Design, value: float, admissible: Admissible,
+          deadline: float) -> tuple[Design, float]:
+    """Among equally good designs, the cheaper: drop, most expensive first, each project
+    whose removal keeps the design admissible and its value no higher (a project that
+    changes nothing for the demand, kept by the search because it fitted the budget)."""
+    table = ev.table
+    for p in sorted(design, key=lambda q: (-float(table.cost[q]), q)):
+        if time.perf_counter() >= deadline:
+            break
+        smaller = design - {p}
+        if admissible(smaller) and ev.tstt(smaller) <= value:
+            design, value = smaller, ev.tstt(smaller)
+    return design, value
 
 
 def _branch_project(table: ProjectTable, free: Design, flow: FloatArray,

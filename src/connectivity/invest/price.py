@@ -24,7 +24,9 @@ to a dual-feasible point (``sigma_i <= penalty_i`` and ``<=`` the cheapest path 
 ``i``; ``y_j`` at the bound its reduced cost prefers). A node stops pricing when no path
 prices out or its bound reaches the incumbent (pruned).
 
-Branching is on the most fractional ``y_j``; nodes are taken best bound first. Designs
+Branching is on the most fractional ``y_j``; nodes are taken best bound first. Of
+designs equally good (within :data:`TIE_RTOL`), the search returns the one without
+projects that make no difference: it drops them one by one at the end. Designs
 come from LP points that are integral, from the starting design (the empty one, or
 ``start``), and at the root from the MILP of the paths generated so far (a small MILP:
 HiGHS solves it in well under a second); each is then evaluated exactly (all ``y``
@@ -70,6 +72,9 @@ NODE_GAP = 1e-10
 #: At most this many seconds for the MILP over the root's paths (a heuristic: the search
 #: proves optimality without it).
 RESTRICTED_MILP_SECONDS = 30.0
+#: Designs whose values differ by at most this (relative) are equally good: the search
+#: returns the one without the projects that make no difference (:meth:`_Tree.trim`).
+TIE_RTOL = 1e-12
 #: The solver layer's rule: ``OPTIMAL`` needs a proven gap of at most this.
 OPTIMAL_GAP = 1e-9
 
@@ -484,6 +489,20 @@ class _Tree:
         if out is not None and out[0] < self.value:
             self.value, self.design, self.flow = out[0], sorted(design), out[1]
 
+    def trim(self) -> None:
+        """Among equally good designs, the cheaper: drop, most expensive first, each
+        project whose removal keeps the design admissible and raises its value by at
+        most :data:`TIE_RTOL` (a project that changes nothing, kept because the budget
+        allowed it)."""
+        cost = self.s.dp.project_cost
+        for p in sorted(self.design, key=lambda q: (-float(cost[q]), q)):
+            smaller = [q for q in self.design if q != p]
+            out = self.s.evaluate(smaller, self.deadline)
+            if out is None:
+                return
+            if out[0] <= self.value + TIE_RTOL * max(abs(self.value), 1.0):
+                self.value, self.design, self.flow = out[0], smaller, out[1]
+
     def run(self) -> bool:
         """Search until the tree is exhausted (True) or the deadline passes (False)."""
         while self.heap:
@@ -559,4 +578,5 @@ def solve_design_paths(
     tree = _Tree(_Search(dp, msg=msg), mip_gap, deadline)
     tree.offer(list(start) if start is not None else [])
     exhausted = tree.run()
+    tree.trim()
     return tree.solution(exhausted, time.perf_counter() - t0)
