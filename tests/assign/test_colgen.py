@@ -12,6 +12,8 @@ from connectivity.assign import (
     SystemOptimum,
     build_system_optimum,
     flow_problem,
+    path_system_optimum,
+    solve_paths,
     solve_system_optimum,
     system_optimum,
 )
@@ -170,6 +172,23 @@ def test_random_instances_match_arc_models(seed: int) -> None:
         ref = build_system_optimum(flow_problem(**inst), per_od=per_od)
         expected = solve_system_optimum(ref).total_cost
         assert r.total_cost == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_start_paths_give_the_same_optimum(seed: int) -> None:
+    # a previous solve's paths seed the master of a similar problem (an edge closed):
+    # paths through the closed edge are left out, the optimum and its proof are the same
+    inst = _random_instance(seed)
+    base = solve_paths(flow_problem(**inst))
+    used = np.unique(base.path_edges)
+    cost = inst["cost"].copy()
+    cost[used[seed % used.size], :] = INF
+    closed = flow_problem(**{**inst, "cost": cost})
+    cold = solve_paths(closed)
+    warm = solve_paths(closed, start_paths=(base.path_od, base.path_start, base.path_edges))
+    assert warm.result.status is SolveStatus.OPTIMAL is cold.result.status
+    assert warm.result.objective == pytest.approx(cold.result.objective, rel=1e-9, abs=1e-9)
+    _check_flows(path_system_optimum(closed, warm), {**inst, "cost": cost})
 
 
 @pytest.mark.parametrize("seed", [3, 4])

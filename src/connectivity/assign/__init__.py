@@ -14,7 +14,8 @@ On arrays, each solver takes one validated problem object:
 - :mod:`~connectivity.assign.sysopt`: :func:`system_optimum`, by the arc LP
   (:mod:`~connectivity.assign.arcs`: :func:`build_system_optimum`,
   :func:`solve_system_optimum`, :func:`flow_lp`) or path column generation
-  (:mod:`~connectivity.assign.colgen`); the result is a :class:`SystemOptimum`;
+  (:mod:`~connectivity.assign.colgen`, on the path arrays of
+  :mod:`~connectivity.assign.pathsets`); the result is a :class:`SystemOptimum`;
 - :mod:`~connectivity.assign.equilibrium`: :func:`user_equilibrium` by Frank-Wolfe,
   conjugate and biconjugate Frank-Wolfe, with the volume-delay functions of
   :mod:`~connectivity.assign.vdf` (:func:`volume_delay` of a problem);
@@ -43,6 +44,7 @@ from connectivity.assign.colgen import PathSolution, path_system_optimum, solve_
 from connectivity.assign.equilibrium import (
     ALGORITHMS,
     EquilibriumResult,
+    LoadHistory,
     user_equilibrium,
     volume_delay,
 )
@@ -91,6 +93,7 @@ __all__ = [
     "solve_paths",
     "path_system_optimum",
     "EquilibriumResult",
+    "LoadHistory",
     "user_equilibrium",
     "volume_delay",
     "ALGORITHMS",

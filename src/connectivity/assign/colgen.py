@@ -46,6 +46,7 @@ import scipy.sparse as sp
 
 from connectivity import paths
 from connectivity.assign.optimum import SystemOptimum
+from connectivity.assign.pathsets import resource_matrix, select_paths, trace_paths
 from connectivity.assign.problems import FlowProblem
 from connectivity.optimize import (
     FEASIBILITY_TOL,
@@ -88,65 +89,6 @@ class PathSolution:
     group_dual: FloatArray  # per group, <= 0
     capacity_edges: IntArray
     iterations: int  # master LP solves
-
-
-def resource_matrix(
-    m: int, cap_edges: IntArray, group_start: IntArray, group_edges: IntArray
-) -> sp.csr_matrix:
-    """``m x (n_cap + n_groups)``: entry 1 where an edge sits in a capacity row."""
-    n_cap = int(cap_edges.shape[0])
-    n_groups = int(group_start.shape[0]) - 1
-    g_of = np.repeat(np.arange(n_groups, dtype=np.int64), np.diff(group_start))
-    rows = np.concatenate([cap_edges, group_edges])
-    cols = np.concatenate([np.arange(n_cap, dtype=np.int64), n_cap + g_of])
-    e = sp.csr_matrix(
-        (np.ones(rows.shape[0]), (rows, cols)), shape=(m, n_cap + n_groups)
-    )
-    e.sum_duplicates()
-    return e
-
-
-def trace_paths(
-    pred: IntArray, tail: IntArray, rows: IntArray, origin: IntArray, dest: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Walk trees back from each destination, all paths at once (one step per depth).
-
-    ``pred[r, v]`` is the tree edge entering ``v`` in tree ``r``. Returns CSR offsets and
-    the edges of each path in origin-to-destination order.
-    """
-    n = int(rows.shape[0])
-    ids: list[IntArray] = []
-    edges: list[IntArray] = []
-    depth: list[IntArray] = []
-    cur = dest.copy()
-    live = np.flatnonzero(cur != origin)
-    step = 0
-    while live.size:
-        e = pred[rows[live], cur[live]]
-        ids.append(live)
-        edges.append(e)
-        depth.append(np.full(live.shape[0], step, dtype=np.int64))
-        cur[live] = tail[e]
-        live = live[cur[live] != origin[live]]
-        step += 1
-    if not ids:
-        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    pid = np.concatenate(ids)
-    ed = np.concatenate(edges)
-    dp = np.concatenate(depth)
-    order = np.lexsort((-dp, pid))
-    start = np.zeros(n + 1, dtype=np.int64)
-    start[1:] = np.cumsum(np.bincount(pid, minlength=n))
-    return start, ed[order].astype(np.int64)
-
-
-def _select(start: IntArray, edges: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
-    """Rows ``rows`` of a CSR list of paths, as a new CSR list."""
-    lengths = np.diff(start)[rows]
-    new_start = np.zeros(rows.shape[0] + 1, dtype=np.int64)
-    new_start[1:] = np.cumsum(lengths)
-    take = np.repeat(start[rows] - new_start[:-1], lengths) + np.arange(int(new_start[-1]))
-    return new_start, edges[take].astype(np.int64)
 
 
 @dataclass
@@ -214,6 +156,7 @@ def solve_paths(
     max_iter: int = 10_000,
     msg: bool = False,
     options: dict[str, Any] | None = None,
+    start_paths: tuple[IntArray, IntArray, IntArray] | None = None,
 ) -> PathSolution:
     """Column generation for the system optimum; see the module docstring.
 
@@ -221,6 +164,9 @@ def solve_paths(
     proven lower bound; ``time_limit`` (seconds) counts the whole loop, and when it runs
     out the last master optimum (a feasible point of the full model) is kept with status
     ``TIME_LIMIT``.
+
+    ``start_paths`` (OD pair per path, CSR offsets, edges: a previous solve's paths)
+    enter the first master, those open to their commodity, to save rounds of pricing.
     """
 
     t_start = time.perf_counter()
@@ -231,6 +177,8 @@ def solve_paths(
     trees = _flow_classes(p)
     h, switch = _master(p, msg=msg, options=options)
     cols = _Columns()
+    if start_paths is not None:
+        _add_start_paths(h, p, rows, cols, *start_paths)
     loop = _Loop(y=np.zeros(rows.n))
     deadline = None if time_limit is None else t_start + time_limit
     while True:
@@ -398,8 +346,16 @@ def _new_paths(
         trees.pred, p.tail, trees.od_class[enter], trees.origin[trees.od_class[enter]],
         p.destination[enter],
     )
+    return _unseen(cols, enter, start, edges)
+
+
+def _unseen(
+    cols: _Columns, od: IntArray, start: IntArray, edges: IntArray
+) -> tuple[IntArray, IntArray, IntArray] | None:
+    """The paths (OD pairs, CSR offsets, edges) not in the master yet, now marked seen;
+    ``None`` when there are none."""
     keep = []
-    for j, i in enumerate(enter.tolist()):
+    for j, i in enumerate(od.tolist()):
         signature = (i, edges[start[j] : start[j + 1]].tobytes())
         if signature not in cols.seen:
             cols.seen.add(signature)
@@ -407,8 +363,20 @@ def _new_paths(
     if not keep:
         return None
     kept = np.asarray(keep, dtype=np.int64)
-    new_start, new_edges = _select(start, edges, kept)
-    return enter[kept], new_start, new_edges
+    new_start, new_edges = select_paths(start, edges, kept)
+    return od[kept], new_start, new_edges
+
+
+def _add_start_paths(h: Any, p: FlowProblem, rows: _Rows, cols: _Columns, od: IntArray,
+                     start: IntArray, edges: IntArray) -> None:
+    """Add the given paths that are open to their commodity, once each."""
+    path_id = np.repeat(np.arange(od.shape[0], dtype=np.int64), np.diff(start))
+    closed = np.bincount(path_id, weights=~np.isfinite(p.cost[edges, p.commodity[od][path_id]]),
+                         minlength=od.shape[0]) > 0
+    open_ = np.flatnonzero(~closed)
+    new = _unseen(cols, od[open_], *select_paths(start, edges, open_))
+    if new is not None:
+        _add_paths(h, p, rows, cols, *new)
 
 
 def _add_paths(

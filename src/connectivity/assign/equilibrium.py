@@ -34,7 +34,7 @@ from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem
 from connectivity.assign.vdf import VolumeDelay
 from connectivity.errors import SolverError
 
-__all__ = ["Algorithm", "EquilibriumResult", "user_equilibrium", "ALGORITHMS",
+__all__ = ["Algorithm", "EquilibriumResult", "LoadHistory", "user_equilibrium", "ALGORITHMS",
            "equilibrium_problem", "volume_delay"]
 
 logger = logging.getLogger(__name__)
@@ -43,6 +43,28 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Algorithm = Literal["fw", "cfw", "bfw"]
 ALGORITHMS: tuple[str, ...] = ("fw", "cfw", "bfw")
+
+
+@dataclass(frozen=True)
+class LoadHistory:
+    """The all-or-nothing loads of an equilibrium run and how they combine into its flow.
+
+    Every Frank-Wolfe variant moves the flow towards a mix of all-or-nothing loads, so
+    its flow is a weighted sum of them: ``flow == sum(weights[i] * load_i)`` (to
+    rounding), where ``load_i`` is the demand loaded all-or-nothing on the shortest paths
+    at edge costs ``costs[i]``. Path flows follow: each load's paths carry its weight
+    (what select-link analysis needs; the equilibrium itself fixes only edge flows).
+
+    Attributes
+    ----------
+    costs
+        ``n_loads x n_edges``: the edge costs each load was taken at.
+    weights
+        ``n_loads``: non-negative, summing to 1.
+    """
+
+    costs: FloatArray
+    weights: FloatArray
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,9 @@ class EquilibriumResult:
         Whether the requested gap was reached.
     algorithm
         ``"fw"``, ``"cfw"`` or ``"bfw"``.
+    loads
+        With ``keep_loads=True``: the loads whose weighted sum is ``flow``
+        (:class:`LoadHistory`); ``None`` otherwise.
     """
 
     flow: FloatArray
@@ -86,6 +111,7 @@ class EquilibriumResult:
     seconds: float
     converged: bool
     algorithm: str
+    loads: LoadHistory | None = None
 
     @property
     def gap(self) -> float:
@@ -99,6 +125,7 @@ def user_equilibrium(
     algorithm: Algorithm | str = "bfw",
     gap: float = 1e-4,
     max_iter: int = 500,
+    keep_loads: bool = False,
 ) -> EquilibriumResult:
     """Assign demand to user equilibrium with volume-delay functions.
 
@@ -112,6 +139,9 @@ def user_equilibrium(
         Stop when the relative gap is at most this.
     max_iter
         Stop after this many iterations in any case.
+    keep_loads
+        Keep the cost vector of every all-or-nothing load and its weight in the flow
+        (``result.loads``, one ``n_edges`` vector per iteration).
 
     Returns
     -------
@@ -152,6 +182,7 @@ def user_equilibrium(
         return paths.all_or_nothing(paths.reweight(graph, costs), o, d, q)
 
     x = load(vdf.cost(np.zeros(m)))
+    history = _History(vdf.cost(np.zeros(m))) if keep_loads else None
     gaps: list[float] = []
     objectives: list[float] = []
     prev_s: FloatArray | None = None  # previous target s_{k-1}
@@ -180,18 +211,20 @@ def user_equilibrium(
             converged = True
             it -= 1  # this load only measured the gap
             break
-        target = y
+        target, mix = y, _PLAIN
         if algorithm != "fw" and prev_s is not None and prev_step < 1.0:
             hess = vdf.derivative(x)
             if algorithm == "bfw" and prev2_s is not None and prev2_step < 1.0:
-                target = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
+                target, mix = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
             else:
-                target = _conjugate(x, y, prev_s, hess)
+                target, mix = _conjugate(x, y, prev_s, hess)
             if _dot(c, target - x) >= 0.0:  # not a descent direction: plain FW
-                target = y
+                target, mix = y, _PLAIN
         direction = target - x
         step = _line_search(vdf, x, direction)
         x = x + step * direction
+        if history is not None:
+            history.move(c, mix, step)
         prev2_s, prev_s = prev_s, target
         prev2_step, prev_step = prev_step, step
         logger.debug("iteration %d: relative gap %.3e, step %.4f", it, rel, step)
@@ -209,6 +242,7 @@ def user_equilibrium(
         seconds=time.perf_counter() - t0_clock,
         converged=converged,
         algorithm=str(algorithm),
+        loads=history.result() if history is not None else None,
     )
 
 
@@ -263,14 +297,45 @@ def _dot(a: FloatArray, b: FloatArray) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
-def _conjugate(x: FloatArray, y: FloatArray, s_prev: FloatArray, hess: FloatArray) -> FloatArray:
+#: Weights of a target on the new load, the previous target and the one before.
+Mix = tuple[float, float, float]
+_PLAIN: Mix = (1.0, 0.0, 0.0)
+
+
+class _History:
+    """The loads' costs, and the weights of the loads in the flow and in the last two
+    targets (every update of the flow is linear in them; see :class:`LoadHistory`)."""
+
+    def __init__(self, first_costs: FloatArray) -> None:
+        self.costs = [first_costs]
+        self.x = np.ones(1)
+        self.s1 = np.zeros(1)
+        self.s2 = np.zeros(1)
+
+    def move(self, costs: FloatArray, mix: Mix, step: float) -> None:
+        """A new load at ``costs``; the flow moves by ``step`` towards the target ``mix``."""
+        self.costs.append(costs)
+        x, s1, s2 = (np.append(w, 0.0) for w in (self.x, self.s1, self.s2))
+        new = np.zeros_like(x)
+        new[-1] = 1.0
+        target = mix[0] * new + mix[1] * s1 + mix[2] * s2
+        self.x = x + step * (target - x)
+        self.s2, self.s1 = s1, target
+
+    def result(self) -> LoadHistory:
+        return LoadHistory(costs=np.vstack(self.costs), weights=self.x)
+
+
+def _conjugate(
+    x: FloatArray, y: FloatArray, s_prev: FloatArray, hess: FloatArray
+) -> tuple[FloatArray, Mix]:
     """Conjugate FW target: mix of the previous target and the new AON point."""
     u = s_prev - x
     num = float(np.sum(hess * u * (y - x)))
     den = float(np.sum(hess * u * (y - s_prev)))
     alpha = num / den if den != 0 else 0.0
     alpha = min(max(alpha, 0.0), 0.99)
-    return alpha * s_prev + (1.0 - alpha) * y
+    return alpha * s_prev + (1.0 - alpha) * y, (1.0 - alpha, alpha, 0.0)
 
 
 def _biconjugate(
@@ -280,7 +345,7 @@ def _biconjugate(
     s2: FloatArray,
     tau: float,
     hess: FloatArray,
-) -> FloatArray:
+) -> tuple[FloatArray, Mix]:
     """Biconjugate FW target from the two previous targets (Mitradjieva & Lindberg)."""
     dbar = tau * s1 - x + (1.0 - tau) * s2
     den_mu = float(np.sum(hess * dbar * (s2 - s1)))
@@ -293,7 +358,7 @@ def _biconjugate(
         return _conjugate(x, y, s1, hess)
     nu = max(mu * tau / (1.0 - tau) - float(np.sum(hess * u * (y - x))) / den_nu, 0.0)
     b0 = 1.0 / (1.0 + mu + nu)
-    return b0 * y + nu * b0 * s1 + mu * b0 * s2
+    return b0 * y + nu * b0 * s1 + mu * b0 * s2, (b0, nu * b0, mu * b0)
 
 
 def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray) -> float:
