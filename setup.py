@@ -25,6 +25,11 @@ class BuildPyWithData(build_py):
         for path in sorted(source.iterdir()):
             if path.is_file() and path.suffix in _DATA_SUFFIXES:
                 shutil.copy2(path, target / path.name)
+        # the planning scenarios (`connectivity.scenarios.bundled_scenarios`)
+        scenarios = target / "scenarios"
+        scenarios.mkdir(exist_ok=True)
+        for path in sorted((source / "scenarios").glob("*.toml")):
+            shutil.copy2(path, scenarios / path.name)
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

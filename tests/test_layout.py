@@ -34,7 +34,7 @@ PATHS = ["CSRGraph", "Landmarks", "from_arrays", "reweight", "landmarks", "dista
          "shortest_path", "shortest_path_tree", "all_or_nothing"]
 
 SUBPACKAGES = ["paths", "optimize", "tables", "io", "graph", "routing", "assign", "invest",
-               "report", "cli"]
+               "scenarios", "report", "cli"]
 
 
 def _modules() -> list[str]:

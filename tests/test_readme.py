@@ -94,6 +94,29 @@ def _paths_json(out: str) -> None:
     assert data["solver_status"] == "optimal" and data["method"] == "so"
 
 
+def _scenarios_side_by_side(out: str) -> None:
+    lines = out.splitlines()
+    assert lines[0].split() == ["figure", "baseline", "afghan_transit", "carbon_price",
+                                "cku_open", "middle_corridor", "northern_closed"]
+    northern = next(line for line in lines if line.startswith("corridor northern, Mt/yr"))
+    assert northern.split()[-1] == "0.00" and float(northern.split()[-2]) > 1.0
+
+
+def _montecarlo(out: str) -> None:
+    assert out.startswith("baseline: 20 draw(s), seed 1, aon")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()
+            if line.startswith(("milp ", "bcr "))}
+    # the MILP's pick (P10, the Trans-Afghan railway, among it) is the cheaper in every draw
+    assert rows["milp"][5] == "100.0" and rows["bcr"][-4] == "0.0"
+
+
+def _ports_so(out: str) -> None:
+    data = json.loads(out)
+    assert (data["elements"], data["method"]) == ("ports", "so")
+    assert {row["kind"] for row in data["ranking"]} == {"port"}
+    assert data["ranking"][0]["delta_unserved_t_per_year"] > 0  # a port is an end point
+
+
 def _phased(out: str) -> None:
     data = json.loads(out)
     assert data["method"] == "phased" and data["proved_optimal"] is True
@@ -133,6 +156,21 @@ CLAIMS = {
     "--projects P03,P13,P21,P27,P29,P39 --format json": _phased,
     "connectivity appraise P21 P27 P39 --co2-price 50":
         lambda out: all(x in out for x in ("P21", "P39", "together", "sum alone", "npv")),
+    "connectivity scenario list":
+        lambda out: all(x in out for x in ("baseline", "cku_open", "middle_corridor",
+                                           "northern_closed", "carbon_price",
+                                           "afghan_transit")),
+    "connectivity scenario run --bundled": _scenarios_side_by_side,
+    "connectivity scenario montecarlo baseline --draws 20 --seed 1 --portfolio "
+    "milp=P05,P10,P11,P21 --portfolio "
+    "bcr=P03,P05,P06,P11,P17,P21,P27,P29,P32,P35,P37,P38,P39": _montecarlo,
+    "connectivity criticality --elements crossings --top 10":
+        lambda out: out.startswith("criticality of crossings (aon, scenario base): 103 "
+                                   "evaluated") and len(out.splitlines()) == 14,
+    "connectivity criticality --elements ports --method so --format json": _ports_so,
+    "connectivity select-link X_KHORGOS_ALTYNKOL_RAIL --method ue":
+        lambda out: out.startswith("select-link crossing X_KHORGOS_ALTYNKOL_RAIL")
+        and "KZ_ALMATY" in out,
 }
 
 

@@ -16,7 +16,9 @@ and the two array cores import nothing of the network):
   :func:`pareto_routes`;
 - :mod:`connectivity.assign`: :func:`assign_aon`, :func:`assign_system_optimum`,
   :func:`assign_equilibrium`, and the flow models on arrays beneath them;
-- :mod:`connectivity.report`: text tables;
+- :mod:`connectivity.scenarios`: planning scenarios from TOML files, run one at a time or
+  by the hundred over a process pool or a Dask cluster, compared side by side;
+- :mod:`connectivity.report`: text tables, the scenario comparison chart;
 - :mod:`connectivity.cli`: the ``connectivity`` command.
 
 Shared by all: :mod:`connectivity.errors` (exception classes) and
@@ -45,6 +47,7 @@ from connectivity.errors import (
     InfeasibleModelError,
     NetworkValidationError,
     NoRouteError,
+    ScenarioError,
     SearchLimitError,
     SolverError,
     UnknownIdError,
@@ -91,6 +94,7 @@ __all__ = [
     "NoRouteError",
     "Route",
     "Scenario",
+    "ScenarioError",
     "SearchLimitError",
     "Skim",
     "SolverError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ConnectivityError",
     "NetworkValidationError",
+    "ScenarioError",
     "UnknownIdError",
     "AmbiguousPlaceError",
     "NoRouteError",
@@ -24,6 +25,16 @@ class NetworkValidationError(ConnectivityError, ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         head = f"network validation failed with {len(self.problems)} problem(s):"
+        super().__init__("\n  - ".join([head, *self.problems]))
+
+
+class ScenarioError(ConnectivityError, ValueError):
+    """A scenario (its values, or a scenario file) breaks one or more rules; ``problems``
+    lists every one, each naming the key, the bad value and what is allowed."""
+
+    def __init__(self, problems: list[str], *, where: str = "scenario") -> None:
+        self.problems = list(problems)
+        head = f"{where}: {len(self.problems)} problem(s):"
         super().__init__("\n  - ".join([head, *self.problems]))
 
 

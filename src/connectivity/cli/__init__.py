@@ -7,6 +7,8 @@
 - :mod:`~connectivity.cli.assign`: ``assign`` (bundled or TNTP networks);
 - :mod:`~connectivity.cli.prioritize`: ``prioritize`` (bundled or TNTP networks);
 - :mod:`~connectivity.cli.invest`: ``appraise``, and ``prioritize`` on a network of tables;
+- :mod:`~connectivity.cli.scenario`: ``scenario run``, ``scenario list``;
+- :mod:`~connectivity.cli.criticality`: ``criticality``, ``select-link``;
 - :mod:`~connectivity.cli.demo`: ``demo``.
 """
 

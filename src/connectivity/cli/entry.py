@@ -12,7 +12,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from connectivity.cli import assign, data, demo, invest, prioritize, routes
+from connectivity.cli import (
+    assign,
+    criticality,
+    data,
+    demo,
+    invest,
+    prioritize,
+    routes,
+    scenario,
+)
 from connectivity.errors import ConnectivityError
 
 __all__ = ["main", "parser"]
@@ -25,7 +34,7 @@ def parser() -> argparse.ArgumentParser:
         description="Multimodal freight network planning for China and Central Asia.",
     )
     sub = top.add_subparsers(dest="command", required=True)
-    for module in (data, routes, assign, prioritize, invest, demo):
+    for module in (data, routes, assign, prioritize, invest, criticality, scenario, demo):
         module.register(sub)
     return top
 
@@ -34,7 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``connectivity`` command."""
     args = parser().parse_args(argv)
     try:
-        args.run(args)
+        # a command returns None, or its exit status (nonzero: it finished, but some of
+        # its work failed, e.g. one scenario of several)
+        status = args.run(args)
         sys.stdout.flush()  # a write error surfaces here, inside the handlers below
     except BrokenPipeError:
         # the reader went away (``connectivity demo | head``): stop quietly
@@ -50,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _drop_stdout()  # stdout may be the device that failed (a full disk)
         print(f"connectivity {args.command}: error: {message}", file=sys.stderr)
         return 2
-    return 0
+    return int(status or 0)
 
 
 def _drop_stdout() -> None:

@@ -8,11 +8,12 @@ import io
 import json
 import math
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from connectivity.tables import Network, Scenario, load_bundled, read_network, read_scenario
+from connectivity.tables import Network, Scenario, load_bundled, read_network
 
 __all__ = [
     "print_json",
@@ -34,9 +35,23 @@ def network(args: argparse.Namespace) -> Network:
     return load_bundled()
 
 
+def _scenario_file(path: str, command: str) -> Scenario:
+    """The network side of a scenario file; a planning-run file's growth and analyses
+    are named on stderr as not used here (``connectivity scenario run`` uses them)."""
+    from connectivity.scenarios import read_spec
+
+    spec = read_spec(path)
+    if not spec.growth.is_none or spec.analyses != type(spec.analyses)():
+        print(f"connectivity {command}: note: --scenario {path}: its [growth] and "
+              "[analyses] are not used here (only its network keys); "
+              "`connectivity scenario run` uses them", file=sys.stderr)
+    return spec.scenario
+
+
 def scenario(args: argparse.Namespace) -> Scenario:
     """The scenario of ``--scenario`` with the command-line options applied on top."""
-    base = read_scenario(args.scenario) if getattr(args, "scenario", None) else Scenario()
+    base = (_scenario_file(args.scenario, getattr(args, "command", "?"))
+            if getattr(args, "scenario", None) else Scenario())
     changes: dict[str, Any] = {}
     if getattr(args, "modes", None):
         changes["modes"] = tuple(m.strip() for m in args.modes.split(",") if m.strip())
@@ -80,7 +95,8 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="planning year: opens links due by then")
     p.add_argument("--carbon-price", type=float, metavar="USD",
                    help="carbon price, USD per tonne CO2e")
-    p.add_argument("--scenario", metavar="FILE", help="scenario TOML file")
+    p.add_argument("--scenario", metavar="FILE",
+                   help="scenario TOML file (see docs/scenarios.md; its network keys apply)")
 
 
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json", "csv"),

@@ -295,7 +295,10 @@ def _codes(values: Iterable[object], vocabulary: Iterable[object], *,
            missing: int = -1) -> CodeArray:
     """Index of each value in ``vocabulary`` (``missing`` for empty or absent values)."""
     lookup = {v: i for i, v in enumerate(vocabulary)}
-    return np.fromiter((lookup.get(v, missing) for v in values), dtype=np.int32)
+    # a Series as a list first: iterating an arrow-backed column value by value is ~10x
+    # slower than converting it at once
+    items = values.tolist() if isinstance(values, pd.Series) else values
+    return np.fromiter((lookup.get(v, missing) for v in items), dtype=np.int32)
 
 
 def _years(values: pd.Series) -> CodeArray:

@@ -11,14 +11,21 @@ Generalized cost of edge *e* for commodity *k*, in USD per tonne::
 
     money = (cost + distance * rate_delta[k, mode] + fee * (fee_factor[k, mode] - 1))
             * cost_factor[mode]
-    gc = money + vot[k] * time * time_factor[mode]
-         + carbon_price * co2e / 1000 + risk + value[k] * risk_value_share
+    time = line_haul * time_factor[mode] + dwell * service_dwell_factor[k, mode]
+           * dwell_factor
+    gc = money + vot[k] * time + carbon_price * co2e / 1000 + risk
+         + value[k] * risk_value_share
 
 where ``rate_delta`` is the commodity's service rate less its mode's (a block train
 is cheaper per tonne-km than the mode's wagonload rate) and ``fee_factor`` its
 service's share of border fees and gauge-change costs (a block train clears as one
 consignment), both on line-haul links only; the service's ``dwell_factor`` likewise
-scales the border dwell inside ``time`` (express trains are cleared first).
+scales the border dwell inside ``time`` (express trains are cleared first), and so does
+the scenario's (the two multiply). ``dwell`` is the crossing's ``dwell_h``, or the
+scenario's ``crossing_dwell_h`` for it. The scenario's ``risk_usd_per_t`` adds to
+``risk`` on every edge entering (or loading in) a listed country, and its
+``risk_pct_value_per_day`` adds ``value[k]`` times the share of the edge's time spent
+in listed countries (half the edge's time in each end's country, as in the data).
 
 **Projects.** A project that is not ``existing`` changes the network when it is *on*:
 switched on by the scenario (by ``project_id``) or due by the scenario's year. Its
@@ -53,6 +60,7 @@ from connectivity.errors import UnknownIdError
 from connectivity.graph.compiled import (
     EXISTING,
     LINK,
+    LOAD,
     NO_YEAR,
     NODE_TERMINALS,
     TRANSFER,
@@ -176,6 +184,7 @@ def edge_mask(
     _check_ids("crossing", scenario.closed_crossings, c.crossing_code)
     _check_ids("place", scenario.closed_places, c.place_code)
     _check_ids("country", scenario.avoid_countries, c.country_code)
+    _check_maps(c, scenario)
     if scenario.year is not None and c.base_year is not None and scenario.year < c.base_year:
         raise ValueError(
             f"scenario year={scenario.year} is before the network's base year "
@@ -265,39 +274,67 @@ def priced_edges(
     return np.where(mask, gc, np.inf), attrs
 
 
+def _check_maps(compiled: CompiledNetwork, scenario: Scenario) -> None:
+    """The ids of the scenario's per-crossing and per-country tables exist."""
+    _check_ids("crossing", tuple(scenario.crossing_dwell_h), compiled.crossing_code)
+    _check_ids("country", (*scenario.risk_usd_per_t, *scenario.risk_pct_value_per_day),
+               compiled.country_code)
+
+
+def _base_dwell(compiled: CompiledNetwork, scenario: Scenario) -> NDArray[np.float64]:
+    """Border dwell per edge: the crossings table's, or the scenario's
+    ``crossing_dwell_h`` for the crossings it lists."""
+    c = compiled
+    if not scenario.crossing_dwell_h:
+        return c.dwell_h
+    given = np.full(len(c.crossing_ids), np.nan)
+    for cid, hours in scenario.crossing_dwell_h.items():
+        given[c.crossing_code[cid]] = hours
+    at = np.flatnonzero(c.edge_crossing >= 0)
+    dwell = c.dwell_h.copy()
+    value = given[c.edge_crossing[at]]
+    listed = ~np.isnan(value)
+    dwell[at[listed]] = value[listed]
+    return dwell
+
+
 def _scaled_time_money(
     compiled: CompiledNetwork, k: int, scenario: Scenario
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Time and money per edge for commodity code ``k`` under ``scenario``."""
-    time_h = compiled.time_h.copy()
-    money = compiled.cost_usd_per_t.copy()
-    delta = compiled.commodity_rate_delta[k]
-    fee_extra = compiled.commodity_fee_factor[k] - 1.0
-    dwell_extra = compiled.commodity_dwell_factor[k] - 1.0
+    c = compiled
+    dwell0 = _base_dwell(c, scenario)
+    # an edge whose dwell is the table's keeps its time bit for bit (the difference is 0)
+    time_h = c.time_h + (dwell0 - c.dwell_h)
+    money = c.cost_usd_per_t.copy()
+    delta = c.commodity_rate_delta[k]
+    fee_extra = c.commodity_fee_factor[k] - 1.0
+    # the service's and the scenario's dwell factors multiply
+    dwell_extra = c.commodity_dwell_factor[k] * scenario.dwell_factor - 1.0
     with np.errstate(over="ignore", invalid="ignore"):  # edge_costs names an overflow
         if delta.any() or fee_extra.any() or dwell_extra.any():
-            is_link = compiled.edge_kind == LINK
-            mode = compiled.edge_mode[is_link]
-            money[is_link] += (compiled.distance_km[is_link] * delta[mode]
-                               + compiled.fee_usd_per_t[is_link] * fee_extra[mode])
-            time_h[is_link] += compiled.dwell_h[is_link] * dwell_extra[mode]
-        _apply_factors(compiled, scenario, time_h, money)
-        _apply_projects(compiled, k, scenario, time_h, money)
+            is_link = c.edge_kind == LINK
+            mode = c.edge_mode[is_link]
+            money[is_link] += (c.distance_km[is_link] * delta[mode]
+                               + c.fee_usd_per_t[is_link] * fee_extra[mode])
+            time_h[is_link] += dwell0[is_link] * dwell_extra[mode]
+        _apply_factors(c, scenario, time_h, money)
+        _apply_projects(c, k, scenario, time_h, money, dwell0)
     return time_h, money
 
 
 def _apply_projects(
     compiled: CompiledNetwork, k: int, scenario: Scenario, time_h: NDArray[np.float64],
-    money: NDArray[np.float64],
+    money: NDArray[np.float64], dwell0: NDArray[np.float64],
 ) -> None:  # fmt: skip
     """The changes of the active projects to time and money, in place (see the module
-    docstring)."""
+    docstring); ``dwell0`` is the border dwell per edge before any factor."""
     c = compiled
     active = active_projects(c, scenario)
     if not active.size:
         return
     mode = np.maximum(c.edge_mode, 0)
-    dwell = c.dwell_h * c.commodity_dwell_factor[k][mode] * scenario.dwell_factor
+    dwell = dwell0 * c.commodity_dwell_factor[k][mode] * scenario.dwell_factor
     fee = c.fee_usd_per_t * c.commodity_fee_factor[k][mode]
     for p in active.tolist():
         on_links, at_crossings = _project_edges(c, p)
@@ -317,8 +354,6 @@ def _apply_factors(
     compiled: CompiledNetwork, scenario: Scenario, time_h: NDArray[np.float64],
     money: NDArray[np.float64],
 ) -> None:  # fmt: skip
-    if scenario.dwell_factor != 1.0:
-        time_h += (scenario.dwell_factor - 1.0) * compiled.dwell_h
     if scenario.time_factor or scenario.cost_factor:
         is_link = compiled.edge_kind == LINK
         for m, f in scenario.time_factor.items():
@@ -341,15 +376,42 @@ def scenario_attributes(
 def _attributes(
     compiled: CompiledNetwork, k: int, scenario: Scenario
 ) -> dict[str, NDArray[np.float64]]:
+    _check_maps(compiled, scenario)
     time_h, money = _scaled_time_money(compiled, k, scenario)
     value = float(compiled.commodity_value[k])
+    risk = compiled.risk_usd_per_t + value * compiled.risk_value_share
+    if scenario.risk_usd_per_t or scenario.risk_pct_value_per_day:
+        risk = risk + _extra_risk(compiled, value, time_h, scenario)
     return {
         "time_h": time_h,
         "cost_usd_per_t": money,
         "co2e_kg_per_t": compiled.co2e_kg_per_t,
         "distance_km": compiled.distance_km,
-        "risk_usd_per_t": compiled.risk_usd_per_t + value * compiled.risk_value_share,
+        "risk_usd_per_t": risk,
     }
+
+
+def _extra_risk(
+    compiled: CompiledNetwork, value_usd_per_t: float, time_h: NDArray[np.float64],
+    scenario: Scenario,
+) -> NDArray[np.float64]:  # fmt: skip
+    """The scenario's risk premiums per edge, USD per tonne (see the module docstring)."""
+    c = compiled
+    from_c = c.place_country[c.edge_from_place]
+    to_c = c.place_country[c.edge_to_place]
+    extra = np.zeros(c.n_edges)
+    if scenario.risk_usd_per_t:
+        per_t = np.zeros(len(c.country_ids))
+        for code, usd in scenario.risk_usd_per_t.items():
+            per_t[c.country_code[code]] = usd
+        entering = ((c.edge_kind == LINK) & (from_c != to_c)) | (c.edge_kind == LOAD)
+        extra += np.where(entering, per_t[to_c], 0.0)
+    if scenario.risk_pct_value_per_day:
+        share_per_h = np.zeros(len(c.country_ids))
+        for code, pct in scenario.risk_pct_value_per_day.items():
+            share_per_h[c.country_code[code]] = pct / 100.0 / 24.0
+        extra += value_usd_per_t * time_h * (share_per_h[from_c] + share_per_h[to_c]) / 2.0
+    return extra
 
 
 def routing_graph(

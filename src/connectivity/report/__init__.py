@@ -1,6 +1,8 @@
 """Outputs for people: plain-text tables for the command line and reports.
 
-- :mod:`~connectivity.report.text`: :func:`format_table` and :func:`fmt`.
+- :mod:`~connectivity.report.text`: :func:`format_table` and :func:`fmt`;
+- :mod:`~connectivity.report.compare`: scenarios side by side, :func:`comparison_table`
+  and :func:`comparison_chart` (PNG).
 
 Example
 -------
@@ -14,6 +16,7 @@ Tashkent    30.0
 
 from __future__ import annotations
 
+from connectivity.report.compare import comparison_chart, comparison_table
 from connectivity.report.text import fmt, format_table
 
-__all__ = ["format_table", "fmt"]
+__all__ = ["format_table", "fmt", "comparison_table", "comparison_chart"]

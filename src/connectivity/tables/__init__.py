@@ -10,7 +10,8 @@
   :func:`resolve_place`;
 - :mod:`~connectivity.tables.places`: place lookup by id, name or alias (never a silent
   pick among places that share a name);
-- :mod:`~connectivity.tables.scenario`: :class:`Scenario`, :func:`read_scenario`;
+- :mod:`~connectivity.tables.scenario`: :class:`Scenario`, :func:`read_scenario`,
+  :func:`scenario_from_mapping`;
 - :mod:`~connectivity.tables.demand`: :func:`read_demand`, :func:`load_bundled_demand`.
 
 Example
@@ -46,7 +47,13 @@ from connectivity.tables.rules import (
     link_terminals,
     validate,
 )
-from connectivity.tables.scenario import Scenario, read_scenario
+from connectivity.tables.scenario import (
+    RUN_KEYS,
+    SCENARIO_KEYS,
+    Scenario,
+    read_scenario,
+    scenario_from_mapping,
+)
 from connectivity.tables.schema import (
     COLUMNS,
     MODES,
@@ -75,6 +82,9 @@ __all__ = [
     "read_table",
     "Scenario",
     "read_scenario",
+    "scenario_from_mapping",
+    "SCENARIO_KEYS",
+    "RUN_KEYS",
     "DEMAND_COLUMNS",
     "read_demand",
     "load_bundled_demand",
