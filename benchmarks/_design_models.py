@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pulp
+from _grid import grid_arcs
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
@@ -190,17 +191,7 @@ def grid_links(side: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
     n = side * side
     xy = np.stack(np.divmod(np.arange(n), side), axis=1).astype(np.float64)
     xy = (xy + rng.uniform(-0.3, 0.3, xy.shape)) * STEP_KM
-    tail, head = [], []
-    for r in range(side):
-        for c in range(side):
-            u = r * side + c
-            if c + 1 < side:
-                tail += [u, u + 1]
-                head += [u + 1, u]
-            if r + 1 < side:
-                tail += [u, u + side]
-                head += [u + side, u]
-    t, h = np.array(tail), np.array(head)
+    t, h = grid_arcs(side)
     length = np.linalg.norm(xy[t] - xy[h], axis=1) * rng.uniform(1.0, 1.3, t.shape[0])
     return xy, t, h, length
 

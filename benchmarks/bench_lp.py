@@ -37,6 +37,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 import pulp
+from _grid import grid_arcs
 
 from connectivity.assign import (
     FlowProblem,
@@ -71,18 +72,7 @@ class Instance:
 
 def make_instance(side: int, n_origins: int, seed: int = 0) -> Instance:
     rng = np.random.default_rng(seed)
-    tail, head = [], []
-    for r in range(side):
-        for c in range(side):
-            u = r * side + c
-            if c + 1 < side:
-                tail += [u, u + 1]
-                head += [u + 1, u]
-            if r + 1 < side:
-                tail += [u, u + side]
-                head += [u + side, u]
-    t = np.array(tail)
-    h = np.array(head)
+    t, h = grid_arcs(side)
     m = t.shape[0]
     cost = rng.uniform(1.0, 10.0, m).round(2)
     cap = np.where(rng.random(m) < 1 / 3, rng.uniform(100.0, 400.0, m).round(), np.inf)

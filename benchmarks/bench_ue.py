@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numba
 import numpy as np
+from _grid import grid_arcs
 
 from connectivity.assign import equilibrium_problem, user_equilibrium
 
@@ -39,18 +40,7 @@ RESULTS = Path(__file__).parent / "results" / "ue.md"
 
 def make_network(side: int = 100, n_zones: int = 200, seed: int = 0):
     rng = np.random.default_rng(seed)
-    tail, head = [], []
-    for r in range(side):
-        for c in range(side):
-            u = r * side + c
-            if c + 1 < side:
-                tail += [u, u + 1]
-                head += [u + 1, u]
-            if r + 1 < side:
-                tail += [u, u + side]
-                head += [u + side, u]
-    t = np.array(tail, dtype=np.int64)
-    h = np.array(head, dtype=np.int64)
+    t, h = grid_arcs(side)
     m = t.shape[0]
     fft = rng.uniform(0.5, 2.0, m).round(3)
     cap = rng.choice([400.0, 800.0, 1600.0], m)
