@@ -195,6 +195,10 @@ class _Search:
         self.h = h
         self.lower = np.zeros(n_proj)
         self.upper = np.ones(n_proj)
+        self.closed = np.zeros(m, dtype=bool)  # gated edges whose projects are fixed out
+        # the gated edge (index among them) of each entry of gate_projects
+        self._gate_entry = np.repeat(np.arange(dp.gated_edges.shape[0]),
+                                     np.diff(dp.gate_start))
         self.lp_solves = 0
 
     # -- the LP ------------------------------------------------------------------------
@@ -207,6 +211,11 @@ class _Search:
                 lower[cols].astype(np.float64), upper[cols].astype(np.float64))
             self.h.setOptionValue("simplex_strategy", 1)  # the basis stays dual feasible
         self.lower, self.upper = lower.copy(), upper.copy()
+        self.closed[:] = False
+        shut = np.flatnonzero(upper < 0.5)
+        if shut.size:
+            hit = np.isin(self.dp.gate_projects, shut)
+            self.closed[self.dp.gated_edges[np.unique(self._gate_entry[hit])]] = True
 
     def solve(self, deadline: float) -> bool | None:
         """Solve the LP: True when optimal, False when infeasible, None at the deadline."""
@@ -240,13 +249,6 @@ class _Search:
         pi = duals.copy()
         pi[self.n_od:] = np.minimum(pi[self.n_od:], 0.0)  # <= rows
         extra = self.res @ -pi[self.first_res : self.first_res + self.res.shape[1]]
-        closed = np.zeros(p.n_edges, dtype=bool)
-        shut = np.flatnonzero(self.upper < 0.5)
-        if shut.size:
-            dp = self.dp
-            need = np.repeat(np.arange(dp.gated_edges.shape[0]), np.diff(dp.gate_start))
-            hit = np.isin(dp.gate_projects, shut)
-            closed[dp.gated_edges[np.unique(need[hit])]] = True
         gate_pi = pi[self.n_static:]
         gate_class = np.asarray(self.gate_row_class, dtype=np.int64)
         gate_edge = np.asarray(self.gate_row_edge, dtype=np.int64)
@@ -255,7 +257,7 @@ class _Search:
         dist_od = np.full(self.n_od, np.inf)
         for k in range(p.n_commodities):
             base = p.cost[:, k] + extra
-            base[closed] = np.inf
+            base[self.closed] = np.inf
             for c in np.flatnonzero(self.class_commodity == k).tolist():
                 w = base
                 mine = gate_class == c
