@@ -97,6 +97,9 @@ BAD_FILES = {
     "unknown method": (
         "[analyses]\nassignment = 'fw'",
         "analyses.assignment='fw' is not a method; allowed ['aon', 'so', 'ue']"),
+    "unknown system-optimum formulation": (
+        "[analyses]\nassignment = 'so'\nso_formulation = 'arcs'",
+        "analyses.so_formulation='arcs' is not a formulation; allowed ['origin', 'paths']"),
     "route without a destination": (
         "[analyses]\nroutes = [{origin = 'Xian'}]",
         "analyses.routes[0]: missing key 'destination' (a place id or name)"),

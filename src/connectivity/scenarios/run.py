@@ -141,7 +141,8 @@ def _assign(spec: ScenarioSpec, compiled: CompiledNetwork, demand: pd.DataFrame)
     if method == "aon":
         return assign_aon(compiled, demand, scenario=spec.scenario)
     if method == "so":
-        return assign_system_optimum(compiled, demand, scenario=spec.scenario)
+        return assign_system_optimum(compiled, demand, scenario=spec.scenario,
+                                     formulation=spec.analyses.so_formulation)
     return assign_equilibrium(compiled, demand, commodity=spec.analyses.commodity,
                               scenario=spec.scenario)
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectivity.assign import FORMULATIONS
 from connectivity.errors import ScenarioError
 from connectivity.tables import RUN_KEYS, SCENARIO_KEYS, Scenario, bundled_data_dir
 from connectivity.tables.scenario import number_problem
@@ -52,7 +53,7 @@ ASSIGNMENT_METHODS = ("aon", "so", "ue")
 
 _GROWTH_KEYS = ("default_pct_per_year", "commodity_pct_per_year",
                 "corridor_extra_pct_per_year")
-_ANALYSES_KEYS = ("assignment", "commodity", "routes", "skim")
+_ANALYSES_KEYS = ("assignment", "so_formulation", "commodity", "routes", "skim")
 _ROUTE_KEYS = ("origin", "destination", "commodity")
 _SKIM_KEYS = ("places", "commodity")
 _YEARS = (1900, 2200)
@@ -107,11 +108,15 @@ class Analyses:
     """What a scenario run computes besides the key figures of its assignment.
 
     ``assignment`` is ``aon``, ``so`` or ``ue``; ``commodity`` is the one class of the
-    user equilibrium (every tonne valued with its value of time).
+    user equilibrium (every tonne valued with its value of time); ``so_formulation`` is
+    the system optimum's LP, ``paths`` (column generation, the default) or ``origin``
+    (the origin-based arc model: same optimum, about 25 times slower on the bundled
+    network; see :func:`connectivity.assign_system_optimum`).
     """
 
     assignment: str = "aon"
     commodity: str = "container"
+    so_formulation: str = "paths"
     routes: tuple[RouteQuery, ...] = ()
     skim: SkimQuery | None = None
 
@@ -271,8 +276,14 @@ def _analyses(data: object, problems: list[str]) -> Analyses:
         problems.append(f"analyses.assignment={method!r} is not a method; allowed "
                         f"{list(ASSIGNMENT_METHODS)}")
         method = "aon"
+    formulation = table.get("so_formulation", "paths")
+    if formulation not in FORMULATIONS:
+        problems.append(f"analyses.so_formulation={formulation!r} is not a formulation; "
+                        f"allowed {list(FORMULATIONS)}")
+        formulation = "paths"
     return Analyses(
         assignment=method,
+        so_formulation=formulation,
         commodity=_commodity("analyses", table, problems),
         routes=_routes(table.get("routes", []), problems),
         skim=_skim(table["skim"], problems) if "skim" in table else None,
