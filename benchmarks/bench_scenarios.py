@@ -10,14 +10,16 @@ Workloads (every scenario runs through :func:`connectivity.scenarios.sweep`):
 
 - *bundled, system optimum*: Monte Carlo variants of ``data/scenarios/baseline.toml``
   (:func:`~connectivity.scenarios.draw_inputs`: drawn growth and border dwell) assigned
-  by the system optimum (LP), a few seconds each;
+  by the system optimum (path column generation, the scenarios' default), about 0.2 s
+  each;
 - *bundled, all-or-nothing*: the same variants all-or-nothing, about 0.1 s each: the
   regime where per-task overhead shows;
-- *generated, all-or-nothing*: a generated road and rail network of about 100,000 nodes
-  (``benchmarks/_generated_network.py``, written as CSVs to a temporary folder, read
-  by every worker through a :class:`~connectivity.scenarios.NetworkSource`), scenarios
-  that close links or a crossing or change cost, time, dwell or carbon price, about a
-  second each.
+- *generated, all-or-nothing* and *generated, system optimum*: a generated road and
+  rail network of about 100,000 nodes (``benchmarks/_generated_network.py``, written as
+  CSVs to a temporary folder, read by every worker through a
+  :class:`~connectivity.scenarios.NetworkSource`), scenarios that close links or a
+  crossing or change cost, time, dwell or carbon price, about one and 1.5 seconds each:
+  the regime of the issue's target (scenarios of a second or more).
 
 Executors: *in process* (``workers=1``: no pickling, no worker), a *1-process pool*
 and a *2-process pool* (``ProcessPoolExecutor``, spawned), a *2-worker LocalCluster*
@@ -61,6 +63,7 @@ import numpy as np
 
 import connectivity as cn
 from connectivity.scenarios import (
+    Analyses,
     NetworkSource,
     ScenarioSpec,
     bundled_scenarios,
@@ -99,8 +102,9 @@ def _variants(spec: ScenarioSpec, compiled: cn.CompiledNetwork, n: int, method: 
     return out
 
 
-def _generated_specs(compiled: cn.CompiledNetwork, n: int, seed: int) -> list[ScenarioSpec]:
-    """Closures and factor changes on the generated network, all-or-nothing."""
+def _generated_specs(compiled: cn.CompiledNetwork, n: int, seed: int,
+                     method: str = "aon") -> list[ScenarioSpec]:
+    """Closures and factor changes on the generated network, assigned by ``method``."""
     rng = np.random.default_rng(seed)
     links = [str(x) for x in compiled.link_ids]
     crossings = [str(x) for x in compiled.crossing_ids]
@@ -121,7 +125,9 @@ def _generated_specs(compiled: cn.CompiledNetwork, n: int, seed: int) -> list[Sc
         else:
             s = cn.Scenario(name=f"gen_carbon_{i:02d}",
                             carbon_price_usd_per_t_co2e=float(rng.uniform(20, 120)))
-        out.append(ScenarioSpec(s, description="generated-network variant"))
+        out.append(ScenarioSpec(replace(s, name=f"{s.name}_{method}"),
+                                description="generated-network variant",
+                                analyses=Analyses(assignment=method)))
     return out
 
 
@@ -179,7 +185,7 @@ def _warm(executor: Executor, warmups: list[list[ScenarioSpec]], sources: list[N
     for specs, source in zip(warmups, sources, strict=True):
         built: set[str] = set()
         for _ in range(10):
-            results = sweep(specs[:workers], source=source, executor=executor)
+            results = sweep(specs[:2 * workers], source=source, executor=executor)
             assert all(r.ok for r in results), [r.error for r in results]
             firsts += [r.seconds for r in results if r.built_network]
             built |= {r.worker for r in results if r.built_network}
@@ -240,19 +246,23 @@ def _time_workload(w: Workload, label: str, run: Callable[[], list[Any]]) -> Non
 def main() -> None:  # noqa: PLR0915 (one benchmark, top to bottom)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
-                        help="one run, 4 system-optimum and 4 generated scenarios, a "
-                             "generated network of about 30,000 nodes")
+                        help="one round, fewer scenarios, a generated network of about "
+                             "10,000 nodes")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--so", type=int, default=6, help="system-optimum scenarios")
+    parser.add_argument("--so", type=int, default=24,
+                        help="system-optimum scenarios on the bundled network")
     parser.add_argument("--aon", type=int, default=24, help="all-or-nothing scenarios")
     parser.add_argument("--generated", type=int, default=12,
-                        help="scenarios on the generated network")
+                        help="all-or-nothing scenarios on the generated network")
+    parser.add_argument("--generated-so", type=int, default=8,
+                        help="system-optimum scenarios on the generated network")
     parser.add_argument("--side", type=int, default=178,
                         help="grid side of the generated network (178: about 100k nodes)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.quick:
-        args.repeat, args.so, args.aon, args.generated, args.side = 1, 4, 12, 4, 100
+        args.repeat, args.so, args.aon, args.generated, args.side = 1, 8, 12, 4, 100
+        args.generated_so = 4
     load_start = _load()
     sample = _cpu()
     time.sleep(3.0)
@@ -279,10 +289,16 @@ def main() -> None:  # noqa: PLR0915 (one benchmark, top to bottom)
                  _variants(base, b_net, args.aon, "aon", 2), {}, {}, {}),
         Workload("generated, all-or-nothing", gen,
                  _generated_specs(gen_net, args.generated, 3), {}, {}, {}),
+        Workload("generated, system optimum", gen,
+                 _generated_specs(gen_net, args.generated_so, 4, "so"), {}, {}, {}),
     ]
-    warmups = [[replace(base, scenario=replace(base.scenario, name=f"warm_b{i}"))
-                for i in range(2)],
-               [ScenarioSpec(cn.Scenario(name=f"warm_g{i}")) for i in range(2)]]
+    # each worker's first scenarios load the numba kernels of both methods from the cache
+    warmups = [[replace(base, scenario=replace(base.scenario, name=f"warm_b{i}"),
+                        analyses=replace(base.analyses, assignment=("aon", "so")[i % 2]))
+                for i in range(4)],
+               [ScenarioSpec(cn.Scenario(name=f"warm_g{i}"),
+                             analyses=Analyses(assignment=("aon", "so")[i % 2]))
+                for i in range(4)]]
     sources = [bundled, gen]
     print(f"generated network: {counts}, nodes {gen_net.graph.n_nodes}, edges "
           f"{gen_net.n_edges}; load average {load_start}", flush=True)
