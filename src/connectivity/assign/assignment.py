@@ -130,8 +130,9 @@ class EdgeFlows:
     """What an assignment method put on the edges, per commodity.
 
     ``by_commodity`` and ``costs`` are ``n_edges x len(commodities)`` (tonnes per year;
-    generalized cost per tonne, ``inf`` where closed); ``time_h`` is the time per edge
-    the flows meet (the congested time of an equilibrium; ``None``: the free time).
+    generalized cost per tonne, ``inf`` where closed); ``time_h`` is the time the flows
+    meet, per edge (the congested time of an equilibrium) or per edge and commodity (the
+    scenario's times, with each commodity's border dwell); ``None``: the compiled times.
     """
 
     commodities: list[str]
@@ -160,14 +161,27 @@ def summarise(
     prices: ShadowPrices | None = None,
     solve: SolveResult | None = None,
     relative_gap: NDArray[np.float64] | None = None,
+    capacity: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
 ) -> Assignment:
     """An :class:`Assignment` from the flows a method put on the edges.
 
     Without ``prices`` (all-or-nothing, equilibrium) the shadow-price columns are NaN.
+    ``capacity`` is the scenario's capacity per edge and per capacity group (see
+    :func:`connectivity.graph.capacities`: projects add to them); ``None``: the compiled
+    ones.
     """
     flow = flows.by_commodity.sum(axis=1)
     finite = np.where(np.isfinite(flows.costs), flows.costs, 0.0)
-    time_h = compiled.time_h if flows.time_h is None else flows.time_h
+    if flows.time_h is None:
+        total_t_h = _dot(flow, compiled.time_h)
+    elif flows.time_h.ndim == 1:
+        total_t_h = _dot(flow, flows.time_h)
+    else:  # per commodity; a closed edge carries no flow, whatever its time
+        used = flows.by_commodity > 0
+        total_t_h = float(np.einsum("ij,ij->", np.where(used, flows.by_commodity, 0.0),
+                                    np.where(used, flows.time_h, 0.0)))
+    edge_cap, group_cap = (capacity if capacity is not None
+                           else (compiled.capacity_t_per_year, compiled.groups.capacity))
     group_shadow = prices.group if prices is not None else None
     return Assignment(
         method=method,
@@ -176,13 +190,14 @@ def summarise(
         edge_flow_t=flow,
         edge_flow_by_commodity=flows.by_commodity,
         edge_cost_by_commodity=flows.costs,
-        links=_link_table(compiled, flow, prices.edge if prices is not None else None),
-        crossings=_crossing_table(compiled, flow, group_shadow),
-        terminals=_terminal_table(compiled, flow, group_shadow),
+        links=_link_table(compiled, flow, prices.edge if prices is not None else None,
+                          edge_cap),
+        crossings=_crossing_table(compiled, flow, group_shadow, group_cap),
+        terminals=_terminal_table(compiled, flow, group_shadow, group_cap),
         unserved=unserved,
         total_cost_usd=float((finite * flows.by_commodity).sum()),
         total_tkm=_dot(flow, compiled.distance_km),
-        total_t_h=_dot(flow, time_h),
+        total_t_h=total_t_h,
         total_co2e_t=_dot(flow, compiled.co2e_kg_per_t) / 1000.0,
         seconds=seconds,
         solve=solve,
@@ -207,11 +222,12 @@ def _ids(ids: NDArray[np.object_], codes: NDArray[np.int32]) -> NDArray[np.objec
 
 
 def _link_table(
-    c: CompiledNetwork, flow: NDArray[np.float64], edge_shadow: NDArray[np.float64] | None
+    c: CompiledNetwork, flow: NDArray[np.float64], edge_shadow: NDArray[np.float64] | None,
+    edge_cap: NDArray[np.float64],
 ) -> pd.DataFrame:
     """One row per link direction."""
     sel = np.flatnonzero(c.edge_kind == LINK)
-    cap = c.capacity_t_per_year[sel]
+    cap = edge_cap[sel]
     with np.errstate(divide="ignore", invalid="ignore"):
         utilisation = np.where(np.isfinite(cap), flow[sel] / cap, np.nan)
     return pd.DataFrame({
@@ -229,7 +245,8 @@ def _link_table(
 
 
 def _crossing_table(
-    c: CompiledNetwork, flow: NDArray[np.float64], group_shadow: NDArray[np.float64] | None
+    c: CompiledNetwork, flow: NDArray[np.float64], group_shadow: NDArray[np.float64] | None,
+    group_cap: NDArray[np.float64],
 ) -> pd.DataFrame:
     """One row per crossing and direction, by crossing id (capacity ``inf`` if none)."""
     groups = c.groups
@@ -237,7 +254,7 @@ def _crossing_table(
     shadow: dict[tuple[int, bool], float] = {}
     for g in np.flatnonzero(groups.kind == "crossing").tolist():
         key = (int(groups.crossing[g]), bool(groups.reverse[g]))
-        capacity[key] = float(groups.capacity[g])
+        capacity[key] = float(group_cap[g])
         if group_shadow is not None:
             shadow[key] = float(group_shadow[g])
     members: dict[tuple[str, bool, int], list[int]] = {}
@@ -263,14 +280,15 @@ def _crossing_table(
 
 
 def _terminal_table(
-    c: CompiledNetwork, flow: NDArray[np.float64], group_shadow: NDArray[np.float64] | None
+    c: CompiledNetwork, flow: NDArray[np.float64], group_shadow: NDArray[np.float64] | None,
+    group_cap: NDArray[np.float64],
 ) -> pd.DataFrame:
     """One row per terminal with a throughput capacity."""
     groups = c.groups
     rows = []
     for g in np.flatnonzero(groups.kind == "terminal").tolist():
         f = float(flow[groups.members(g)].sum())
-        cap = float(groups.capacity[g])
+        cap = float(group_cap[g])
         rows.append({
             "place_id": groups.place[g], "terminal": groups.terminal[g],
             "name": groups.name[g], "flow_t_per_year": f, "capacity_t_per_year": cap,

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from connectivity import paths
+from connectivity import _progress, paths
 from connectivity.assign.assignment import (
     UNSERVED_COLUMNS,
     Assignment,
@@ -51,6 +51,7 @@ from connectivity.graph import (
     compiled_of,
     edge_costs,
     priced_edges,
+    scenario_attributes,
 )
 from connectivity.tables import MODES, Network, Scenario, read_demand
 
@@ -150,10 +151,21 @@ def assign_aon(
         origins, dests, matrix, lost = _servable(compiled, graph, rows)
         unserved.extend(lost)
         flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
-    return summarise("aon", compiled, EdgeFlows(commodities, flows, costs),
+    return summarise("aon", compiled,
+                     EdgeFlows(commodities, flows, costs,
+                               time_h=_time_matrix(compiled, commodities, scenario)),
                      scenario_name=scenario.name,
                      unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
-                     seconds=time.perf_counter() - start)
+                     seconds=time.perf_counter() - start,
+                     capacity=capacities(compiled, scenario))
+
+
+def _time_matrix(compiled: CompiledNetwork, commodities: list[str],
+                 scenario: Scenario) -> NDArray[np.float64]:
+    """Hours per edge (rows) and commodity (columns) under ``scenario``: its time
+    factors and projects, and each commodity's border dwell."""
+    return np.column_stack([scenario_attributes(compiled, k, scenario)["time_h"]
+                            for k in commodities])
 
 
 def default_unserved_penalty(
@@ -187,6 +199,7 @@ def assign_system_optimum(
     solver: str = "highs",
     time_limit: float | None = None,
     msg: bool = False,
+    progress: bool | None = None,
 ) -> Assignment:
     """Capacity-constrained system optimum of all commodities, as one LP.
 
@@ -213,6 +226,9 @@ def assign_system_optimum(
         Seconds; a run stopped by it is reported with status ``TIME_LIMIT``.
     msg
         Show the solver's log (quiet by default).
+    progress
+        ``"paths"``: show a bar of the pricing rounds on stderr (``None``: when stderr
+        is a terminal; :mod:`connectivity._progress`).
 
     Returns
     -------
@@ -242,17 +258,19 @@ def assign_system_optimum(
         groups=[groups.members(g) for g in range(groups.n_groups)],
         group_capacity=group_cap,
     )
-    result = system_optimum(problem, formulation=formulation, solver=solver,
-                            time_limit=time_limit, msg=msg)
+    with _progress.scope(progress):
+        result = system_optimum(problem, formulation=formulation, solver=solver,
+                                time_limit=time_limit, msg=msg)
     lost = result.unserved > 1e-6
     unserved = table.loc[lost, UNSERVED_COLUMNS[:3]].copy()
     unserved["tonnes_per_year"] = result.unserved[lost]
     return summarise(
-        "so", compiled, EdgeFlows(commodities, result.flow_by_commodity, costs),
+        "so", compiled, EdgeFlows(commodities, result.flow_by_commodity, costs,
+                                  time_h=_time_matrix(compiled, commodities, scenario)),
         scenario_name=scenario.name, unserved=unserved.reset_index(drop=True),
         seconds=time.perf_counter() - start,
         prices=ShadowPrices(result.edge_shadow_price, result.group_shadow_price),
-        solve=result.solve,
+        solve=result.solve, capacity=(edge_cap, group_cap),
     )
 
 
@@ -360,6 +378,7 @@ def assign_equilibrium(
     max_iter: int = 500,
     alpha: float = 0.15,
     beta: float = 4.0,
+    progress: bool | None = None,
 ) -> Assignment:
     """User equilibrium: no shipper can cut its generalized cost by changing route.
 
@@ -368,7 +387,9 @@ def assign_equilibrium(
     (``alpha``, ``beta``) where a link has a capacity; a border crossing with a capacity
     adds a queueing delay whose service unit is a train (1,000 t) or a truck (20 t).
     Generalized cost = money + carbon + risk + value of time x congested time. The
-    problem solved is :func:`equilibrium_inputs`'s.
+    problem solved is :func:`equilibrium_inputs`'s. ``progress`` shows a bar of the
+    iterations and the relative gap on stderr (``None``: when stderr is a terminal;
+    :mod:`connectivity._progress`).
 
     Returns
     -------
@@ -381,7 +402,8 @@ def assign_equilibrium(
     inputs = equilibrium_inputs(network, demand, commodity=commodity, scenario=scenario,
                                 alpha=alpha, beta=beta)
     compiled, keep, vot = inputs.compiled, inputs.edges, inputs.vot
-    result = user_equilibrium(inputs.problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
+    result = user_equilibrium(inputs.problem, algorithm=algorithm, gap=gap, max_iter=max_iter,
+                              progress=progress)
     flow = np.zeros(compiled.n_edges)
     flow[keep] = result.flow
     # closed edges carry no flow; their free time is kept
@@ -394,6 +416,7 @@ def assign_equilibrium(
         EdgeFlows([commodity], flow[:, None], costs[:, None], time_h=time_cost / vot),
         scenario_name=scenario.name, unserved=inputs.unserved,
         seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
+        capacity=capacities(compiled, scenario),
     )
 
 
