@@ -44,7 +44,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from connectivity import paths
+from connectivity import _progress, paths
 from connectivity.assign.optimum import SystemOptimum
 from connectivity.assign.pathsets import resource_matrix, select_paths, trace_paths
 from connectivity.assign.problems import FlowProblem
@@ -157,6 +157,7 @@ def solve_paths(
     msg: bool = False,
     options: dict[str, Any] | None = None,
     start_paths: tuple[IntArray, IntArray, IntArray] | None = None,
+    progress: bool | None = None,
 ) -> PathSolution:
     """Column generation for the system optimum; see the module docstring.
 
@@ -167,6 +168,10 @@ def solve_paths(
 
     ``start_paths`` (OD pair per path, CSR offsets, edges: a previous solve's paths)
     enter the first master, those open to their commodity, to save rounds of pricing.
+
+    ``progress`` shows a bar of the pricing rounds (paths, gap) on stderr: ``None``
+    (default) when stderr is a terminal and no outer loop shows its own
+    (:mod:`connectivity._progress`), or always / never.
     """
 
     t_start = time.perf_counter()
@@ -181,40 +186,44 @@ def solve_paths(
         _add_start_paths(h, p, rows, cols, *start_paths)
     loop = _Loop(y=np.zeros(rows.n))
     deadline = None if time_limit is None else t_start + time_limit
-    while True:
-        sol = _run_master(h, loop, deadline)
-        if sol is None:
-            break
-        x_new = np.asarray(sol.col_value, dtype=np.float64)
-        broken = _broken_rows(rows, cols, x_new, n_od=p.n_od, m=p.n_edges)
-        if broken.size:
-            _add_rows(h, rows, broken, cols, n_od=p.n_od, m=p.n_edges)
-            if switch:  # the old basis stays dual feasible
-                h.setOptionValue("simplex_strategy", 1)
-            continue
-        loop.x = x_new
-        loop.objective = float(h.getInfo().objective_function_value)
-        sigma, loop.y = _duals(np.asarray(sol.row_dual, dtype=np.float64), rows, p.n_od)
-        _price(p, trees, rows, loop.y)
-        clipped = np.minimum(np.minimum(sigma, p.penalty), trees.dist_od)
-        loop.bound = max(loop.bound,
-                         float(p.tonnes @ clipped) + float(rows.rhs_finite @ loop.y))
-        logger.debug(
-            "master %d: %d paths, %d capacity rows, objective %.10g, bound %.10g",
-            loop.iterations, cols.n, len(rows.active), loop.objective, loop.bound,
-        )  # fmt: skip
-        if relative_gap(loop.objective, loop.bound) <= gap:
-            break
-        new = _new_paths(p, trees, sigma, cols)
-        if new is None:
-            break  # what prices out is already in the master: the bound says how close
-        if loop.iterations >= max_iter:
-            loop.status = SolveStatus.FEASIBLE
-            loop.master_text = f"stopped at max_iter={max_iter}"
-            break
-        _add_paths(h, p, rows, cols, *new)
-        if switch:  # the old basis stays primal feasible
-            h.setOptionValue("simplex_strategy", 4)
+    with _progress.bar(None, "column generation", unit="round",
+                       progress=progress) as bar:
+        while True:
+            sol = _run_master(h, loop, deadline)
+            if sol is None:
+                break
+            x_new = np.asarray(sol.col_value, dtype=np.float64)
+            broken = _broken_rows(rows, cols, x_new, n_od=p.n_od, m=p.n_edges)
+            if broken.size:
+                _add_rows(h, rows, broken, cols, n_od=p.n_od, m=p.n_edges)
+                if switch:  # the old basis stays dual feasible
+                    h.setOptionValue("simplex_strategy", 1)
+                continue
+            loop.x = x_new
+            loop.objective = float(h.getInfo().objective_function_value)
+            sigma, loop.y = _duals(np.asarray(sol.row_dual, dtype=np.float64), rows, p.n_od)
+            _price(p, trees, rows, loop.y)
+            clipped = np.minimum(np.minimum(sigma, p.penalty), trees.dist_od)
+            loop.bound = max(loop.bound,
+                             float(p.tonnes @ clipped) + float(rows.rhs_finite @ loop.y))
+            logger.debug(
+                "master %d: %d paths, %d capacity rows, objective %.10g, bound %.10g",
+                loop.iterations, cols.n, len(rows.active), loop.objective, loop.bound,
+            )  # fmt: skip
+            now = relative_gap(loop.objective, loop.bound)
+            bar.update(paths=cols.n, gap=now)
+            if now <= gap:
+                break
+            new = _new_paths(p, trees, sigma, cols)
+            if new is None:
+                break  # what prices out is already in the master: the bound says how close
+            if loop.iterations >= max_iter:
+                loop.status = SolveStatus.FEASIBLE
+                loop.master_text = f"stopped at max_iter={max_iter}"
+                break
+            _add_paths(h, p, rows, cols, *new)
+            if switch:  # the old basis stays primal feasible
+                h.setOptionValue("simplex_strategy", 4)
     return _solution(p, rows, cols, loop, gap=gap, seconds=time.perf_counter() - t_start)
 
 

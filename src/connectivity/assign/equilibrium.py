@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from connectivity import paths
+from connectivity import _progress, paths
 from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem
 from connectivity.assign.vdf import VolumeDelay
 from connectivity.errors import SolverError
@@ -126,6 +126,7 @@ def user_equilibrium(
     gap: float = 1e-4,
     max_iter: int = 500,
     keep_loads: bool = False,
+    progress: bool | None = None,
 ) -> EquilibriumResult:
     """Assign demand to user equilibrium with volume-delay functions.
 
@@ -142,6 +143,10 @@ def user_equilibrium(
     keep_loads
         Keep the cost vector of every all-or-nothing load and its weight in the flow
         (``result.loads``, one ``n_edges`` vector per iteration).
+    progress
+        Show a bar of the iterations and the relative gap on stderr: ``None`` (default)
+        when stderr is a terminal and no outer search shows its own
+        (:mod:`connectivity._progress`), or always / never.
 
     Returns
     -------
@@ -191,44 +196,50 @@ def user_equilibrium(
     prev2_step = 1.0
     converged = False
     it = 0
-    for it in range(1, max_iter + 1):
-        c = vdf.cost(x)
-        y = load(c)
-        tstt_gc = _dot(c, x)
-        sptt = _dot(c, y)
-        if not (math.isfinite(tstt_gc) and math.isfinite(sptt)):
-            # never a gap of 0 from an infinite or undefined total: that would fake
-            # convergence (the inputs are finite; a cost overflowed on the way)
-            raise SolverError(
-                f"equilibrium iteration {it}: total cost {tstt_gc!r} against shortest-path "
-                f"cost {sptt!r} is not finite; check the volume-delay parameters and the "
-                "demand for values that overflow"
-            )
-        rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
-        gaps.append(max(rel, 0.0))
-        objectives.append(float(vdf.integral(x).sum()))
-        if rel <= gap:
-            converged = True
-            it -= 1  # this load only measured the gap
-            break
-        target, mix = y, _PLAIN
-        if algorithm != "fw" and prev_s is not None and prev_step < 1.0:
-            hess = vdf.derivative(x)
-            if algorithm == "bfw" and prev2_s is not None and prev2_step < 1.0:
-                target, mix = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
-            else:
-                target, mix = _conjugate(x, y, prev_s, hess)
-            if _dot(c, target - x) >= 0.0:  # not a descent direction: plain FW
-                target, mix = y, _PLAIN
-        direction = target - x
-        step = _line_search(vdf, x, direction)
-        x = x + step * direction
-        if history is not None:
-            history.move(c, mix, step)
-        prev2_s, prev_s = prev_s, target
-        prev2_step, prev_step = prev_step, step
-        logger.debug("iteration %d: relative gap %.3e, step %.4f", it, rel, step)
+    with _progress.bar(max_iter, "equilibrium", progress=progress) as bar:
+        for it in range(1, max_iter + 1):
+            c = vdf.cost(x)
+            y = load(c)
+            tstt_gc = _dot(c, x)
+            sptt = _dot(c, y)
+            if not (math.isfinite(tstt_gc) and math.isfinite(sptt)):
+                # never a gap of 0 from an infinite or undefined total: that would fake
+                # convergence (the inputs are finite; a cost overflowed on the way)
+                raise SolverError(
+                    f"equilibrium iteration {it}: total cost {tstt_gc!r} against "
+                    f"shortest-path cost {sptt!r} is not finite; check the volume-delay "
+                    "parameters and the demand for values that overflow"
+                )
+            rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
+            gaps.append(max(rel, 0.0))
+            objectives.append(float(vdf.integral(x).sum()))
+            bar.update(gap=gaps[-1])
+            if rel <= gap:
+                converged = True
+                it -= 1  # this load only measured the gap
+                break
+            target, mix = y, _PLAIN
+            if algorithm != "fw" and prev_s is not None and prev_step < 1.0:
+                hess = vdf.derivative(x)
+                if algorithm == "bfw" and prev2_s is not None and prev2_step < 1.0:
+                    target, mix = _biconjugate(x, y, prev_s, prev2_s, prev_step, hess)
+                else:
+                    target, mix = _conjugate(x, y, prev_s, hess)
+                if _dot(c, target - x) >= 0.0:  # not a descent direction: plain FW
+                    target, mix = y, _PLAIN
+            direction = target - x
+            step = _line_search(vdf, x, direction)
+            x = x + step * direction
+            if history is not None:
+                history.move(c, mix, step)
+            prev2_s, prev_s = prev_s, target
+            prev2_step, prev_step = prev_step, step
+            logger.debug("iteration %d: relative gap %.3e, step %.4f", it, rel, step)
 
+    seconds = time.perf_counter() - t0_clock
+    logger.info("user equilibrium (%s): %d iterations, relative gap %.3g, %s, %.2f s",
+                algorithm, it, gaps[-1] if gaps else math.inf,
+                "converged" if converged else "not converged", seconds)
     tt = vdf.time(x)
     return EquilibriumResult(
         flow=x,
@@ -239,7 +250,7 @@ def user_equilibrium(
         relative_gap=np.asarray(gaps),
         beckmann_history=np.asarray(objectives),
         iterations=it,
-        seconds=time.perf_counter() - t0_clock,
+        seconds=seconds,
         converged=converged,
         algorithm=str(algorithm),
         loads=history.result() if history is not None else None,

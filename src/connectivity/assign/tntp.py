@@ -31,6 +31,7 @@ def tntp_equilibrium(
     algorithm: Algorithm | str = "bfw",
     gap: float = 1e-4,
     max_iter: int = 500,
+    progress: bool | None = None,
 ) -> EquilibriumResult:
     """User equilibrium of a TNTP network and its trips, with the TNTP conventions.
 
@@ -41,10 +42,10 @@ def tntp_equilibrium(
     Parameters
     ----------
     net, trips
-        From :func:`read_net` and :func:`read_trips`.
+        From :func:`connectivity.io.read_net` and :func:`connectivity.io.read_trips`.
     toll_factor, distance_factor
         As in :func:`~connectivity.assign.problems.equilibrium_problem`.
-    algorithm, gap, max_iter
+    algorithm, gap, max_iter, progress
         As in :func:`~connectivity.assign.equilibrium.user_equilibrium`.
 
     Returns
@@ -83,4 +84,5 @@ def tntp_equilibrium(
         distance_factor=distance_factor,
         no_through=no_through if no_through.size else None,
     )
-    return user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter)
+    return user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter,
+                            progress=progress)

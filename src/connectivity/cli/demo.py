@@ -19,7 +19,9 @@ __all__ = ["register", "demo_routes", "DEMO_ORIGINS", "DEMO_DESTINATIONS"]
 def register(sub: Any) -> None:
     """Add the command to the ``connectivity`` parser."""
     p = sub.add_parser("demo", help="the main corridor report on the bundled data")
-    p.add_argument("--commodity", default="container")
+    p.add_argument("--commodity", default="container",
+                   help="commodity id whose costs and modes the routes use (default "
+                        "container)")
     add_format(p, choices=("table", "json"))
     p.set_defaults(run=_cmd_demo)
 

@@ -127,7 +127,9 @@ def register(sub: Any) -> None:
         "appraise", help="NPV, BCR, EIRR and payback of projects alone and together",
         description="Appraise candidate projects on the system optimum of the demand: "
                     "yearly savings in time, money and CO2e, over a horizon, discounted.")
-    p.add_argument("projects", nargs="+", metavar="PROJECT_ID")
+    p.add_argument("projects", nargs="+", metavar="PROJECT_ID",
+                   help="project ids to appraise, alone and together (spaces or commas "
+                        "between them)")
     p.add_argument("--demand", metavar="CSV", help="demand table (default: bundled estimate)")
     p.add_argument("--base-year", type=int, default=2026, help="first year (default 2026)")
     p.add_argument("--horizon", type=int, default=30, help="years appraised (default 30)")
@@ -136,7 +138,8 @@ def register(sub: Any) -> None:
                    help="yearly growth of the benefits (default 0.03)")
     p.add_argument("--co2-price", type=float, default=0.0, metavar="USD",
                    help="value of a tonne of CO2e avoided (default 0)")
-    p.add_argument("--cost", choices=("central", "low", "high"), default="central")
+    p.add_argument("--cost", choices=("central", "low", "high"), default="central",
+                   help="which capital cost of each project to use (default central)")
     add_network_options(p)
     add_scenario_options(p)
     add_format(p, choices=("table", "json"))

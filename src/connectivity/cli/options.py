@@ -99,9 +99,17 @@ def add_scenario_options(p: argparse.ArgumentParser) -> None:
                    help="scenario TOML file (see docs/scenarios.md; its network keys apply)")
 
 
+#: What each output format is, for the help of ``--format``.
+_FORMATS = {"table": "text for people", "json": "for other tools",
+            "csv": "one row per record"}
+
+
 def add_format(p: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json", "csv"),
                 default: str = "table") -> None:
-    p.add_argument("--format", choices=choices, default=default)
+    """``--format`` with ``choices``, each explained in its help."""
+    described = "; ".join(f"{c} ({_FORMATS[c]})" if c in _FORMATS else c for c in choices)
+    p.add_argument("--format", choices=choices, default=default,
+                   help=f"output format: {described} (default {default})")
 
 
 def add_route_conditions(p: argparse.ArgumentParser) -> None:

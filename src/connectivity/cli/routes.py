@@ -27,8 +27,8 @@ __all__ = ["register", "ROUTE_HEAD", "route_rows"]
 def register(sub: Any) -> None:
     """Add the commands to the ``connectivity`` parser."""
     p = sub.add_parser("route", help="least generalized-cost route between two places")
-    p.add_argument("origin")
-    p.add_argument("destination")
+    p.add_argument("origin", help="place id or name to start from (see `connectivity places`)")
+    p.add_argument("destination", help="place id or name to go to")
     p.add_argument("--alternatives", type=int, metavar="K",
                    help="the K best loopless routes (JSON: a list)")
     add_route_conditions(p)
@@ -38,8 +38,8 @@ def register(sub: Any) -> None:
     p.set_defaults(run=_cmd_route)
 
     p = sub.add_parser("pareto", help="Pareto-optimal routes over cost, time (and CO2e)")
-    p.add_argument("origin")
-    p.add_argument("destination")
+    p.add_argument("origin", help="place id or name to start from (see `connectivity places`)")
+    p.add_argument("destination", help="place id or name to go to")
     p.add_argument("--criteria", default="cost_usd_per_t,time_h",
                    help="two or three of cost_usd_per_t,time_h,co2e_kg_per_t,distance_km")
     add_route_conditions(p)
@@ -49,8 +49,13 @@ def register(sub: Any) -> None:
     p.set_defaults(run=_cmd_pareto)
 
     p = sub.add_parser("skim", help="origin-destination matrices")
-    p.add_argument("--origins", nargs="+", required=True)
-    p.add_argument("--destinations", nargs="+")
+    p.add_argument("--origins", nargs="+", required=True,
+                   help="origin place ids or names (one or more)")
+    p.add_argument("--destinations", nargs="+",
+                   help="destination place ids or names (default: the origins)")
+    p.add_argument("--out", metavar="FILE",
+                   help="write the matrices to FILE.omx (one OMX matrix per measure) or "
+                        "FILE.csv (long table) instead of printing them")
     add_network_options(p)
     add_scenario_options(p)
     add_format(p, default="csv")
@@ -128,8 +133,23 @@ def _cmd_pareto(args: argparse.Namespace) -> None:
 
 
 def _cmd_skim(args: argparse.Namespace) -> None:
+    from connectivity.cli.options import check_output_path
+
+    out = args.out
+    suffix = out.rsplit(".", 1)[-1].lower() if out and "." in out else ""
+    if out and suffix not in ("omx", "csv"):
+        raise ValueError(f"--out {out!r}: give a file ending in .omx or .csv")
+    if out:
+        check_output_path(out, "--out")
     result = skim(network(args), args.origins, args.destinations,
                   commodity=args.commodity, scenario=scenario(args))
+    if out:
+        if suffix == "omx":
+            result.to_omx(out)
+        else:
+            result.to_csv(out)
+        print(f"wrote {len(result.origins)} x {len(result.destinations)} skim to {out}")
+        return
     frame = result.to_frame()
     if args.format == "json":
         print_json(frame.to_dict("records"))

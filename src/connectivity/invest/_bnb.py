@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+from connectivity import _progress
 from connectivity.invest._dndp_core import (
     Admissible,
     BoundEvaluator,
@@ -79,6 +80,7 @@ def branch_and_bound(  # noqa: PLR0913 (the evaluators, the budget and the searc
     deadline: float,
     tol: float,
     branching: Branching,
+    progress: bool | None = None,
 ) -> Search:
     """The admissible design within ``budget`` of least ``ev.tstt``, best bound first.
 
@@ -113,11 +115,32 @@ def branch_and_bound(  # noqa: PLR0913 (the evaluators, the budget and the searc
     branching
         ``"flow"``: branch on the free project with the most system-optimum flow at
         the node (then cost); ``"cost"``: on the most expensive (then flow).
+    progress
+        Show a bar of the nodes explored, the incumbent and the bound on stderr
+        (``None``: when stderr is a terminal, :mod:`connectivity._progress`); the
+        equilibria and bounds solved inside show none.
 
     Returns
     -------
     Search
     """
+    with _progress.bar(None, "branch and bound", unit="node", progress=progress) as bar:
+        return _search(ev, scout, budget, admissible=admissible, deadline=deadline, tol=tol,
+                       branching=branching, bar=bar)
+
+
+def _search(  # noqa: PLR0913 (branch_and_bound's arguments and its bar)
+    ev: BoundEvaluator,
+    scout: BoundEvaluator,
+    budget: float,
+    *,
+    admissible: Admissible,
+    deadline: float,
+    tol: float,
+    branching: Branching,
+    bar: _progress.Bar,
+) -> Search:
+    """The search of :func:`branch_and_bound`, counting nodes on ``bar``."""
     table = ev.table
     baseline = ev.tstt(frozenset())
     root = _Node(-math.inf, 0, frozenset(),
@@ -142,6 +165,8 @@ def branch_and_bound(  # noqa: PLR0913 (the evaluators, the budget and the searc
             pruned = min(pruned, node.bound)
             continue
         nodes += 1
+        bar.update(incumbent=best_value,
+                   bound=min(best_value, pruned, node.bound, *(n.bound for n in heap[:1])))
         spent = table.cost_of(node.fixed_in)
         free = frozenset(p for p in node.free if fits(spent + float(table.cost[p]), budget))
         opened = node.fixed_in | free

@@ -90,6 +90,7 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     time_limit: float | None = None,
     tol: float = 1e-6,
     branching: Branching = "flow",
+    progress: bool | None = None,
 ) -> Portfolio:
     """The admissible design within ``budget`` of least total cost at user equilibrium.
 
@@ -133,6 +134,9 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     branching
         ``"flow"``: branch on the free project whose edges carry the most
         system-optimum flow; ``"cost"``: on the most expensive.
+    progress
+        Show a bar of the nodes explored, the incumbent and the bound on stderr
+        (``None``: when stderr is a terminal; :mod:`connectivity._progress`).
 
     Returns
     -------
@@ -176,7 +180,7 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
         return cands.relations_hold(design)
 
     found = branch_and_bound(ev, ev, budget, admissible=admissible, deadline=deadline,
-                             tol=tol, branching=branching)
+                             tol=tol, branching=branching, progress=progress)
     table = ev.table
     return Portfolio(
         method="bilevel", selected=table.ids_of(found.best), objective=found.value,

@@ -258,6 +258,7 @@ def solve_design(  # noqa: PLR0913 (the problem and keyword options)
     strengthen: bool = False,
     start: Sequence[int] | None = None,
     msg: bool = False,
+    progress: bool | None = None,
 ) -> DesignSolution:
     """Solve the design MILP.
 
@@ -289,6 +290,9 @@ def solve_design(  # noqa: PLR0913 (the problem and keyword options)
         to HiGHS as a MIP start.
     msg
         Show the HiGHS log.
+    progress
+        ``"paths"``: show a bar of the branch-and-price nodes, incumbent and bound on
+        stderr (``None``: when stderr is a terminal; :mod:`connectivity._progress`).
     """
     check_options("highs", time_limit=time_limit, mip_gap=mip_gap)
     if algorithm not in ALGORITHMS:
@@ -298,7 +302,7 @@ def solve_design(  # noqa: PLR0913 (the problem and keyword options)
             raise ValueError("strengthen applies to algorithm='arcs' (the path algorithm "
                              "always has the disaggregated rows)")
         return solve_design_paths(dp, time_limit=time_limit, mip_gap=mip_gap, start=start,
-                                  msg=msg)
+                                  msg=msg, progress=progress)
     t0 = time.perf_counter()
     lp, layout = design_lp(dp, strengthen)
     n_cols = int(lp.cost.shape[0]) - dp.n_projects

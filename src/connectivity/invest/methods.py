@@ -175,6 +175,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     capital_charge_rate: float | None = None,
     asset_life_years: float = 30.0,
     commodity: str = "container",
+    progress: bool | None = None,
 ) -> Portfolio:
     """Choose projects within ``budget`` to minimize the system-optimal total cost (or,
     by ``"bilevel"``, the total cost at user equilibrium).
@@ -207,6 +208,10 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     commodity
         For ``"bilevel"``: the commodity whose value of time and modes price every
         tonne at equilibrium.
+    progress
+        For ``"milp"`` and ``"bilevel"``: show a bar of the search's nodes, incumbent
+        and bound on stderr (``None``: when stderr is a terminal;
+        :mod:`connectivity._progress`).
 
     Returns
     -------
@@ -231,7 +236,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
                              "'bilevel' weighs no capital charge; leave it None")
         return bilevel_prioritize(network, demand, budget=budget, projects=projects,
                                   scenario=scenario, commodity=commodity, cost=cost,
-                                  time_limit=time_limit)
+                                  time_limit=time_limit, progress=progress)
     t0 = time.perf_counter()
     cands = candidates(network, projects, cost=cost)
     charge = None
@@ -249,7 +254,8 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     bound = math.nan
     status = SolveStatus.FEASIBLE
     if method == "milp":
-        sol = solve_design(design.problem, time_limit=time_limit, mip_gap=mip_gap)
+        sol = solve_design(design.problem, time_limit=time_limit, mip_gap=mip_gap,
+                           progress=progress)
         if sol.status not in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT,
                               SolveStatus.FEASIBLE) or not np.isfinite(sol.objective):
             raise SolverError(f"network design MILP: {sol.status.value}: "

@@ -52,7 +52,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from connectivity import paths
+from connectivity import _progress, paths
 from connectivity.assign.colgen import resource_matrix, trace_paths
 from connectivity.invest._design_types import DesignProblem, DesignSolution
 from connectivity.optimize import SolveResult, SolveStatus, check_options, relative_gap
@@ -505,8 +505,9 @@ class _Tree:
             if out[0] <= self.value + TIE_RTOL * max(abs(self.value), 1.0):
                 self.value, self.design, self.flow = out[0], smaller, out[1]
 
-    def run(self) -> bool:
-        """Search until the tree is exhausted (True) or the deadline passes (False)."""
+    def run(self, bar: _progress.Bar) -> bool:
+        """Search until the tree is exhausted (True) or the deadline passes (False),
+        counting nodes on ``bar``."""
         while self.heap:
             parent, _, lo, up = heapq.heappop(self.heap)
             if parent >= self.cutoff():
@@ -517,6 +518,8 @@ class _Tree:
                 heapq.heappush(self.heap, (parent, next(self.counter), lo, up))
                 return False
             self.nodes += 1
+            bar.update(incumbent=self.value, bound=min(
+                self.value, self.pruned, parent, *(h[0] for h in self.heap[:1])))
             if node.y is None:  # infeasible, or bounded off while pricing
                 if math.isfinite(node.bound):
                     self.pruned = min(self.pruned, node.bound)
@@ -564,6 +567,7 @@ def solve_design_paths(
     mip_gap: float = 1e-9,
     start: Sequence[int] | None = None,
     msg: bool = False,
+    progress: bool | None = None,
 ) -> DesignSolution:
     """Solve the design problem by branch and price (see the module docstring).
 
@@ -573,12 +577,15 @@ def solve_design_paths(
     exhausted at a looser ``mip_gap`` it is ``FEASIBLE``; stopped by ``time_limit`` it
     is ``TIME_LIMIT`` with the best design found (``objective`` ``inf`` and no design
     when none was evaluated in time) and the least bound of the open nodes.
+    ``progress`` shows a bar of the nodes, the incumbent and the bound on stderr
+    (``None``: when stderr is a terminal, :mod:`connectivity._progress`).
     """
     check_options("highs", time_limit=time_limit, mip_gap=mip_gap)
     t0 = time.perf_counter()
     deadline = math.inf if time_limit is None else t0 + time_limit
-    tree = _Tree(_Search(dp, msg=msg), mip_gap, deadline)
-    tree.offer(list(start) if start is not None else [])
-    exhausted = tree.run()
-    tree.trim()
+    with _progress.bar(None, "branch and price", unit="node", progress=progress) as bar:
+        tree = _Tree(_Search(dp, msg=msg), mip_gap, deadline)
+        tree.offer(list(start) if start is not None else [])
+        exhausted = tree.run(bar)
+        tree.trim()
     return tree.solution(exhausted, time.perf_counter() - t0)

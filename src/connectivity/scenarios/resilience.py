@@ -47,7 +47,7 @@ import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from connectivity import paths
+from connectivity import _progress, paths
 from connectivity.assign import FlowProblem, PathSolution, solve_paths
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork, compiled_of
@@ -285,6 +285,7 @@ def criticality(
     pairs: bool | int = False,
     commodity: str | None = None,
     scenario: Scenario | None = None,
+    progress: bool | None = None,
 ) -> CriticalityResult:
     """Remove each element in turn; rank them by the demand's loss (see the module
     docstring for what is measured and how removal works).
@@ -316,6 +317,10 @@ def criticality(
         Only this commodity's demand (default: all).
     scenario
         Base scenario the elements are removed from (default: the base network).
+    progress
+        Show a bar of the removals (elements, then pairs) on stderr (``None``: when
+        stderr is a terminal; :mod:`connectivity._progress`); the system optima solved
+        inside show none.
 
     Returns
     -------
@@ -347,6 +352,19 @@ def criticality(
     compiled = compiled_of(network)
     els = elements_of(compiled, elements, candidates)
     d = demand_arrays(compiled, demand, scenario, commodity=commodity)
+    k = min(pool, els.n) if pool >= 2 and els.n >= 2 else 0
+    with _progress.bar(els.n + k * (k - 1) // 2, "criticality", unit="removal",
+                       progress=progress) as bar:
+        return _criticality(compiled, d, els, method=method, top=top, pool=pool,
+                            scenario=scenario, start=start, bar=bar)
+
+
+def _criticality(  # noqa: PLR0913 (criticality's checked arguments and its bar)
+    compiled: CompiledNetwork, d: DemandArrays, els: Elements, *, method: str,
+    top: int | None, pool: int, scenario: Scenario, start: float, bar: _progress.Bar,
+) -> CriticalityResult:  # fmt: skip
+    """The removals of :func:`criticality`, counted on ``bar``."""
+    elements = els.kind
     engine = (_Aon if method == "aon" else _SystemOptimum)(compiled, d, scenario)
     base = engine.base
     uses = ((base.incidence(compiled.n_edges) @ els.incidence(compiled.n_edges)) > 0).tocsc()
@@ -356,7 +374,9 @@ def criticality(
         edges = np.unique(np.concatenate([els.edges_of(j) for j in js]))
         hit = np.unique(np.concatenate([_column(uses, j) for j in js]))
         what = " and ".join(f"{SINGULAR[elements]} {els.ids[j]!r}" for j in js)
-        return engine.remove(edges, hit, what)
+        out = engine.remove(edges, hit, what)
+        bar.update()
+        return out
 
     loop_start = time.perf_counter()
     singles = [remove((j,)) for j in range(els.n)]
