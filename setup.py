@@ -30,6 +30,12 @@ class BuildPyWithData(build_py):
         scenarios.mkdir(exist_ok=True)
         for path in sorted((source / "scenarios").glob("*.toml")):
             shutil.copy2(path, scenarios / path.name)
+        # the country outlines under the static maps (`connectivity.report.maps`)
+        basemap = target / "basemap"
+        basemap.mkdir(exist_ok=True)
+        for path in sorted((source / "basemap").iterdir()):
+            if path.is_file() and path.suffix in {".geojson", ".md"}:
+                shutil.copy2(path, basemap / path.name)
 
 
 setup(cmdclass={"build_py": BuildPyWithData})
