@@ -23,6 +23,7 @@ from connectivity.report import fmt, format_table
 
 if TYPE_CHECKING:
     from connectivity.assign import Assignment
+    from connectivity.tables import Network
 
 __all__ = ["register"]
 
@@ -31,8 +32,18 @@ def register(sub: Any) -> None:
     """Add the command to the ``connectivity`` parser."""
     p = sub.add_parser(
         "assign", help="assign freight demand: all-or-nothing, system optimum, equilibrium")
-    p.add_argument("--method", choices=("aon", "so", "ue"), default="aon")
-    p.add_argument("--demand", metavar="CSV", help="demand table (default: bundled estimate)")
+    p.add_argument("--method", choices=("aon", "so", "ue"), default="aon",
+                   help="aon: all-or-nothing; so: capacity-constrained system optimum; "
+                        "ue: user equilibrium (the only method for --tntp-net)")
+    p.add_argument("--demand", metavar="FILE",
+                   help="demand: a CSV table, or an OMX file with --demand-matrix and "
+                        "--demand-commodity (default: bundled estimate)")
+    p.add_argument("--demand-matrix", metavar="NAME",
+                   help="OMX demand: the matrix of tonnes per year to read")
+    p.add_argument("--demand-commodity", metavar="ID",
+                   help="OMX demand: the commodity id of the matrix")
+    p.add_argument("--demand-zones", metavar="LOOKUP", default="zones",
+                   help="OMX demand: the lookup holding the place ids (default zones)")
     p.add_argument("--gap", type=float, default=1e-4, help="relative gap to stop UE at")
     p.add_argument("--max-iter", type=int, default=500, help="UE iteration limit")
     p.add_argument("--algorithm", choices=("fw", "cfw", "bfw"), default="bfw",
@@ -70,11 +81,11 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         assign_equilibrium,
         assign_system_optimum,
     )
-    from connectivity.tables import load_bundled_demand, read_demand
+    from connectivity.tables import load_bundled_demand
 
     net = network(args)
     comp = compile_network(net)
-    demand = read_demand(args.demand, net) if args.demand else load_bundled_demand(net)
+    demand = _demand(args, net) if args.demand else load_bundled_demand(net)
     scen = scenario(args)
     result: Assignment
     if args.method == "aon":
@@ -94,6 +105,28 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         _print_json(result, totals, args.top)
     else:
         _print_tables(result, totals, args.top)
+
+
+def _demand(args: argparse.Namespace, net: Network) -> pd.DataFrame:
+    """The demand of ``--demand``: a CSV table, or one matrix of an OMX file."""
+    from connectivity.tables import read_demand
+
+    omx = str(args.demand).lower().endswith(".omx")
+    if not omx:
+        if args.demand_matrix or args.demand_commodity:
+            raise ValueError(f"--demand-matrix and --demand-commodity read an OMX file; "
+                             f"--demand {args.demand!r} is not one (.omx)")
+        return read_demand(args.demand, net)
+    missing = [opt for opt, value in (("--demand-matrix", args.demand_matrix),
+                                      ("--demand-commodity", args.demand_commodity))
+               if not value]
+    if missing:
+        raise ValueError(f"--demand {args.demand!r} is an OMX file: give {' and '.join(missing)}")
+    from connectivity.io.omx import read_demand_omx
+
+    return read_demand_omx(args.demand, matrix=args.demand_matrix,
+                           commodity=args.demand_commodity, mapping=args.demand_zones,
+                           network=net)
 
 
 def _totals(result: Assignment, demand_t: float) -> dict[str, Any]:

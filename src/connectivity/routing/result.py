@@ -7,6 +7,7 @@ only the compiled arrays and mapping codes back to ids.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,11 @@ from numpy.typing import NDArray
 from connectivity.graph import EDGE_KINDS, LINK, NODE_TERMINALS, CompiledNetwork
 from connectivity.tables import MODES
 
-__all__ = ["Leg", "Transfer", "Route", "Skim", "make_route"]
+__all__ = ["Leg", "Transfer", "Route", "Skim", "SKIM_MEASURES", "make_route"]
+
+#: The measures of a :class:`Skim`, in column order (units in the names).
+SKIM_MEASURES = ("generalized_cost_usd_per_t", "time_h", "distance_km", "cost_usd_per_t",
+                 "co2e_kg_per_t", "risk_usd_per_t")
 
 
 @dataclass(frozen=True)
@@ -141,10 +146,34 @@ class Skim:
                 "commodity": self.commodity,
             }
         )
-        for name in ("generalized_cost_usd_per_t", "time_h", "distance_km",
-                     "cost_usd_per_t", "co2e_kg_per_t", "risk_usd_per_t"):
+        for name in SKIM_MEASURES:
             frame[name] = getattr(self, name).ravel()
         return frame
+
+    def matrices(self) -> dict[str, NDArray[np.float64]]:
+        """The measures by name (units in the names), each ``origins x destinations``."""
+        return {name: getattr(self, name) for name in SKIM_MEASURES}
+
+    def to_omx(self, path: str | Path) -> None:
+        """Write the skim to an OMX file: one matrix per measure with its ``units``
+        attribute and the commodity, the place ids as the lookup ``zones`` (or
+        ``origins`` and ``destinations`` when they differ); see
+        :func:`connectivity.io.omx.write_skims_omx`."""
+        from connectivity.io.omx import write_skims_omx
+
+        square = self.origins == self.destinations
+        write_skims_omx(path, self.matrices(), self.origins,
+                        destinations=None if square else self.destinations,
+                        attrs={name: {"commodity": self.commodity} for name in SKIM_MEASURES})
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the skim as a long CSV table (``origin, destination`` and one column
+        per measure); see :func:`connectivity.io.omx.write_skims_csv`."""
+        from connectivity.io.omx import write_skims_csv
+
+        square = self.origins == self.destinations
+        write_skims_csv(path, self.matrices(), self.origins,
+                        destinations=None if square else self.destinations)
 
 
 def make_route(
