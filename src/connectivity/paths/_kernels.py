@@ -380,7 +380,7 @@ def all_or_nothing(
 
     The caller allocates ``flows`` (``n_chunks x n_edges``, zero) and ``bad`` (``-1``)
     and sums the rows. Nothing here but the loop: an array expression in a parallel
-    kernel becomes a parfor, and under :func:`connectivity._pathutil.dynamic`'s chunk
+    kernel becomes a parfor, and under :func:`connectivity.paths._work.dynamic`'s chunk
     size of 1 a parfor over ``n_chunks x n_edges`` elements is scheduled element by
     element (measured: ~9 ms per chunk on a 40k-edge graph).
     """

@@ -1,9 +1,9 @@
 """The validated network tables and the ways to load them.
 
-A :class:`Network` holds eight tables (places, links, crossings, transfers, modes,
-commodities, and the optional terminal throughput capacities and candidate projects)
-as pandas DataFrames with the columns of ``docs/data-schema.md``. Every loader parses
-and validates the tables once and raises
+A :class:`Network` holds ten tables (places, links, crossings, transfers, modes,
+commodities, and the optional terminal throughput capacities, candidate projects,
+services and country risk premiums) as pandas DataFrames with the columns of
+``docs/data-schema.md``. Every loader parses and validates the tables once and raises
 :class:`~connectivity.errors.NetworkValidationError` listing every problem found.
 
 Examples
@@ -145,9 +145,9 @@ def read_network(
     ----------
     directory
         Folder holding ``places.csv``, ``links.csv``, ... Any table not given by keyword
-        is read from here. With no folder, tables not given come from the bundled data
-        for ``transfers``, ``modes`` and ``commodities`` (the parameter tables) and are
-        required for the rest (``crossings``, ``throughput``, ``projects``,
+        is read from here. Tables neither given nor in the folder come from the bundled
+        data for ``transfers``, ``modes`` and ``commodities`` (the parameter tables) and
+        are required for the rest (``crossings``, ``throughput``, ``projects``,
         ``services`` and ``countries`` may be left out, and are then empty; the bundled
         ``services`` come along when ``modes`` and ``commodities`` do).
     **tables
@@ -199,7 +199,9 @@ def from_frames(**tables: pd.DataFrame) -> Network:
     """Build a validated :class:`Network` from DataFrames (one per table).
 
     Every table of :data:`~connectivity.tables.schema.TABLES` is needed except
-    ``throughput`` and ``projects``, which are empty when left out.
+    ``throughput``, ``projects``, ``services`` and ``countries``, which are empty when
+    left out. Nothing comes from the bundled data (:func:`read_network` fills the
+    parameter tables from it).
 
     Raises
     ------
