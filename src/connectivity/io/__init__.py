@@ -8,7 +8,16 @@
 - :mod:`~connectivity.io.nxgraph`: networkx graphs with OSMnx conventions
   (:func:`to_networkx`, :func:`from_networkx`);
 - :mod:`~connectivity.io.osm`: road networks from OpenStreetMap XML through OSMnx
-  (:func:`from_osm_xml`).
+  (:func:`from_osm_xml`, places snapped by :func:`nearest_points`);
+- :mod:`~connectivity.io.osmnx_export`: an OSMnx-conformant graph of a network
+  (:func:`to_osmnx`, :func:`write_osmnx_graphml`, :func:`write_osmnx_geopackage`);
+- :mod:`~connectivity.io.gmns`: GMNS node and link CSVs in and out (:func:`read_gmns`,
+  :func:`write_gmns`) and the project's own CSV tables (:func:`write_network_csv`);
+- :mod:`~connectivity.io.omx`: skims as OMX matrices or CSV (:func:`write_skims_omx`,
+  :func:`write_skims_csv`) and demand from OMX (:func:`read_demand_omx`,
+  :func:`omx_zones`);
+- :mod:`~connectivity.io.geofile`: GIS layers as GeoPackage, GeoJSON or GeoParquet
+  (:func:`write_layers`, :func:`read_layers`).
 
 Example
 -------
@@ -27,8 +36,12 @@ from connectivity.io.candidates import (
     read_dndp_instance,
     write_candidates,
 )
+from connectivity.io.geofile import read_layers, write_layers
+from connectivity.io.gmns import read_gmns, write_gmns, write_network_csv
 from connectivity.io.nxgraph import from_networkx, to_networkx
-from connectivity.io.osm import from_osm_xml, haversine_km
+from connectivity.io.omx import omx_zones, read_demand_omx, write_skims_csv, write_skims_omx
+from connectivity.io.osm import from_osm_xml, haversine_km, nearest_points
+from connectivity.io.osmnx_export import to_osmnx, write_osmnx_geopackage, write_osmnx_graphml
 from connectivity.io.tntp import (
     TntpFlows,
     TntpNetwork,
@@ -62,4 +75,17 @@ __all__ = [
     "read_candidates",
     "write_candidates",
     "read_dndp_instance",
+    "nearest_points",
+    "to_osmnx",
+    "write_osmnx_graphml",
+    "write_osmnx_geopackage",
+    "read_gmns",
+    "write_gmns",
+    "write_network_csv",
+    "write_skims_omx",
+    "write_skims_csv",
+    "read_demand_omx",
+    "omx_zones",
+    "write_layers",
+    "read_layers",
 ]
