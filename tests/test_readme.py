@@ -171,7 +171,45 @@ CLAIMS = {
     "connectivity select-link X_KHORGOS_ALTYNKOL_RAIL --method ue":
         lambda out: out.startswith("select-link crossing X_KHORGOS_ALTYNKOL_RAIL")
         and "KZ_ALMATY" in out,
+    "connectivity map route Xian Tashkent --out route.png":
+        lambda out: out.strip() == "wrote route.png" and _png("route.png"),
+    "connectivity map flows --method so --out flows.html":
+        lambda out: out.strip() == "wrote flows.html" and _html_offline("flows.html"),
+    "connectivity export flows --out flows.gpkg":
+        lambda out: out.startswith("wrote flows (") and _gpkg_rows("flows.gpkg") > 300,
+    "connectivity skim --origins Urumqi Kashgar --destinations Almaty Tashkent --out skim.omx":
+        lambda out: "2 x 2 skim" in out and _omx_shape("skim.omx") == (2, 2),
+    "connectivity convert --to gmns --out gmns":
+        lambda out: "as gmns" in out and all(
+            Path("gmns", f).is_file() for f in ("node.csv", "link.csv", "config.csv")),
+    "connectivity --version": lambda out: re.fullmatch(r"connectivity \S+\n", out) is not None,
 }
+
+
+def _png(name: str) -> bool:
+    from matplotlib.image import imread
+
+    return imread(name).shape[0] > 100
+
+
+def _html_offline(name: str) -> bool:
+    # no script or stylesheet from the network (links in the attribution are anchors)
+    text = Path(name).read_text(encoding="utf-8")
+    return ("L.map(" in text and re.search(r"<script[^>]*\ssrc=", text) is None
+            and re.search(r"<link[^>]*\shref=[\"']?https?:", text) is None)
+
+
+def _gpkg_rows(name: str) -> int:
+    import geopandas as gpd
+
+    return len(gpd.read_file(name))
+
+
+def _omx_shape(name: str) -> tuple[int, int]:
+    import openmatrix as omx
+
+    with omx.open_file(name) as f:
+        return tuple(f[f.list_matrices()[0]].shape)
 
 
 def test_every_command_has_a_claim() -> None:
