@@ -124,14 +124,21 @@ class _Columns:
 
 @dataclass
 class _Trees:
-    """One shortest-path tree per flow class (origin and commodity) in each round."""
+    """One shortest-path tree per flow class (origin and commodity) in each round.
+
+    A tree is used while it is fresh (the OD costs, and the paths that price out traced
+    at once) and not kept: n_classes x n_nodes predecessors (38 MB on a 100k-node
+    network with 48 classes) streamed through the cache every round slowed two
+    processes side by side by a fifth.
+    """
 
     od_class: IntArray
+    class_rows: list[IntArray]  # the OD pairs of each class
     origin: IntArray
     commodity: IntArray
     graph: paths.CSRGraph
-    pred: IntArray  # n_classes x n_nodes
     dist_od: FloatArray  # cheapest reduced path cost of each OD pair
+    entering: list[tuple[IntArray, IntArray, IntArray]]  # priced-out paths by class
 
 
 @dataclass
@@ -202,7 +209,7 @@ def solve_paths(
             loop.x = x_new
             loop.objective = float(h.getInfo().objective_function_value)
             sigma, loop.y = _duals(np.asarray(sol.row_dual, dtype=np.float64), rows, p.n_od)
-            _price(p, trees, rows, loop.y)
+            _price(p, trees, rows, loop.y, sigma)
             clipped = np.minimum(np.minimum(sigma, p.penalty), trees.dist_od)
             loop.bound = max(loop.bound,
                              float(p.tonnes @ clipped) + float(rows.rhs_finite @ loop.y))
@@ -214,7 +221,7 @@ def solve_paths(
             bar.update(paths=cols.n, gap=now)
             if now <= gap:
                 break
-            new = _new_paths(p, trees, sigma, cols)
+            new = _new_paths(trees, cols)
             if new is None:
                 break  # what prices out is already in the master: the bound says how close
             if loop.iterations >= max_iter:
@@ -269,9 +276,17 @@ def _flow_classes(p: FlowProblem) -> _Trees:
         origin=(uniq // n_k).astype(np.int64),
         commodity=(uniq % n_k).astype(np.int64),
         graph=paths.from_arrays(p.tail, p.head, np.zeros(p.n_edges), p.n_nodes),
-        pred=np.full((int(uniq.shape[0]), p.n_nodes), -1, dtype=np.int64),
+        class_rows=_rows_by_class(od_class, int(uniq.shape[0])),
         dist_od=np.full(p.n_od, np.inf),
+        entering=[],
     )
+
+
+def _rows_by_class(od_class: IntArray, n_classes: int) -> list[IntArray]:
+    """The OD rows of each class, in increasing order."""
+    order = np.argsort(od_class, kind="stable")
+    bounds = np.searchsorted(od_class[order], np.arange(n_classes + 1))
+    return [order[bounds[c]:bounds[c + 1]].astype(np.int64) for c in range(n_classes)]
 
 
 def _master(p: FlowProblem, *, msg: bool, options: dict[str, Any] | None) -> tuple[Any, bool]:
@@ -331,31 +346,47 @@ def _duals(duals: FloatArray, rows: _Rows, n_od: int) -> tuple[FloatArray, Float
     return duals[:n_od], y
 
 
-def _price(p: FlowProblem, trees: _Trees, rows: _Rows, y: FloatArray) -> None:
-    """Reduced edge weights per commodity, one shortest-path tree per flow class."""
+def _price(p: FlowProblem, trees: _Trees, rows: _Rows, y: FloatArray,
+           sigma: FloatArray) -> None:
+    """Reduced edge weights per commodity, one shortest-path tree per flow class: the
+    cheapest reduced cost of every OD pair, and the paths of those that price out
+    against their demand duals ``sigma``, traced while the tree is fresh."""
     extra = rows.matrix @ -y if rows.n else np.zeros(p.n_edges)
+    trees.entering = []
     for k in range(p.n_commodities):
         classes = np.flatnonzero(trees.commodity == k)
         if not classes.size:
             continue
         g = paths.reweight(trees.graph, p.cost[:, k] + extra)
         for c in classes.tolist():
-            dist, trees.pred[c] = paths.shortest_path_tree(g, int(trees.origin[c]))
-            sel = trees.od_class == c
+            o = int(trees.origin[c])
+            dist, pred = paths.shortest_path_tree(g, o)
+            sel = trees.class_rows[c]
             trees.dist_od[sel] = dist[p.destination[sel]]
+            s = sigma[sel]
+            enter = sel[trees.dist_od[sel] < s - PRICE_TOL * (1.0 + np.abs(s))]
+            if enter.size:
+                start, edges = trace_paths(pred[None, :], p.tail,
+                                           np.zeros(enter.shape[0], dtype=np.int64),
+                                           np.full(enter.shape[0], o, dtype=np.int64),
+                                           p.destination[enter])
+                trees.entering.append((enter, start, edges))
 
 
 def _new_paths(
-    p: FlowProblem, trees: _Trees, sigma: FloatArray, cols: _Columns
+    trees: _Trees, cols: _Columns
 ) -> tuple[IntArray, IntArray, IntArray] | None:
-    """The OD pairs, CSR offsets and edges of the paths that price out and are not in the
-    master yet; ``None`` when there are none."""
-    enter = np.flatnonzero(trees.dist_od < sigma - PRICE_TOL * (1.0 + np.abs(sigma)))
-    start, edges = trace_paths(
-        trees.pred, p.tail, trees.od_class[enter], trees.origin[trees.od_class[enter]],
-        p.destination[enter],
-    )
-    return _unseen(cols, enter, start, edges)
+    """The OD pairs, CSR offsets and edges of the paths that priced out in the last
+    round (in OD order) and are not in the master yet; ``None`` when there are none."""
+    if not trees.entering:
+        return None
+    od = np.concatenate([part[0] for part in trees.entering])
+    lengths = np.concatenate([np.diff(part[1]) for part in trees.entering])
+    start = np.zeros(od.shape[0] + 1, dtype=np.int64)
+    start[1:] = np.cumsum(lengths)
+    edges = np.concatenate([part[2] for part in trees.entering]).astype(np.int64)
+    order = np.argsort(od, kind="stable")
+    return _unseen(cols, od[order], *select_paths(start, edges, order))
 
 
 def _unseen(
