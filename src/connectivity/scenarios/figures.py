@@ -35,8 +35,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from connectivity.assign import Assignment
-from connectivity.graph import LINK, CompiledNetwork, scenario_attributes
-from connectivity.tables import MODES, Scenario
+from connectivity.graph import LINK, CompiledNetwork
+from connectivity.tables import MODES
 
 __all__ = ["Corridor", "MAIN_CORRIDORS", "main_crossings", "key_figures", "TOTALS"]
 
@@ -103,24 +103,9 @@ def _dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
     return float(np.einsum("i,i->", a, b))
 
 
-def _time_t_h(compiled: CompiledNetwork, result: Assignment, scenario: Scenario) -> float:
-    """Tonne-hours at the scenario's times (the assignment's own total for the
-    equilibrium, whose times are the congested ones)."""
-    if result.method == "ue":
-        return result.total_t_h
-    total = 0.0
-    for k, commodity in enumerate(result.commodities):
-        time_h = scenario_attributes(compiled, commodity, scenario)["time_h"]
-        flow = result.edge_flow_by_commodity[:, k]
-        used = flow > 0  # a closed edge's time may be anything; it carries nothing
-        total += _dot(flow[used], time_h[used])
-    return total
-
-
 def key_figures(
     compiled: CompiledNetwork,
     result: Assignment,
-    scenario: Scenario,
     demand_t: float,
     *,
     corridors: Sequence[Corridor] = MAIN_CORRIDORS,
@@ -134,8 +119,6 @@ def key_figures(
         The network the assignment ran on.
     result
         The assignment.
-    scenario
-        Its scenario (for the times of the total tonne-hours).
     demand_t
         Tonnes per year of demand assigned.
     corridors
@@ -155,7 +138,8 @@ def key_figures(
         "demand_t_per_year": float(demand_t),
         "unserved_t_per_year": result.unserved_t,
         "total_cost_usd_per_year": result.total_cost_usd,
-        "total_time_t_h_per_year": _time_t_h(c, result, scenario),
+        # at the scenario's times, per commodity (congested for the equilibrium)
+        "total_time_t_h_per_year": result.total_t_h,
         "total_co2e_t_per_year": result.total_co2e_t,
         "total_tkm_per_year": tkm,
     }

@@ -236,9 +236,8 @@ def run_scenario(
     grown = grow_demand(spec, compiled, table)
     with _one_thread():
         result = _assign(spec, compiled, grown)
-        figures = key_figures(compiled, result, spec.scenario,
-                              float(grown["tonnes_per_year"].sum()), corridors=corridors,
-                              crossings=crossings)
+        figures = key_figures(compiled, result, float(grown["tonnes_per_year"].sum()),
+                              corridors=corridors, crossings=crossings)
         labels: dict[str, str] = {}
         if result.solve is not None:
             labels["assignment.status"] = result.solve.status.value
