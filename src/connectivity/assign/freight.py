@@ -49,9 +49,7 @@ from connectivity.graph import (
     CompiledNetwork,
     capacities,
     compiled_of,
-    edge_costs,
     priced_edges,
-    scenario_attributes,
 )
 from connectivity.tables import MODES, Network, Scenario, read_demand
 
@@ -83,10 +81,15 @@ def _prepare(
     return compiled, table, commodities
 
 
-def _cost_matrix(
+def _priced(
     compiled: CompiledNetwork, commodities: list[str], scenario: Scenario
-) -> NDArray[np.float64]:
-    return np.column_stack([edge_costs(compiled, k, scenario) for k in commodities])
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Generalized cost and hours per edge (rows) and commodity (columns) under
+    ``scenario``, from one pricing pass per commodity (the hours with its time factors,
+    projects and each commodity's border dwell)."""
+    priced = [priced_edges(compiled, k, scenario) for k in commodities]
+    return (np.column_stack([cost for cost, _ in priced]),
+            np.column_stack([attrs["time_h"] for _, attrs in priced]))
 
 
 def _od_nodes(compiled: CompiledNetwork, table: pd.DataFrame) -> tuple[
@@ -142,7 +145,7 @@ def assign_aon(
     start = time.perf_counter()
     scenario = scenario or Scenario()
     compiled, table, commodities = _prepare(network, demand)
-    costs = _cost_matrix(compiled, commodities, scenario)
+    costs, time_h = _priced(compiled, commodities, scenario)
     flows = np.zeros((compiled.n_edges, len(commodities)))
     unserved: list[dict[str, object]] = []
     for k, commodity in enumerate(commodities):
@@ -153,19 +156,11 @@ def assign_aon(
         flows[:, k] = paths.all_or_nothing(graph, origins, dests, matrix)
     return summarise("aon", compiled,
                      EdgeFlows(commodities, flows, costs,
-                               time_h=_time_matrix(compiled, commodities, scenario)),
+                               time_h=time_h),
                      scenario_name=scenario.name,
                      unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
                      seconds=time.perf_counter() - start,
                      capacity=capacities(compiled, scenario))
-
-
-def _time_matrix(compiled: CompiledNetwork, commodities: list[str],
-                 scenario: Scenario) -> NDArray[np.float64]:
-    """Hours per edge (rows) and commodity (columns) under ``scenario``: its time
-    factors and projects, and each commodity's border dwell."""
-    return np.column_stack([scenario_attributes(compiled, k, scenario)["time_h"]
-                            for k in commodities])
 
 
 def default_unserved_penalty(
@@ -238,7 +233,7 @@ def assign_system_optimum(
     start = time.perf_counter()
     scenario = scenario or Scenario()
     compiled, table, commodities = _prepare(network, demand)
-    costs = _cost_matrix(compiled, commodities, scenario)
+    costs, time_h = _priced(compiled, commodities, scenario)
     o, d = _od_nodes(compiled, table)
     k_of = {c: i for i, c in enumerate(commodities)}
     kk = table["commodity"].map(k_of).to_numpy(dtype=np.int64)
@@ -266,7 +261,7 @@ def assign_system_optimum(
     unserved["tonnes_per_year"] = result.unserved[lost]
     return summarise(
         "so", compiled, EdgeFlows(commodities, result.flow_by_commodity, costs,
-                                  time_h=_time_matrix(compiled, commodities, scenario)),
+                                  time_h=time_h),
         scenario_name=scenario.name, unserved=unserved.reset_index(drop=True),
         seconds=time.perf_counter() - start,
         prices=ShadowPrices(result.edge_shadow_price, result.group_shadow_price),

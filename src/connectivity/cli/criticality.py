@@ -15,6 +15,7 @@ from connectivity.cli.options import (
     add_format,
     add_network_options,
     add_scenario_options,
+    demand,
     network,
     print_json,
     scenario,
@@ -93,13 +94,11 @@ def _top(value: int) -> int | None:
     return value or None
 
 
-def _demand(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
+def _compiled_and_demand(args: argparse.Namespace) -> tuple[Any, pd.DataFrame]:
     from connectivity.graph import compile_network
-    from connectivity.tables import load_bundled_demand, read_demand
 
     net = network(args)
-    demand = read_demand(args.demand, net) if args.demand else load_bundled_demand(net)
-    return compile_network(net), demand
+    return compile_network(net), demand(args, net)
 
 
 def _cmd_criticality(args: argparse.Namespace) -> None:
@@ -113,8 +112,8 @@ def _cmd_criticality(args: argparse.Namespace) -> None:
         candidates = [x.strip() for x in args.candidates.split(",") if x.strip()]
         if not candidates:
             raise ValueError(f"--candidates {args.candidates!r} names no element")
-    comp, demand = _demand(args)
-    result = criticality(comp, demand, elements=args.elements, method=args.method,
+    comp, table = _compiled_and_demand(args)
+    result = criticality(comp, table, elements=args.elements, method=args.method,
                          candidates=candidates, top=_top(args.top), pairs=args.pairs,
                          commodity=args.commodity, scenario=scenario(args))
     if args.format == "json":
@@ -159,8 +158,8 @@ def _cmd_select_link(args: argparse.Namespace) -> None:
     from connectivity.scenarios import select_link
 
     top = _top(args.top)
-    comp, demand = _demand(args)
-    result = select_link(comp, demand, args.element, method=args.method, kind=args.kind,
+    comp, table = _compiled_and_demand(args)
+    result = select_link(comp, table, args.element, method=args.method, kind=args.kind,
                          commodity=args.commodity, scenario=scenario(args), gap=args.gap,
                          max_iter=args.max_iter)
     table = result.table.head(top) if top else result.table

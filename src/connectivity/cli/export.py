@@ -17,16 +17,16 @@ from connectivity.cli.options import (
     add_network_options,
     add_route_conditions,
     add_scenario_options,
+    assign_by_method,
     check_output_path,
+    demand,
     network,
     scenario,
 )
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
-    from connectivity.tables import Network
 
 __all__ = ["register"]
 
@@ -148,12 +148,6 @@ def _write(args: argparse.Namespace, out: Path, layers: dict[str, gpd.GeoDataFra
     print(f"wrote {sizes} to {out}")
 
 
-def _demand(args: argparse.Namespace, net: Network) -> pd.DataFrame:
-    from connectivity.tables import load_bundled_demand, read_demand
-
-    return read_demand(args.demand, net) if args.demand else load_bundled_demand(net)
-
-
 def _ids(text: str | None, option: str) -> list[str] | None:
     if text is None:
         return None
@@ -184,21 +178,13 @@ def _cmd_route(args: argparse.Namespace) -> None:
 
 
 def _cmd_flows(args: argparse.Namespace) -> None:
-    from connectivity.assign import assign_aon, assign_equilibrium, assign_system_optimum
     from connectivity.graph import compile_network
     from connectivity.report.geo import flow_layer
 
     out = _target(args)
     net = network(args)
     comp = compile_network(net)
-    demand = _demand(args, net)
-    scen = scenario(args)
-    if args.method == "aon":
-        result = assign_aon(comp, demand, scenario=scen)
-    elif args.method == "so":
-        result = assign_system_optimum(comp, demand, scenario=scen)
-    else:
-        result = assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen)
+    result = assign_by_method(args, comp, demand(args, net), scenario(args))
     _write(args, out, {"flows": flow_layer(result, comp)})
 
 
@@ -212,7 +198,7 @@ def _cmd_criticality(args: argparse.Namespace) -> None:
     out = _target(args)
     net = network(args)
     comp = compile_network(net)
-    result = criticality(comp, _demand(args, net), elements=args.elements,
+    result = criticality(comp, demand(args, net), elements=args.elements,
                          method=args.method, candidates=_ids(args.candidates, "--candidates"),
                          top=args.top or None, commodity=args.commodity,
                          scenario=scenario(args))
@@ -227,7 +213,7 @@ def _cmd_portfolio(args: argparse.Namespace) -> None:
     out = _target(args)
     net = network(args)
     comp = compile_network(net)
-    p = prioritize(comp, _demand(args, net), budget=args.budget, method=args.method,
+    p = prioritize(comp, demand(args, net), budget=args.budget, method=args.method,
                    projects=_ids(args.projects, "--projects"), scenario=scenario(args),
                    cost=args.cost, time_limit=args.time_limit, commodity=args.commodity)
     _write(args, out, {"portfolio": portfolio_layer(p, comp)})

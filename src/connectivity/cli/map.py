@@ -6,20 +6,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connectivity.cli.options import (
     add_network_options,
     add_scenario_options,
+    assign_by_method,
     check_output_path,
+    demand,
     network,
     scenario,
 )
-
-if TYPE_CHECKING:
-    from connectivity.assign import Assignment
-    from connectivity.graph import CompiledNetwork
-    from connectivity.tables import Network, Scenario
 
 __all__ = ["register"]
 
@@ -134,30 +131,13 @@ def _cmd_route(args: argparse.Namespace) -> None:
     _save("route", out, found, comp)
 
 
-def _demand(args: argparse.Namespace, net: Network) -> Any:
-    from connectivity.tables import load_bundled_demand, read_demand
-
-    return read_demand(args.demand, net) if args.demand else load_bundled_demand(net)
-
-
-def _assign(args: argparse.Namespace, comp: CompiledNetwork, demand: Any,
-            scen: Scenario) -> Assignment:
-    from connectivity.assign import assign_aon, assign_equilibrium, assign_system_optimum
-
-    if args.method == "aon":
-        return assign_aon(comp, demand, scenario=scen)
-    if args.method == "so":
-        return assign_system_optimum(comp, demand, scenario=scen)
-    return assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen)
-
-
 def _cmd_flows(args: argparse.Namespace) -> None:
     from connectivity.graph import compile_network
 
     out = _out(args)
     net = network(args)
     comp = compile_network(net)
-    result = _assign(args, comp, _demand(args, net), scenario(args))
+    result = assign_by_method(args, comp, demand(args, net), scenario(args))
     _save("flows", out, result, comp)
 
 
@@ -170,7 +150,7 @@ def _cmd_criticality(args: argparse.Namespace) -> None:
         raise ValueError(f"--top {args.top} must be >= 0 (0: every element)")
     net = network(args)
     comp = compile_network(net)
-    result = criticality(comp, _demand(args, net), elements=args.elements,
+    result = criticality(comp, demand(args, net), elements=args.elements,
                          method=args.method, top=args.top or None, scenario=scenario(args))
     _save("criticality", out, result, comp)
 
@@ -181,10 +161,10 @@ def _cmd_difference(args: argparse.Namespace) -> None:
     out = _out(args)
     net = network(args)
     comp = compile_network(net)
-    demand = _demand(args, net)
+    table = demand(args, net)
     # the baseline: the --base file (or the base network) with the same command-line
     # changes as the scenario, so the map shows what the scenario file changes
     base_args = argparse.Namespace(**{**vars(args), "scenario": args.base})
-    base = _assign(args, comp, demand, scenario(base_args))
-    other = _assign(args, comp, demand, scenario(args))
+    base = assign_by_method(args, comp, table, scenario(base_args))
+    other = assign_by_method(args, comp, table, scenario(args))
     _save("difference", out, base, other, comp)

@@ -6,20 +6,28 @@ import argparse
 import csv
 import io
 import json
-import math
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from connectivity._json import finite
 from connectivity.tables import Network, Scenario, load_bundled, read_network
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from connectivity.assign import Assignment
+    from connectivity.graph import CompiledNetwork
 
 __all__ = [
     "print_json",
     "check_output_path",
     "network",
     "scenario",
+    "demand",
+    "assign_by_method",
     "add_network_options",
     "add_scenario_options",
     "add_format",
@@ -33,6 +41,26 @@ def network(args: argparse.Namespace) -> Network:
     if getattr(args, "data", None):
         return read_network(args.data)
     return load_bundled()
+
+
+def demand(args: argparse.Namespace, net: Network) -> pd.DataFrame:
+    """The demand table of ``--demand``, or the bundled estimate."""
+    from connectivity.tables import load_bundled_demand, read_demand
+
+    return read_demand(args.demand, net) if args.demand else load_bundled_demand(net)
+
+
+def assign_by_method(args: argparse.Namespace, compiled: CompiledNetwork,
+                     table: pd.DataFrame, scen: Scenario) -> Assignment:
+    """``table`` assigned by ``--method`` (``aon``, ``so`` or ``ue``; the equilibrium
+    prices every tonne as ``--commodity``), with the solvers' default options."""
+    from connectivity.assign import assign_aon, assign_equilibrium, assign_system_optimum
+
+    if args.method == "aon":
+        return assign_aon(compiled, table, scenario=scen)
+    if args.method == "so":
+        return assign_system_optimum(compiled, table, scenario=scen)
+    return assign_equilibrium(compiled, table, commodity=args.commodity, scenario=scen)
 
 
 def _scenario_file(path: str, command: str) -> Scenario:
@@ -127,20 +155,9 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with every NaN or infinite float replaced by ``None`` (JSON ``null``)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON; a missing or unbounded number is ``null``, never ``NaN``."""
-    print(json.dumps(_finite(data), indent=1, ensure_ascii=False, allow_nan=False))
+    print(json.dumps(finite(data), indent=1, ensure_ascii=False, allow_nan=False))
 
 
 def check_output_path(path: str, option: str) -> Path:

@@ -33,12 +33,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from connectivity._json import finite
 from connectivity.scenarios.run import ScenarioResult
 
 __all__ = ["comparison", "results_json", "comparison_csv"]
@@ -74,19 +74,9 @@ def comparison(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(index, name="figure"), dtype=object)
 
 
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def results_json(results: Sequence[ScenarioResult]) -> str:
     """The results as JSON text (see the module docstring), ending without a newline."""
-    data = {"scenarios": [_finite(r.to_dict()) for r in results]}
+    data = {"scenarios": [finite(r.to_dict()) for r in results]}
     return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False)
 
 

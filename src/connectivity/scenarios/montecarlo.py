@@ -69,11 +69,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from connectivity._json import finite
 from connectivity.assign import default_unserved_penalty
 from connectivity.errors import UnknownIdError
 from connectivity.graph import CompiledNetwork
 from connectivity.scenarios._flows import demand_arrays
-from connectivity.scenarios.compare import _finite
 from connectivity.scenarios.run import ScenarioResult, grow_demand
 from connectivity.scenarios.spec import Growth, ScenarioSpec
 from connectivity.scenarios.sweeps import NetworkSource, load_source, sweep
@@ -517,5 +517,5 @@ def montecarlo_json(result: MonteCarloResult) -> str:
                        for n, ids in result.portfolios.items()},
         "draws": draws,
     }
-    return json.dumps(_finite(data), sort_keys=True, indent=1, ensure_ascii=False,
+    return json.dumps(finite(data), sort_keys=True, indent=1, ensure_ascii=False,
                       allow_nan=False)
