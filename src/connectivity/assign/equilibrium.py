@@ -127,6 +127,7 @@ def user_equilibrium(
     max_iter: int = 500,
     keep_loads: bool = False,
     progress: bool | None = None,
+    method: str = "auto",
 ) -> EquilibriumResult:
     """Assign demand to user equilibrium with volume-delay functions.
 
@@ -147,6 +148,12 @@ def user_equilibrium(
         Show a bar of the iterations and the relative gap on stderr: ``None`` (default)
         when stderr is a terminal and no outer search shows its own
         (:mod:`connectivity._progress`), or always / never.
+    method
+        How each all-or-nothing load finds its shortest paths: ``"dijkstra"``,
+        ``"hierarchy"`` (a contraction hierarchy, ordered and contracted once and
+        re-customized with each iteration's costs) or ``"auto"`` (default: the
+        hierarchy on networks of at least 1,000 nodes with at least 32 origins, see
+        :func:`connectivity.paths.all_or_nothing`).
 
     Returns
     -------
@@ -184,7 +191,8 @@ def user_equilibrium(
     graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
 
     def load(costs: FloatArray) -> FloatArray:
-        return paths.all_or_nothing(paths.reweight(graph, costs), o, d, q)
+        # reweighted graphs share the structure: a hierarchy is contracted once
+        return paths.all_or_nothing(paths.reweight(graph, costs), o, d, q, method=method)
 
     x = load(vdf.cost(np.zeros(m)))
     history = _History(vdf.cost(np.zeros(m))) if keep_loads else None

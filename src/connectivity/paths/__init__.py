@@ -14,6 +14,9 @@ Modules, one task each:
 - :mod:`~connectivity.paths.search`: :func:`distances`, :func:`shortest_path_tree`,
   :func:`shortest_path` (bidirectional, A*, ALT);
 - :mod:`~connectivity.paths.alt`: :class:`Landmarks`, :func:`landmarks`;
+- :mod:`~connectivity.paths.contraction`: :class:`Hierarchy`, :func:`hierarchy`
+  (customizable contraction hierarchies: exact queries and OD matrices, re-customized
+  per weight vector);
 - :mod:`~connectivity.paths.loading`: :func:`all_or_nothing`;
 - :mod:`~connectivity.paths.kshortest`: :func:`k_shortest_paths` (Yen);
 - :mod:`~connectivity.paths.pareto`: :func:`pareto_paths` (multi-criteria label setting).
@@ -43,6 +46,7 @@ Example
 from __future__ import annotations
 
 from connectivity.paths.alt import Landmarks, landmarks
+from connectivity.paths.contraction import Hierarchy, hierarchy
 from connectivity.paths.csr import CSRGraph, from_arrays, reweight
 from connectivity.paths.kshortest import k_shortest_paths
 from connectivity.paths.loading import all_or_nothing
@@ -51,6 +55,8 @@ from connectivity.paths.search import distances, shortest_path, shortest_path_tr
 
 __all__ = [
     "CSRGraph",
+    "Hierarchy",
+    "hierarchy",
     "Landmarks",
     "from_arrays",
     "reweight",

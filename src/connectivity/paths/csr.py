@@ -35,7 +35,8 @@ class CSRGraph:
     ``rev_slots[rev_indptr[v]:rev_indptr[v + 1]]``, with their tails and weights copied
     out in the same order (``rev_heads``, ``rev_weights``) for backward searches.
     Graphs made by :func:`reweight` share every array except ``weights`` and
-    ``rev_weights``.
+    ``rev_weights``, and what is computed from the structure alone (a contraction
+    hierarchy's order and contraction, see :func:`~connectivity.paths.hierarchy`).
 
     :func:`shortest_path` keeps its work buffers (about 70 bytes per node) with the
     graph after the first query, so that later queries skip allocating and filling
@@ -79,12 +80,24 @@ class CSRGraph:
     _buffers: list[SearchBuffers] = field(
         default_factory=list, init=False, repr=False, compare=False
     )
+    # what depends on the structure only (the contraction hierarchy's order and
+    # contraction): an init field, so that reweight() shares it with every reweighted copy
+    _structure_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        # work buffers are scratch: a pickled graph (e.g. sent to a worker) leaves them
+        # work buffers and caches are scratch: a pickled graph (e.g. sent to a worker)
+        # leaves them
         state = dict(self.__dict__)
         state["_buffers"] = []
+        state["_structure_cache"] = {}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # arrays read-only again (pickle drops the flag; numba would also compile a
+        # second version of every kernel for writeable arrays)
+        for key, value in state.items():
+            object.__setattr__(self, key, readonly(value) if isinstance(value, np.ndarray)
+                               else value)
 
     def __repr__(self) -> str:
         return f"CSRGraph(n_nodes={self.n_nodes}, n_edges={self.n_edges})"

@@ -7,8 +7,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
 from connectivity.errors import NoRouteError
-from connectivity.paths import _kernels
+from connectivity.paths import _kernels, contraction
 from connectivity.paths._work import dynamic, n_chunks
+from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
 
 __all__ = ["all_or_nothing"]
@@ -19,11 +20,18 @@ def all_or_nothing(
     origins: ArrayLike,
     destinations: ArrayLike,
     demand: ArrayLike,
+    *,
+    hierarchy: Hierarchy | None = None,
+    method: str = "auto",
 ) -> NDArray[np.float64]:
     """Load each origin-destination demand entirely on one shortest path.
 
     The loading happens inside the kernel on each origin's shortest-path tree (no
-    path is walked in Python); origins run in parallel.
+    path is walked in Python); origins run in parallel. With a contraction hierarchy
+    (see :func:`~connectivity.paths.hierarchy`) each origin's paths come from an upward
+    search and one downward sweep over the destinations' ancestors, the demand is added
+    up on the hierarchy's arcs and pushed down to the input edges once at the end.
+    Where several paths tie, the two methods may load different ones (of equal cost).
 
     Parameters
     ----------
@@ -33,6 +41,14 @@ def all_or_nothing(
         Node indices.
     demand
         ``len(origins) x len(destinations)`` matrix of non-negative demand.
+    hierarchy
+        A :class:`~connectivity.paths.Hierarchy` customized for this graph's weights.
+    method
+        ``"dijkstra"``, ``"hierarchy"`` or ``"auto"`` (default), as in
+        :func:`~connectivity.paths.distances`: the hierarchy when one is given, or on
+        graphs of at least 1,000 nodes with at least 32 origins. An equilibrium's
+        reweighted graphs share the hierarchy's order and contraction: each load only
+        customizes.
 
     Returns
     -------
@@ -44,7 +60,8 @@ def all_or_nothing(
     NoRouteError
         Positive demand between an unconnected pair; the message names the pair.
     ValueError
-        A bad node index, or a demand matrix of the wrong shape, negative or NaN.
+        A bad node index, or a demand matrix of the wrong shape, negative or NaN;
+        ``hierarchy`` customized for other weights; an unknown ``method``.
 
     Examples
     --------
@@ -70,10 +87,16 @@ def all_or_nothing(
                 f"demand[{i}, {j}] = {float(q[i, j])!r}; demand must be finite and >= 0"
             )
     if o.size == 0 or d.size == 0:
+        contraction.choose(graph, 0, method, hierarchy)  # still refuse a bad method
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
-    args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)
     chunks = n_chunks(o.shape[0])
+    h = contraction.choose(graph, o.shape[0], method, hierarchy)
+    if h is not None:
+        flow, unreachable = contraction.all_or_nothing(h, o, d, q, chunks)
+        _raise_unreachable(unreachable, q, o, d)
+        return flow
+    args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)
     unreachable = np.full(o.shape[0], -1, dtype=np.int64)
     if chunks == 1:
         flow = np.zeros(graph.n_edges, dtype=np.float64)
@@ -82,6 +105,12 @@ def all_or_nothing(
         flows = np.zeros((chunks, graph.n_edges), dtype=np.float64)
         dynamic(_kernels.all_or_nothing, *args, flows, unreachable, chunks)
         flow = flows.sum(axis=0)  # row by row: the same sum every run for given chunks
+    _raise_unreachable(unreachable, q, o, d)
+    return flow
+
+
+def _raise_unreachable(unreachable: NDArray[np.int64], q: NDArray[np.float64],
+                       o: NDArray[np.int64], d: NDArray[np.int64]) -> None:
     bad_o = np.flatnonzero(unreachable >= 0)
     if bad_o.size:
         i = int(bad_o[0])
@@ -91,4 +120,3 @@ def all_or_nothing(
             f"to destination node {int(d[j])} (destinations[{j}]) has no path "
             f"({bad_o.size} origin(s) with unreachable demand)"
         )
-    return flow

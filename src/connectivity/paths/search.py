@@ -13,17 +13,30 @@ from numpy.typing import ArrayLike, NDArray
 from connectivity import checks
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels, _p2p_kernels
+from connectivity.paths import contraction as _hierarchy
 from connectivity.paths._work import dynamic, n_chunks
 from connectivity.paths.alt import Landmarks
+from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph, work_buffers
 
 __all__ = ["distances", "shortest_path_tree", "shortest_path"]
 
 
 def distances(
-    graph: CSRGraph, sources: ArrayLike, targets: ArrayLike | None = None
+    graph: CSRGraph,
+    sources: ArrayLike,
+    targets: ArrayLike | None = None,
+    *,
+    hierarchy: Hierarchy | None = None,
+    method: str = "auto",
 ) -> NDArray[np.float64]:
     """Shortest-path distances from each source, computed in parallel over sources.
+
+    Either each source runs its own Dijkstra search, or the distances come from a
+    contraction hierarchy (see :func:`~connectivity.paths.hierarchy`): an upward search
+    from each source, then one downward sweep over the targets' ancestors for a batch of
+    sources at a time. The distances are the same (to rounding: sums in another order);
+    the hierarchy pays for itself when many sources share the graph.
 
     Parameters
     ----------
@@ -34,6 +47,13 @@ def distances(
     targets
         Target node indices; ``None`` means every node. Each search stops as soon as
         all targets are settled.
+    hierarchy
+        A :class:`~connectivity.paths.Hierarchy` customized for this graph's weights.
+    method
+        ``"dijkstra"``, ``"hierarchy"`` (built for the graph, or only customized when
+        its structure has one already), or ``"auto"`` (default): the hierarchy when one
+        is given, or when the graph has at least 1,000 nodes and at least 32 sources
+        search it; Dijkstra otherwise.
 
     Returns
     -------
@@ -43,17 +63,25 @@ def distances(
     Raises
     ------
     ValueError
-        A source or target is not a node index.
+        A source or target is not a node index; ``hierarchy`` was customized for other
+        weights or another graph; an unknown ``method``, or ``"dijkstra"`` with a
+        ``hierarchy``.
 
     Examples
     --------
-    >>> from connectivity.paths import from_arrays
+    >>> from connectivity.paths import from_arrays, hierarchy
     >>> g = from_arrays([0, 1], [1, 2], [1.0, 2.0], 3)
     >>> distances(g, [0, 2], targets=[2]).tolist()
+    [[3.0], [0.0]]
+    >>> distances(g, [0, 2], targets=[2], hierarchy=hierarchy(g)).tolist()
     [[3.0], [0.0]]
     """
     n = graph.n_nodes
     src = checks.node_array("sources", sources, n)
+    h = _hierarchy.choose(graph, src.shape[0], method, hierarchy)
+    if h is not None:
+        tgt_h = None if targets is None else checks.node_array("targets", targets, n)
+        return _hierarchy.distances(h, src, tgt_h)
     if targets is None:
         out = np.full((src.shape[0], n), np.inf)
         if src.size and n:
@@ -128,6 +156,7 @@ def shortest_path(
     xy: ArrayLike | None = None,
     cost_per_unit: float = 1.0,
     landmarks: Landmarks | None = None,
+    hierarchy: Hierarchy | None = None,
 ) -> NDArray[np.int64]:
     """Original edge indices of one shortest path from ``source`` to ``target``, in order.
 
@@ -154,6 +183,9 @@ def shortest_path(
         an edge breaks it (so a wrong bound cannot silently give a wrong path).
     landmarks
         Optional result of :func:`landmarks` for this graph (not with ``xy``).
+    hierarchy
+        Optional :class:`~connectivity.paths.Hierarchy` customized for this graph's
+        weights (not with ``xy`` or ``landmarks``).
 
     Returns
     -------
@@ -168,7 +200,8 @@ def shortest_path(
         ``source`` or ``target`` is not a node index; ``xy`` has the wrong shape or
         non-finite values; ``cost_per_unit`` is negative; an edge is cheaper than its
         straight-line bound; ``landmarks`` were computed for another graph or other
-        weights, or come with ``xy``.
+        weights, or come with ``xy``; ``hierarchy`` was customized for other weights or
+        another graph, or comes with ``xy`` or ``landmarks``.
 
     Examples
     --------
@@ -184,6 +217,14 @@ def shortest_path(
     n = graph.n_nodes
     s = checks.node("source", source, n)
     t = checks.node("target", target, n)
+    if hierarchy is not None:
+        if xy is not None or landmarks is not None:
+            raise ValueError("give hierarchy alone, not with xy or landmarks")
+        h = _hierarchy.check(graph, hierarchy)
+        cost_h, edges = _hierarchy.shortest_path(h, s, t)
+        if cost_h == np.inf:
+            raise NoRouteError(f"no path from node {s} to node {t}")
+        return edges
     if landmarks is not None:
         _check_landmarks(graph, landmarks, xy)
     coords = scale = None

@@ -1,0 +1,585 @@
+"""Customization and queries of the customizable contraction hierarchy (private).
+
+The arrays are those of ``_cch_build`` (nodes numbered by rank). A customization gives
+each arc ``a`` (lower end ``x = tails[a]``, upper end ``y = heads[a]``) two weights:
+``up_w[a]``, the cost from ``x`` to ``y``, and ``down_w[a]``, from ``y`` to ``x``; and
+for each direction how that cost is made (``up_via``/``down_via``): an input edge
+index ``e >= 0``, or ``-(z + 1)`` for the path through the lower node ``z`` (a lower
+triangle ``z < x < y``). An arc without any path has weight ``inf`` and is never used.
+
+Queries search upwards only: a shortest path always runs up and then down the
+hierarchy, with its highest node a common ancestor of both ends in the elimination
+tree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+from numpy.typing import NDArray
+
+from connectivity._jit import jit
+from connectivity.paths._cch_build import find_arc
+
+__all__: list[str] = []
+
+IntArray = NDArray[np.int64]
+Int32Array = NDArray[np.int32]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+# ------------------------------------------------------------------ customization
+
+
+@jit()
+def initial_weights(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
+                    weights: FloatArray) -> tuple[FloatArray, FloatArray, Int32Array, Int32Array]:
+    """Each arc's cheapest input edge in each direction (the first of equal ones)."""
+    up_w = np.full(n_arcs, np.inf)
+    down_w = np.full(n_arcs, np.inf)
+    up_via = np.zeros(n_arcs, dtype=np.int32)
+    down_via = np.zeros(n_arcs, dtype=np.int32)
+    for e in range(edge_arc.shape[0]):
+        a = edge_arc[e]
+        if a < 0:
+            continue
+        w = weights[e]
+        if edge_up[e]:
+            if w < up_w[a]:
+                up_w[a] = w
+                up_via[a] = e
+        elif w < down_w[a]:
+            down_w[a] = w
+            down_via[a] = e
+    return up_w, down_w, up_via, down_via
+
+
+@jit(inline=True)
+def _triangles(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+               down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
+               down_w: FloatArray, up_via: Int32Array, down_via: Int32Array,
+               pos: IntArray) -> None:
+    """Relax the arcs above ``x`` through every lower triangle ``z < x < y``."""
+    for a in range(up_ptr[x], up_ptr[x + 1]):
+        pos[heads[a]] = a
+    for d in range(down_ptr[x], down_ptr[x + 1]):
+        zx = down_arc[d]  # the arc z - x, z below x
+        z = tails[zx]
+        w_xz = down_w[zx]  # x -> z
+        w_zx = up_w[zx]  # z -> x
+        if w_xz == np.inf and w_zx == np.inf:
+            continue
+        via = -(z + 1)
+        for zy in range(zx + 1, up_ptr[z + 1]):  # the arcs z - y, y above x
+            xy = pos[heads[zy]]
+            c = w_xz + up_w[zy]  # x -> z -> y
+            if c < up_w[xy]:
+                up_w[xy] = c
+                up_via[xy] = via
+            c = down_w[zy] + w_zx  # y -> z -> x
+            if c < down_w[xy]:
+                down_w[xy] = c
+                down_via[xy] = via
+
+
+@jit()
+def customize_serial(up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+                     down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
+                     down_w: FloatArray, up_via: Int32Array, down_via: Int32Array) -> None:
+    """Basic customization in place, node by node in rank order."""
+    n = up_ptr.shape[0] - 1
+    pos = np.empty(n, dtype=np.int64)
+    for x in range(n):
+        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_via,
+                   down_via, pos)
+
+
+@jit(parallel=True)
+def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
+                    up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+                    down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
+                    down_w: FloatArray, up_via: Int32Array, down_via: Int32Array) -> None:
+    """Basic customization in place: the independent subtrees of the elimination tree
+    in parallel (a subtree's nodes only read arcs of their own descendants), then the
+    top nodes above them in rank order. The result does not depend on the split."""
+    n = up_ptr.shape[0] - 1
+    for t in prange(task_ptr.shape[0] - 1):
+        pos = np.empty(n, dtype=np.int64)
+        for i in range(task_ptr[t], task_ptr[t + 1]):
+            _triangles(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, up_w,
+                       down_w, up_via, down_via, pos)
+    pos = np.empty(n, dtype=np.int64)
+    for x in top:
+        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_via,
+                   down_via, pos)
+
+
+@jit()
+def perfect(up_ptr: IntArray, heads: Int32Array, up_w: FloatArray,
+            down_w: FloatArray) -> tuple[BoolArray, BoolArray]:
+    """Which arc directions queries need: perfect customization (every arc's true
+    distance, from its intermediate and upper triangles, nodes by decreasing rank) on
+    copies of the weights; a direction whose basic weight is above its true distance is
+    never on a shortest up-down path that queries need, and ``inf`` ones never are.
+
+    Every shortest path has an up-down form whose arcs each stand for a subpath with
+    only lower nodes inside, so their basic weights are already true distances: the
+    kept directions still give every distance exactly.
+    """
+    n = up_ptr.shape[0] - 1
+    pu = up_w.copy()
+    pd = down_w.copy()
+    pos = np.empty(n, dtype=np.int64)
+    mark = np.full(n, -1, dtype=np.int64)
+    for x in range(n - 1, -1, -1):
+        for a in range(up_ptr[x], up_ptr[x + 1]):
+            pos[heads[a]] = a
+            mark[heads[a]] = x
+        for xz in range(up_ptr[x], up_ptr[x + 1]):
+            z = heads[xz]
+            for zy in range(up_ptr[z], up_ptr[z + 1]):  # triangles x < z < y
+                y = heads[zy]
+                if mark[y] != x:
+                    continue
+                xy = pos[y]
+                c = pu[xz] + pu[zy]  # x -> z -> y
+                if c < pu[xy]:
+                    pu[xy] = c
+                c = pd[zy] + pd[xz]  # y -> z -> x
+                if c < pd[xy]:
+                    pd[xy] = c
+                c = pu[xy] + pd[zy]  # x -> y -> z
+                if c < pu[xz]:
+                    pu[xz] = c
+                c = pu[zy] + pd[xy]  # z -> y -> x
+                if c < pd[xz]:
+                    pd[xz] = c
+    keep_up = np.empty(up_w.shape[0], dtype=np.bool_)
+    keep_down = np.empty(up_w.shape[0], dtype=np.bool_)
+    for a in range(up_w.shape[0]):
+        keep_up[a] = up_w[a] < np.inf and not pu[a] < up_w[a]
+        keep_down[a] = down_w[a] < np.inf and not pd[a] < down_w[a]
+    return keep_up, keep_down
+
+
+@jit()
+def query_arcs(up_ptr: IntArray, heads: Int32Array, w: FloatArray,
+               keep: BoolArray) -> tuple[IntArray, Int32Array, FloatArray, Int32Array]:
+    """The kept arcs of one direction as their own CSR: ``(ptr, heads, weights, arc)``."""
+    n = up_ptr.shape[0] - 1
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for x in range(n):
+        k = 0
+        for a in range(up_ptr[x], up_ptr[x + 1]):
+            if keep[a]:
+                k += 1
+        ptr[x + 1] = ptr[x] + k
+    qh = np.empty(ptr[n], dtype=np.int32)
+    qw = np.empty(ptr[n], dtype=np.float64)
+    qa = np.empty(ptr[n], dtype=np.int32)
+    j = 0
+    for a in range(heads.shape[0]):
+        if keep[a]:
+            qh[j] = heads[a]
+            qw[j] = w[a]
+            qa[j] = a
+            j += 1
+    return ptr, qh, qw, qa
+
+
+# ------------------------------------------------------------------------ queries
+
+
+@jit(inline=True)
+def _relax_up(x: int, ptr: IntArray, qh: Int32Array, qw: FloatArray, qa: Int32Array,
+              dist: FloatArray, pred: IntArray) -> None:
+    dx = dist[x]
+    if dx == np.inf:  # not reached: with pruned arcs, most ancestors are not
+        return
+    for j in range(ptr[x], ptr[x + 1]):
+        c = dx + qw[j]
+        y = qh[j]
+        if c < dist[y]:
+            dist[y] = c
+            pred[y] = qa[j]
+
+
+@jit()
+def point_to_point(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
+                   f_w: FloatArray, f_a: Int32Array, b_ptr: IntArray, b_h: Int32Array,
+                   b_w: FloatArray, b_a: Int32Array, dist_f: FloatArray, dist_b: FloatArray,
+                   pred_f: IntArray, pred_b: IntArray) -> tuple[float, int]:
+    """Elimination-tree search: ``(cost, meeting node)``, ``(inf, -1)`` without a path.
+
+    ``f_*`` are the query arcs upwards (forward search from ``s``), ``b_*`` downwards
+    (backward search from ``t``). ``dist_f`` and ``dist_b`` are ``inf`` on entry and are
+    left so; ``pred_f`` and ``pred_b`` then hold the arcs of the two half paths.
+    """
+    dist_f[s] = 0.0
+    dist_b[t] = 0.0
+    x = s
+    y = t
+    while x != -1 and y != -1 and x != y:  # below the lowest common ancestor
+        if x < y:
+            _relax_up(x, f_ptr, f_h, f_w, f_a, dist_f, pred_f)
+            x = parent[x]
+        else:
+            _relax_up(y, b_ptr, b_h, b_w, b_a, dist_b, pred_b)
+            y = parent[y]
+    best = np.inf
+    meet = -1
+    if x == y:
+        v = x
+        while v != -1:
+            c = dist_f[v] + dist_b[v]
+            if c < best:
+                best = c
+                meet = v
+            if dist_f[v] < best:
+                _relax_up(v, f_ptr, f_h, f_w, f_a, dist_f, pred_f)
+            if dist_b[v] < best:
+                _relax_up(v, b_ptr, b_h, b_w, b_a, dist_b, pred_b)
+            v = parent[v]
+    v = s
+    while v != -1:
+        dist_f[v] = np.inf
+        v = parent[v]
+    v = t
+    while v != -1:
+        dist_b[v] = np.inf
+        v = parent[v]
+    return best, meet
+
+
+@jit()
+def half_paths(s: int, t: int, meet: int, tails: Int32Array, pred_f: IntArray,
+               pred_b: IntArray) -> tuple[IntArray, BoolArray]:
+    """The arcs of the path ``s -> meet -> t`` in order, and whether each runs up."""
+    n_f = 0
+    v = meet
+    while v != s:
+        n_f += 1
+        v = tails[pred_f[v]]
+    n_b = 0
+    v = meet
+    while v != t:
+        n_b += 1
+        v = tails[pred_b[v]]
+    arcs = np.empty(n_f + n_b, dtype=np.int64)
+    up = np.zeros(n_f + n_b, dtype=np.bool_)
+    v = meet
+    for i in range(n_f - 1, -1, -1):
+        arcs[i] = pred_f[v]
+        up[i] = True
+        v = tails[pred_f[v]]
+    v = meet
+    for i in range(n_f, n_f + n_b):
+        arcs[i] = pred_b[v]
+        v = tails[pred_b[v]]
+    return arcs, up
+
+
+@jit()
+def unpack(arcs: IntArray, up: BoolArray, up_ptr: IntArray, heads: Int32Array,
+           tails: Int32Array, up_via: Int32Array, down_via: Int32Array) -> IntArray:
+    """The input edges of a path of arcs (each arc up or down), in path order."""
+    out = np.empty(16, dtype=np.int64)
+    n_out = 0
+    stack_a = np.empty(64, dtype=np.int64)
+    stack_up = np.empty(64, dtype=np.bool_)
+    for i in range(arcs.shape[0]):
+        top = 0
+        stack_a[0] = arcs[i]
+        stack_up[0] = up[i]
+        top = 1
+        while top > 0:
+            top -= 1
+            a = stack_a[top]
+            is_up = stack_up[top]
+            via = up_via[a] if is_up else down_via[a]
+            if via >= 0:
+                if n_out == out.shape[0]:
+                    grown = np.empty(2 * n_out, dtype=np.int64)
+                    grown[:n_out] = out
+                    out = grown
+                out[n_out] = via
+                n_out += 1
+                continue
+            z = -via - 1
+            x = tails[a]
+            y = heads[a]
+            zx = find_arc(up_ptr, heads, z, x)
+            zy = find_arc(up_ptr, heads, z, y)
+            if top + 2 > stack_a.shape[0]:
+                ga = np.empty(2 * stack_a.shape[0], dtype=np.int64)
+                ga[:top] = stack_a[:top]
+                stack_a = ga
+                gu = np.empty(2 * stack_up.shape[0], dtype=np.bool_)
+                gu[:top] = stack_up[:top]
+                stack_up = gu
+            # pushed second part first: the stack pops the first part first
+            if is_up:  # x -> z (down on z - x), then z -> y (up on z - y)
+                stack_a[top] = zy
+                stack_up[top] = True
+                stack_a[top + 1] = zx
+                stack_up[top + 1] = False
+            else:  # y -> z (down on z - y), then z -> x (up on z - x)
+                stack_a[top] = zx
+                stack_up[top] = True
+                stack_a[top + 1] = zy
+                stack_up[top + 1] = False
+            top += 2
+    return out[:n_out].copy()
+
+
+@jit()
+def path(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
+         f_w: FloatArray, f_a: Int32Array, b_ptr: IntArray, b_h: Int32Array,
+         b_w: FloatArray, b_a: Int32Array, up_ptr: IntArray, heads: Int32Array,
+         tails: Int32Array, up_via: Int32Array, down_via: Int32Array,
+         dist_f: FloatArray, dist_b: FloatArray, pred_f: IntArray,
+         pred_b: IntArray) -> tuple[float, IntArray]:
+    """:func:`point_to_point`, :func:`half_paths` and :func:`unpack` in one call:
+    ``(cost, input edges)``, ``(inf, [])`` without a path."""
+    cost, meet = point_to_point(s, t, parent, f_ptr, f_h, f_w, f_a, b_ptr, b_h, b_w, b_a,
+                                dist_f, dist_b, pred_f, pred_b)
+    if meet < 0:
+        return cost, np.zeros(0, dtype=np.int64)
+    arcs, up = half_paths(s, t, meet, tails, pred_f, pred_b)
+    return cost, unpack(arcs, up, up_ptr, heads, tails, up_via, down_via)
+
+
+@jit()
+def selection(targets: Int32Array, parent: Int32Array) -> Int32Array:
+    """Every ancestor of the targets (themselves included), by decreasing rank."""
+    n = parent.shape[0]
+    seen = np.zeros(n, dtype=np.bool_)
+    count = 0
+    for t in targets:
+        v = t
+        while v != -1 and not seen[v]:
+            seen[v] = True
+            count += 1
+            v = parent[v]
+    out = np.empty(count, dtype=np.int32)
+    i = 0
+    for v in range(n - 1, -1, -1):
+        if seen[v]:
+            out[i] = v
+            i += 1
+    return out
+
+
+@jit()
+def sweep_graph(sel: Int32Array, n: int, b_ptr: IntArray, b_h: Int32Array, b_w: FloatArray,
+                b_a: Int32Array) -> tuple[Int32Array, IntArray, Int32Array, FloatArray,
+                                          Int32Array]:
+    """The selected nodes' downward query arcs renumbered locally (node ``sel[i]`` is
+    ``i``): ``(local, ptr, local heads, weights, arc ids)``, ``local[v] = -1`` off the
+    selection."""
+    local = np.full(n, -1, dtype=np.int32)
+    for i in range(sel.shape[0]):
+        local[sel[i]] = i
+    ptr = np.zeros(sel.shape[0] + 1, dtype=np.int64)
+    for i in range(sel.shape[0]):
+        v = sel[i]
+        ptr[i + 1] = ptr[i] + b_ptr[v + 1] - b_ptr[v]
+    lh = np.empty(ptr[-1], dtype=np.int32)
+    lw = np.empty(ptr[-1], dtype=np.float64)
+    la = np.empty(ptr[-1], dtype=np.int32)
+    for i in range(sel.shape[0]):
+        v = sel[i]
+        j = ptr[i]
+        for q in range(b_ptr[v], b_ptr[v + 1]):
+            lh[j] = local[b_h[q]]
+            lw[j] = b_w[q]
+            la[j] = b_a[q]
+            j += 1
+    return local, ptr, lh, lw, la
+
+
+@jit(inline=True)
+def _sweep_batch(batch: IntArray, lanes: int, parent: Int32Array, f_ptr: IntArray,
+                 f_h: Int32Array, f_w: FloatArray, local: Int32Array, ptr: IntArray,
+                 lh: Int32Array, lw: FloatArray, scratch: FloatArray,
+                 d: FloatArray) -> None:
+    """Distances from up to ``lanes`` sources to every selected node into ``d``
+    (selected nodes x lanes): upward searches, then one downward sweep for all lanes."""
+    d[:] = np.inf
+    for k in range(batch.shape[0]):
+        s = batch[k]
+        scratch[s] = 0.0
+        v = s
+        while v != -1:
+            dv = scratch[v]
+            if dv < np.inf:
+                for j in range(f_ptr[v], f_ptr[v + 1]):
+                    c = dv + f_w[j]
+                    y = f_h[j]
+                    if c < scratch[y]:
+                        scratch[y] = c
+            v = parent[v]
+        v = s
+        while v != -1:
+            i = local[v]
+            if i >= 0:
+                d[i, k] = scratch[v]
+            scratch[v] = np.inf
+            v = parent[v]
+    for i in range(ptr.shape[0] - 1):
+        for j in range(ptr[i], ptr[i + 1]):
+            h = lh[j]
+            w = lw[j]
+            for k in range(lanes):
+                c = d[h, k] + w
+                if c < d[i, k]:
+                    d[i, k] = c
+
+
+@jit(parallel=True)
+def many_to_many(sources: Int32Array, targets_local: IntArray, lanes: int, chunks: int,
+                 parent: Int32Array, f_ptr: IntArray, f_h: Int32Array, f_w: FloatArray,
+                 local: Int32Array, ptr: IntArray, lh: Int32Array, lw: FloatArray,
+                 out: FloatArray) -> None:
+    """``out[i, j]``: distance from ``sources[i]`` to the selected node
+    ``targets_local[j]``; batches of ``lanes`` sources, ``chunks`` parallel chunks."""
+    n = parent.shape[0]
+    n_sel = ptr.shape[0] - 1
+    n_batches = (sources.shape[0] + lanes - 1) // lanes
+    for c in prange(chunks):
+        scratch = np.full(n, np.inf)
+        d = np.empty((n_sel, lanes))
+        for b in range(c * n_batches // chunks, (c + 1) * n_batches // chunks):
+            lo = b * lanes
+            hi = min(lo + lanes, sources.shape[0])
+            batch = sources[lo:hi].astype(np.int64)
+            _sweep_batch(batch, lanes, parent, f_ptr, f_h, f_w, local, ptr, lh, lw,
+                         scratch, d)
+            for k in range(hi - lo):
+                for j in range(targets_local.shape[0]):
+                    out[lo + k, j] = d[targets_local[j], k]
+
+
+# ---------------------------------------------------------------------- flow loading
+
+
+@jit()
+def load_chunk(origins: IntArray, destinations_local: IntArray, demand: FloatArray,
+               chunk: int, n_chunks: int, parent: Int32Array, f_ptr: IntArray,
+               f_h: Int32Array, f_w: FloatArray, f_a: Int32Array, sel: Int32Array,
+               local: Int32Array, ptr: IntArray, lh: Int32Array, lw: FloatArray,
+               la: Int32Array, tails: Int32Array, heads: Int32Array, flow_up: FloatArray,
+               flow_down: FloatArray, bad: IntArray) -> None:
+    """All-or-nothing loading of origins ``chunk, chunk + n_chunks, ...`` (ranks) onto
+    the arcs (``flow_up``/``flow_down``: per arc and direction, not yet unpacked).
+
+    Per origin: the upward search, one downward sweep over the selection (the
+    destinations' ancestors) with predecessor arcs, then each destination's path walked
+    back: down arcs while the label came from the sweep, up arcs along the origin's
+    elimination-tree path after that. ``bad[i]``: first destination position with
+    positive demand unreachable from origin ``i`` (``-1`` if none).
+    """
+    n = parent.shape[0]
+    n_sel = ptr.shape[0] - 1
+    dist = np.full(n, np.inf)
+    pred = np.empty(n, dtype=np.int64)
+    d = np.empty(n_sel)
+    p = np.empty(n_sel, dtype=np.int64)  # arc of the sweep, -1: label of the upward search
+    for i in range(chunk, origins.shape[0], n_chunks):
+        s = origins[i]
+        if not (demand[i] > 0.0).any():
+            continue
+        dist[s] = 0.0
+        v = s
+        while v != -1:
+            dv = dist[v]
+            if dv < np.inf:
+                for j in range(f_ptr[v], f_ptr[v + 1]):
+                    c = dv + f_w[j]
+                    y = f_h[j]
+                    if c < dist[y]:
+                        dist[y] = c
+                        pred[y] = f_a[j]
+            v = parent[v]
+        d[:] = np.inf
+        v = s
+        while v != -1:
+            li = local[v]
+            if li >= 0:
+                d[li] = dist[v]
+                p[li] = -1
+            v = parent[v]
+        for li in range(n_sel):
+            for j in range(ptr[li], ptr[li + 1]):
+                c = d[lh[j]] + lw[j]
+                if c < d[li]:
+                    d[li] = c
+                    p[li] = la[j]
+        for k in range(destinations_local.shape[0]):
+            q = demand[i, k]
+            if not q > 0.0:
+                continue
+            li = destinations_local[k]
+            if d[li] == np.inf:
+                if bad[i] < 0:
+                    bad[i] = k
+                continue
+            v = sel[li]
+            while p[li] >= 0:  # down arcs, walked upwards to the peak
+                a = p[li]
+                flow_down[a] += q
+                v = heads[a]
+                li = local[v]
+            while v != s:  # up arcs, walked down the origin's path
+                a = pred[v]
+                flow_up[a] += q
+                v = tails[a]
+        v = s
+        while v != -1:
+            dist[v] = np.inf
+            v = parent[v]
+
+
+@jit(parallel=True)
+def load(origins: IntArray, destinations_local: IntArray, demand: FloatArray,
+         n_chunks: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
+         f_w: FloatArray, f_a: Int32Array, sel: Int32Array, local: Int32Array,
+         ptr: IntArray, lh: Int32Array, lw: FloatArray, la: Int32Array, tails: Int32Array,
+         heads: Int32Array, flows_up: FloatArray, flows_down: FloatArray,
+         bad: IntArray) -> None:
+    """:func:`load_chunk` over ``n_chunks`` chunks in parallel, into row ``c`` of
+    ``flows_up``/``flows_down`` per chunk."""
+    for c in prange(n_chunks):
+        load_chunk(origins, destinations_local, demand, c, n_chunks, parent, f_ptr, f_h,
+                   f_w, f_a, sel, local, ptr, lh, lw, la, tails, heads, flows_up[c],
+                   flows_down[c], bad)
+
+
+@jit()
+def unpack_flows(flow_up: FloatArray, flow_down: FloatArray, up_ptr: IntArray,
+                 heads: Int32Array, tails: Int32Array, up_via: Int32Array,
+                 down_via: Int32Array, n_edges: int) -> FloatArray:
+    """Push the arcs' flows down to the input edges (``flow_up``/``flow_down`` are
+    consumed): shortcuts by decreasing arc id, so an arc's flow is complete (every arc
+    above it passed its share down) before it is split."""
+    out = np.zeros(n_edges)
+    for a in range(flow_up.shape[0] - 1, -1, -1):
+        for direction in range(2):
+            f = flow_up[a] if direction == 0 else flow_down[a]
+            if f == 0.0:
+                continue
+            via = up_via[a] if direction == 0 else down_via[a]
+            if via >= 0:
+                out[via] += f
+                continue
+            z = -via - 1
+            zx = find_arc(up_ptr, heads, z, tails[a])
+            zy = find_arc(up_ptr, heads, z, heads[a])
+            if direction == 0:  # x -> z -> y
+                flow_down[zx] += f
+                flow_up[zy] += f
+            else:  # y -> z -> x
+                flow_down[zy] += f
+                flow_up[zx] += f
+    return out

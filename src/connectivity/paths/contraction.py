@@ -1,0 +1,510 @@
+"""Customizable contraction hierarchies: exact queries, re-customized per weight vector.
+
+A :class:`Hierarchy` is built in three phases (Dibbelt, Strasser and Wagner's
+customizable contraction hierarchies):
+
+1. **order**, once per topology: a nested dissection of the undirected graph by METIS
+   (through pymetis). METIS needs nothing but the topology (no coordinates, which the
+   TNTP networks and many user graphs lack), is maintained, deterministic for a given
+   graph, and gives the small balanced separators the hierarchy's query and
+   customization times depend on;
+2. **contraction**, once per topology: the nodes are eliminated in that order, which
+   adds a shortcut between every two higher neighbours of each eliminated node; the
+   result (the upward arcs and the elimination tree) does not depend on weights;
+3. **customization**, once per weight vector (:meth:`Hierarchy.customize`): every arc
+   gets its cost in both directions from the input edges and its lower triangles, in
+   the independent subtrees of the elimination tree in parallel, then the
+   nodes above them. An ``inf`` weight closes an edge.
+
+Queries are exact: the same distances as Dijkstra, and paths made of input edges
+whose cost is that distance (where several paths tie, the hierarchy may pick another
+one than Dijkstra; the choice is deterministic). Point-to-point queries search the
+elimination tree upwards from both ends (no priority queue); many sources to many
+targets sweep once downwards over the targets' ancestors for a batch of sources at a
+time (restricted PHAST); one-to-all is the same sweep over every node.
+
+Use it through :func:`connectivity.paths.distances` and
+:func:`connectivity.paths.shortest_path` with ``hierarchy=``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numba
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from connectivity.checks import readonly
+from connectivity.paths import _cch_build, _cch_kernels
+from connectivity.paths._work import dynamic
+from connectivity.paths.csr import CSRGraph, reweight
+
+__all__ = ["Hierarchy", "hierarchy"]
+
+# sources swept side by side (one lane each): enough to fill a vector register and to
+# reuse each arc read, few enough that a batch's labels stay in cache on road networks
+LANES = 8
+# below this many arcs, customization runs on one thread (waking threads on a busy
+# machine costs more than it saves)
+_PARALLEL_ARCS = 200_000
+# independent subtrees the elimination tree is split into for parallel customization
+# (a few per thread, heaviest first, handed out dynamically)
+_PIECES = 16
+
+# forward and backward labels and predecessor arcs of a point-to-point query
+_Buffers = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64],
+                 NDArray[np.int64]]
+
+
+@dataclass(frozen=True, eq=False)
+class Topology:
+    """The metric-independent part of a hierarchy (order and contraction), shared by
+    every customization of the same graph structure. Arrays as in
+    :mod:`connectivity.paths._cch_build`."""
+
+    n_nodes: int
+    n_edges: int
+    rank: NDArray[np.int32]
+    order: NDArray[np.int32]
+    up_ptr: NDArray[np.int64]
+    heads: NDArray[np.int32]
+    tails: NDArray[np.int32]
+    parent: NDArray[np.int32]
+    down_ptr: NDArray[np.int64]
+    down_arc: NDArray[np.int64]
+    task_ptr: NDArray[np.int64]
+    task_nodes: NDArray[np.int32]
+    top: NDArray[np.int32]
+    edge_arc: NDArray[np.int64]
+    edge_up: NDArray[np.bool_]
+    indptr: NDArray[np.int64]  # the graph's, to recognise the same topology
+    order_s: float
+    contract_s: float
+    # point-to-point work buffers, one set per concurrent query (list pop/append are atomic)
+    _buffers: list[_Buffers] = field(default_factory=list, init=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_buffers"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state)
+
+    @property
+    def n_arcs(self) -> int:
+        return int(self.heads.shape[0])
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(getattr(self, f.name).nbytes) for f in dataclasses.fields(self)
+                   if isinstance(getattr(self, f.name), np.ndarray) and f.name != "indptr")
+
+
+@dataclass(frozen=True, eq=False)
+class QueryArcs:
+    """The arcs one search direction uses, as their own CSR by lower end: the arcs
+    ``ptr[x]:ptr[x + 1]`` lead from ``x`` to ``heads`` at ``weights``; ``arc`` is each
+    one's arc id in the topology."""
+
+    ptr: NDArray[np.int64]
+    heads: NDArray[np.int32]
+    weights: NDArray[np.float64]
+    arc: NDArray[np.int32]
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(int(a.nbytes) for a in (self.ptr, self.heads, self.weights, self.arc))
+
+
+@dataclass(frozen=True, eq=False)
+class Hierarchy:
+    """A customized contraction hierarchy of one graph for one weight vector.
+
+    Made by :func:`hierarchy`; :meth:`customize` gives one for other weights on the same
+    topology (sharing the order and the contraction). Read-only.
+
+    Attributes
+    ----------
+    graph
+        The graph (with the weights) this customization answers for.
+    topology
+        Order and contraction, shared between customizations.
+    up_w, down_w
+        Cost of each arc upwards (lower to higher rank) and downwards; ``inf``: no path.
+    up_via, down_via
+        How each arc's cost is made: an input edge index ``>= 0``, or ``-(z + 1)`` for
+        the path through the lower node ``z``.
+    up, down
+        The arcs the searches use upwards (from a source) and downwards (towards a
+        target): with ``perfect`` customization only those whose cost no path through
+        a higher node undercuts, else every arc with a finite cost.
+    perfect
+        Whether the query arcs were pruned by perfect customization.
+    customize_s
+        Seconds this customization took.
+    """
+
+    graph: CSRGraph
+    topology: Topology
+    up_w: NDArray[np.float64]
+    down_w: NDArray[np.float64]
+    up_via: NDArray[np.int32]
+    down_via: NDArray[np.int32]
+    up: QueryArcs
+    down: QueryArcs
+    perfect: bool
+    customize_s: float
+    # graphs whose weights were found equal to this customization's (checked once)
+    _same: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
+
+    def __repr__(self) -> str:
+        return (f"Hierarchy(n_nodes={self.topology.n_nodes}, n_edges={self.topology.n_edges}, "
+                f"n_arcs={self.n_arcs})")
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_same"] = []
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        _restore(self, state)
+
+    @property
+    def n_arcs(self) -> int:
+        """Arcs of the hierarchy (input edges merged per node pair, plus shortcuts)."""
+        return self.topology.n_arcs
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the hierarchy's own arrays (the topology's and this customization's,
+        not the graph's)."""
+        own = (self.up_w, self.down_w, self.up_via, self.down_via)
+        return (self.topology.nbytes + sum(int(a.nbytes) for a in own) + self.up.nbytes
+                + self.down.nbytes)
+
+    def customize(self, weights: ArrayLike, *, perfect: bool | None = None) -> Hierarchy:
+        """The hierarchy of the same topology for another weight vector.
+
+        Parameters
+        ----------
+        weights
+            One non-negative weight per edge, in the original edge order (as given to
+            :func:`~connectivity.paths.from_arrays`); ``inf`` closes an edge.
+        perfect
+            Prune the query arcs by perfect customization (see :func:`hierarchy`);
+            ``None`` keeps this hierarchy's choice.
+
+        Returns
+        -------
+        Hierarchy
+            Its :attr:`graph` is the graph reweighted with ``weights``.
+
+        Raises
+        ------
+        ValueError
+            Wrong length, a negative or NaN weight (the message names the edge).
+
+        Examples
+        --------
+        >>> from connectivity import paths
+        >>> g = paths.from_arrays([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], 3)
+        >>> h = paths.hierarchy(g)
+        >>> h2 = h.customize([1.0, 1.0, 0.5])
+        >>> paths.distances(h2.graph, [0], [2], hierarchy=h2).tolist()
+        [[0.5]]
+        """
+        keep = self.perfect if perfect is None else bool(perfect)
+        return _customized(reweight(self.graph, weights), self.topology, keep)
+
+    def answers_for(self, graph: CSRGraph) -> bool:
+        """Whether ``graph`` has this hierarchy's topology and weights."""
+        if graph.n_nodes != self.topology.n_nodes or graph.n_edges != self.topology.n_edges:
+            return False
+        if graph.weights is self.graph.weights or any(graph.weights is w for w in self._same):
+            return True
+        if not (graph.indptr is self.topology.indptr
+                or np.array_equal(graph.indptr, self.topology.indptr)):
+            return False
+        same = (np.array_equal(graph.edge_index, self.graph.edge_index)
+                and np.array_equal(graph.heads, self.graph.heads)
+                and np.array_equal(graph.weights, self.graph.weights))
+        if same:
+            self._same.append(graph.weights)
+            del self._same[:-4]
+        return same
+
+
+def _restore(obj: object, state: dict[str, Any]) -> None:
+    """Unpickle into a frozen dataclass with its arrays read-only again (pickle drops
+    the flag, and numba would compile a second version of every kernel for writeable
+    arrays)."""
+    for key, value in state.items():
+        object.__setattr__(obj, key, readonly(value) if isinstance(value, np.ndarray)
+                           else value)
+
+
+def hierarchy(graph: CSRGraph, *, perfect: bool = True) -> Hierarchy:
+    """Order, contract and customize ``graph`` for its own weights.
+
+    Parameters
+    ----------
+    graph
+        A graph from :func:`~connectivity.paths.from_arrays`.
+    perfect
+        After the basic customization, compute every arc's true distance (perfect
+        customization) and leave out of the searches the arc directions that a path
+        through a higher node undercuts. It roughly doubles the customization time and
+        makes the queries and OD sweeps faster (fewer arcs to scan); the answers are the
+        same either way.
+
+    Returns
+    -------
+    Hierarchy
+        Pass it as ``hierarchy=`` to :func:`~connectivity.paths.distances`,
+        :func:`~connectivity.paths.shortest_path` and
+        :func:`~connectivity.paths.all_or_nothing`; :meth:`Hierarchy.customize`
+        re-weights it without ordering and contracting again.
+
+    Notes
+    -----
+    The order and contraction are kept with the graph's structure, which
+    :func:`~connectivity.paths.reweight` shares: ``hierarchy(reweight(graph, w))``
+    after ``hierarchy(graph)`` only customizes.
+
+    Examples
+    --------
+    >>> from connectivity import paths
+    >>> g = paths.from_arrays([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], 3)
+    >>> h = paths.hierarchy(g)
+    >>> paths.shortest_path(g, 0, 2, hierarchy=h).tolist()
+    [0, 1]
+    >>> paths.distances(g, [0, 1], hierarchy=h).tolist()
+    [[0.0, 1.0, 2.0], [inf, 0.0, 1.0]]
+    """
+    if not isinstance(graph, CSRGraph):
+        raise ValueError(f"graph must be a CSRGraph from paths.from_arrays(), got "
+                         f"{type(graph).__name__}")
+    cache = graph._structure_cache
+    topo = cache.get("cch")
+    if not isinstance(topo, Topology):
+        topo = cache["cch"] = topology(graph)
+    return _customized(graph, topo, bool(perfect))
+
+
+def topology(graph: CSRGraph) -> Topology:
+    """Order and contraction of ``graph``'s structure (its weights are not read)."""
+    n = graph.n_nodes
+    # input edges in their original order: edge e is CSR slot edge_index^-1[e]
+    slot = np.empty(graph.n_edges, dtype=np.int64)
+    slot[graph.edge_index] = np.arange(graph.n_edges, dtype=np.int64)
+    tail = np.ascontiguousarray(graph.tails[slot])
+    head = np.ascontiguousarray(graph.heads[slot])
+    t0 = time.perf_counter()
+    rank = nested_dissection(n, tail, head)
+    order = np.empty(n, dtype=np.int32)
+    order[rank] = np.arange(n, dtype=np.int32)
+    t1 = time.perf_counter()
+    adj_ptr, adj = _cch_build.undirected(n, tail, head, rank)
+    up_ptr, heads, parent = _cch_build.contract(n, adj_ptr, adj)
+    down_ptr, down_arc = _cch_build.down_arcs(n, heads)
+    tails = _cch_build.arc_tails(up_ptr)
+    work = _cch_build.triangle_work(up_ptr, down_ptr, down_arc, tails)
+    task_ptr, task_nodes, top = _cch_build.subtree_tasks(parent, work, _PIECES)
+    edge_arc, edge_up = _cch_build.edge_arcs(tail, head, rank, up_ptr, heads)
+    t2 = time.perf_counter()
+    return Topology(
+        n_nodes=n, n_edges=graph.n_edges, rank=readonly(rank), order=readonly(order),
+        up_ptr=readonly(up_ptr), heads=readonly(heads), tails=readonly(tails),
+        parent=readonly(parent), down_ptr=readonly(down_ptr),
+        down_arc=readonly(down_arc), task_ptr=readonly(task_ptr),
+        task_nodes=readonly(task_nodes), top=readonly(top), edge_arc=readonly(edge_arc),
+        edge_up=readonly(edge_up), indptr=graph.indptr, order_s=t1 - t0,
+        contract_s=t2 - t1,
+    )
+
+
+def nested_dissection(n: int, tail: NDArray[np.int32],
+                      head: NDArray[np.int32]) -> NDArray[np.int32]:
+    """Rank of every node (``0`` contracted first) by METIS nested dissection of the
+    undirected simple graph under the edges."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int32)
+    identity = np.arange(n, dtype=np.int32)
+    xadj, adjncy = _cch_build.undirected(n, tail, head, identity)
+    if adjncy.shape[0] == 0:
+        return identity
+    import pymetis
+
+    _perm, iperm = pymetis.nested_dissection(
+        pymetis.CSRAdjacency(adj_starts=xadj, adjacent=adjncy))
+    rank = np.asarray(iperm, dtype=np.int32)
+    if rank.shape != (n,) or not np.array_equal(np.sort(rank), identity):
+        raise RuntimeError("METIS returned an order that is not a permutation of the nodes")
+    return rank
+
+
+def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
+    t0 = time.perf_counter()
+    # the input edges' weights in their original order
+    w = np.empty(graph.n_edges)
+    w[graph.edge_index] = graph.weights
+    up_w, down_w, up_via, down_via = _cch_kernels.initial_weights(
+        topo.n_arcs, topo.edge_arc, topo.edge_up, w)
+    _customize(topo, up_w, down_w, up_via, down_via)
+    if perfect:
+        keep_up, keep_down = _cch_kernels.perfect(topo.up_ptr, topo.heads, up_w, down_w)
+    else:
+        keep_up, keep_down = up_w < np.inf, down_w < np.inf
+    up = _query_arcs(topo, up_w, keep_up)
+    down = _query_arcs(topo, down_w, keep_down)
+    return Hierarchy(
+        graph=graph, topology=topo, up_w=readonly(up_w), down_w=readonly(down_w),
+        up_via=readonly(up_via), down_via=readonly(down_via), up=up, down=down,
+        perfect=perfect, customize_s=time.perf_counter() - t0,
+    )
+
+
+def _query_arcs(topo: Topology, w: NDArray[np.float64],
+                keep: NDArray[np.bool_]) -> QueryArcs:
+    ptr, heads, weights, arc = _cch_kernels.query_arcs(topo.up_ptr, topo.heads, w, keep)
+    return QueryArcs(ptr=readonly(ptr), heads=readonly(heads), weights=readonly(weights),
+                     arc=readonly(arc))
+
+
+def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64],
+               up_via: NDArray[np.int32], down_via: NDArray[np.int32]) -> None:
+    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, up_w,
+            down_w, up_via, down_via)
+    if int(numba.get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS:
+        _cch_kernels.customize_serial(*args)
+    else:
+        dynamic(_cch_kernels.customize_tasks, topo.task_ptr, topo.task_nodes, topo.top,
+                *args)
+
+
+# ---------------------------------------------------------------- queries (used by search)
+
+METHODS = ("auto", "dijkstra", "hierarchy")
+# the rule of method="auto": a hierarchy pays for itself on graphs of this many nodes or
+# more when this many sources search it. Customizing costs about as much as 10 to 20
+# one-to-all Dijkstra searches on 10k to 1M-node road-like grids; a first order and
+# contraction 10 to 30 more (kept with the structure for every later reweighting).
+AUTO_NODES = 1_000
+AUTO_SOURCES = 32
+
+
+def choose(graph: CSRGraph, n_sources: int, method: str,
+           h: Hierarchy | None) -> Hierarchy | None:
+    """The hierarchy a many-source search uses under ``method``, or ``None`` for
+    Dijkstra (see :data:`METHODS`; ``h``: one the caller passed)."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got "
+                         f"{method!r}")
+    if h is not None:
+        if method == "dijkstra":
+            raise ValueError("method='dijkstra' with a hierarchy: give one or the other")
+        return check(graph, h)
+    if method == "dijkstra":
+        return None
+    if method == "hierarchy" or (graph.n_nodes >= AUTO_NODES and n_sources >= AUTO_SOURCES):
+        return hierarchy(graph)
+    return None
+
+
+def check(graph: CSRGraph, h: object) -> Hierarchy:
+    """``h`` as a hierarchy that answers for ``graph``, or a ValueError saying why not."""
+    if not isinstance(h, Hierarchy):
+        raise ValueError(f"hierarchy must be a Hierarchy from paths.hierarchy(), got "
+                         f"{type(h).__name__}")
+    if not h.answers_for(graph):
+        raise ValueError(
+            "the hierarchy was customized for another graph or other weights; call "
+            "hierarchy.customize(weights) for these weights (or paths.hierarchy(graph) "
+            "for another topology)"
+        )
+    return h
+
+
+def distances(h: Hierarchy, sources: NDArray[np.int64],
+              targets: NDArray[np.int64] | None) -> NDArray[np.float64]:
+    """Distance matrix by batched downward sweeps (inputs already checked)."""
+    topo = h.topology
+    n = topo.n_nodes
+    src = topo.rank[sources]
+    tgt = topo.rank[targets] if targets is not None else np.arange(n, dtype=np.int32)
+    sel = (np.arange(n - 1, -1, -1, dtype=np.int32) if targets is None
+           else _cch_kernels.selection(tgt, topo.parent))
+    d = h.down
+    local, ptr, lh, lw, _ = _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights,
+                                                     d.arc)
+    tgt_local = local[tgt].astype(np.int64)
+    out = np.empty((src.shape[0], tgt.shape[0]))
+    if src.shape[0]:
+        n_batches = -(-src.shape[0] // LANES)
+        chunks = max(1, min(int(numba.get_num_threads()), n_batches))
+        u = h.up
+        _cch_kernels.many_to_many(src, tgt_local, LANES, chunks, topo.parent, u.ptr,
+                                  u.heads, u.weights, local, ptr, lh, lw, out)
+    if targets is None:  # columns are ranks: back to node ids
+        out = out[:, topo.rank]
+    return out
+
+
+def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64]]:
+    """``(cost, input edges)`` of a shortest path, ``(inf, [])`` without one."""
+    topo = h.topology
+    rs, rt = int(topo.rank[s]), int(topo.rank[t])
+    try:
+        b = topo._buffers.pop()
+    except IndexError:
+        n = topo.n_nodes
+        b = (np.full(n, np.inf), np.full(n, np.inf), np.empty(n, dtype=np.int64),
+             np.empty(n, dtype=np.int64))
+    u, d = h.up, h.down
+    cost, edges = _cch_kernels.path(
+        rs, rt, topo.parent, u.ptr, u.heads, u.weights, u.arc, d.ptr, d.heads, d.weights,
+        d.arc, topo.up_ptr, topo.heads, topo.tails, h.up_via, h.down_via, b[0], b[1],
+        b[2], b[3])
+    topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
+    return float(cost), edges
+
+
+def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArray[np.int64],
+                   demand: NDArray[np.float64],
+                   chunks: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Flow per input edge and, per origin, the first unreachable destination position
+    with demand (``-1``: none), the inputs already checked."""
+    topo = h.topology
+    n = topo.n_nodes
+    o = topo.rank[origins].astype(np.int64)
+    tgt = topo.rank[destinations]
+    sel = _cch_kernels.selection(tgt, topo.parent)
+    d, u = h.down, h.up
+    local, ptr, lh, lw, la = _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights,
+                                                      d.arc)
+    tgt_local = local[tgt].astype(np.int64)
+    bad = np.full(o.shape[0], -1, dtype=np.int64)
+    if chunks == 1:
+        f_up = np.zeros(topo.n_arcs)
+        f_down = np.zeros(topo.n_arcs)
+        _cch_kernels.load_chunk(o, tgt_local, demand, 0, 1, topo.parent, u.ptr, u.heads,
+                                u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails,
+                                topo.heads, f_up, f_down, bad)
+    else:
+        fu = np.zeros((chunks, topo.n_arcs))
+        fd = np.zeros((chunks, topo.n_arcs))
+        dynamic(_cch_kernels.load, o, tgt_local, demand, chunks, topo.parent, u.ptr, u.heads,
+                u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails, topo.heads, fu, fd,
+                bad)
+        f_up, f_down = fu.sum(axis=0), fd.sum(axis=0)  # row by row: same sum every run
+    flow = _cch_kernels.unpack_flows(f_up, f_down, topo.up_ptr, topo.heads, topo.tails,
+                                     h.up_via, h.down_via, topo.n_edges)
+    return flow, bad
