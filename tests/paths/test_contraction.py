@@ -235,7 +235,7 @@ def test_customize_agrees_with_dijkstra_on_reweighted_graph(graph, data):
     m = weight.shape[0]
     g = paths.from_arrays(tail, head, weight, n)
     h = paths.hierarchy(g)
-    kept = (h.up_w.copy(), h.down_w.copy(), h.up_via.copy(), h.down_via.copy())
+    kept = (h.up_w.copy(), h.down_w.copy(), h.how()[0].copy(), h.how()[1].copy())
     few = weight.copy()
     for e in data.draw(st.lists(st.integers(0, max(m - 1, 0)), max_size=3)) if m else []:
         few[e] = data.draw(EXACT)
@@ -260,11 +260,11 @@ def test_customize_agrees_with_dijkstra_on_reweighted_graph(graph, data):
                 paths.shortest_path(g2, 0, n - 1, hierarchy=h)
         # customizing back gives the very same arcs as the first customization
         back = h2.customize(weight)
-        for a, b in zip(kept, (back.up_w, back.down_w, back.up_via, back.down_via),
+        for a, b in zip(kept, (back.up_w, back.down_w, back.how()[0], back.how()[1]),
                         strict=True):
             np.testing.assert_array_equal(a, b)
     # the first customization was not touched by the later ones
-    for a, b in zip(kept, (h.up_w, h.down_w, h.up_via, h.down_via), strict=True):
+    for a, b in zip(kept, (h.up_w, h.down_w, *h.how()), strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(paths.distances(g, everyone, hierarchy=h),
                                   paths.distances(g, everyone))
@@ -292,7 +292,7 @@ def test_customize_serial_and_parallel_give_the_same_arcs():
     finally:
         numba.set_num_threads(threads)
     for a, b in ((serial.up_w, h.up_w), (serial.down_w, h.down_w),
-                 (serial.up_via, h.up_via), (serial.down_via, h.down_via),
+                 (serial.how()[0], h.how()[0]), (serial.how()[1], h.how()[1]),
                  (serial.up.arc, h.up.arc), (serial.down.arc, h.down.arc),
                  (serial.up.weights, h.up.weights), (serial.down.ptr, h.down.ptr)):
         np.testing.assert_array_equal(a, b)
@@ -309,7 +309,7 @@ def test_customize_serial_and_parallel_give_the_same_arcs():
 def test_hierarchy_is_read_only():
     g = paths.from_arrays([0, 1], [1, 2], [1.0, 2.0], 3)
     h = paths.hierarchy(g)
-    for a in (h.up_w, h.down_w, h.up_via, h.down_via, h.topology.rank, h.topology.heads):
+    for a in (h.up_w, h.down_w, *h.how(), h.topology.rank, h.topology.heads):
         assert not a.flags.writeable
     with pytest.raises(AttributeError):
         h.graph = g  # type: ignore[misc]
@@ -328,7 +328,9 @@ def test_pickled_hierarchy_round_trips_and_answers():
     assert paths.shortest_path(g, 0, 0, hierarchy=h).tolist() == []  # leaves work buffers
     copy = pickle.loads(pickle.dumps(h))
     assert isinstance(copy, paths.Hierarchy) and copy.perfect
-    assert copy.n_arcs == h.n_arcs and copy.nbytes == h.nbytes
+    assert copy.n_arcs == h.n_arcs
+    copy.how()  # found again on first use (not pickled), as the path above found h's
+    assert copy.nbytes == h.nbytes
     for name in ("rank", "order", "up_ptr", "heads", "parent", "edge_arc"):
         np.testing.assert_array_equal(getattr(copy.topology, name), getattr(h.topology, name))
     ref = paths.distances(g, np.arange(n))

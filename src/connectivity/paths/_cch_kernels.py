@@ -32,14 +32,19 @@ BoolArray = NDArray[np.bool_]
 # ------------------------------------------------------------------ customization
 
 
+# how[a] of an arc direction no path makes (its cost is inf): never unpacked
+UNSET = np.int32(np.iinfo(np.int32).min)
+
+
 @jit()
 def initial_weights(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
                     weights: FloatArray) -> tuple[FloatArray, FloatArray, Int32Array, Int32Array]:
-    """Each arc's cheapest input edge in each direction (the first of equal ones)."""
+    """Each arc's cheapest input edge in each direction (the first of equal ones, ``-1``
+    where there is none) and its weight."""
     up_w = np.full(n_arcs, np.inf)
     down_w = np.full(n_arcs, np.inf)
-    up_via = np.zeros(n_arcs, dtype=np.int32)
-    down_via = np.zeros(n_arcs, dtype=np.int32)
+    up_edge = np.full(n_arcs, -1, dtype=np.int32)
+    down_edge = np.full(n_arcs, -1, dtype=np.int32)
     for e in range(edge_arc.shape[0]):
         a = edge_arc[e]
         if a < 0:
@@ -48,19 +53,19 @@ def initial_weights(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
         if edge_up[e]:
             if w < up_w[a]:
                 up_w[a] = w
-                up_via[a] = e
+                up_edge[a] = e
         elif w < down_w[a]:
             down_w[a] = w
-            down_via[a] = e
-    return up_w, down_w, up_via, down_via
+            down_edge[a] = e
+    return up_w, down_w, up_edge, down_edge
 
 
 @jit(inline=True)
 def _triangles(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
                down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-               down_w: FloatArray, up_via: Int32Array, down_via: Int32Array,
-               pos: IntArray) -> None:
-    """Relax the arcs above ``x`` through every lower triangle ``z < x < y``."""
+               down_w: FloatArray, pos: Int32Array) -> None:
+    """Relax the arcs above ``x`` through every lower triangle ``z < x < y`` (weights
+    only: how each cost is made is found afterwards, when a path is unpacked)."""
     for a in range(up_ptr[x], up_ptr[x + 1]):
         pos[heads[a]] = a
     for d in range(down_ptr[x], down_ptr[x + 1]):
@@ -70,91 +75,146 @@ def _triangles(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
         w_zx = up_w[zx]  # z -> x
         if w_xz == np.inf and w_zx == np.inf:
             continue
-        via = -(z + 1)
         for zy in range(zx + 1, up_ptr[z + 1]):  # the arcs z - y, y above x
             xy = pos[heads[zy]]
-            c = w_xz + up_w[zy]  # x -> z -> y
-            if c < up_w[xy]:
-                up_w[xy] = c
+            up_w[xy] = min(up_w[xy], w_xz + up_w[zy])  # x -> z -> y
+            down_w[xy] = min(down_w[xy], down_w[zy] + w_zx)  # y -> z -> x
+
+
+@jit(inline=True)
+def _how(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+         down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray, down_w: FloatArray,
+         up_edge: Int32Array, down_edge: Int32Array, weights: FloatArray,
+         up_via: Int32Array, down_via: Int32Array, pos: Int32Array) -> None:
+    """How the customized cost of each arc above ``x`` is made: its input edge if that
+    costs as much, else the lowest ``z`` of a lower triangle ``z < x < y`` that does
+    (the sums are the customization's own, so they match exactly)."""
+    for a in range(up_ptr[x], up_ptr[x + 1]):
+        pos[heads[a]] = a
+        e = up_edge[a]
+        up_via[a] = e if e >= 0 and weights[e] == up_w[a] else UNSET
+        e = down_edge[a]
+        down_via[a] = e if e >= 0 and weights[e] == down_w[a] else UNSET
+    for d in range(down_ptr[x], down_ptr[x + 1]):  # by increasing z
+        zx = down_arc[d]
+        z = tails[zx]
+        w_xz = down_w[zx]
+        w_zx = up_w[zx]
+        if w_xz == np.inf and w_zx == np.inf:
+            continue
+        via = -(z + 1)
+        for zy in range(zx + 1, up_ptr[z + 1]):
+            xy = pos[heads[zy]]
+            if up_via[xy] == UNSET and w_xz + up_w[zy] == up_w[xy]:
                 up_via[xy] = via
-            c = down_w[zy] + w_zx  # y -> z -> x
-            if c < down_w[xy]:
-                down_w[xy] = c
+            if down_via[xy] == UNSET and down_w[zy] + w_zx == down_w[xy]:
                 down_via[xy] = via
 
 
 @jit()
 def customize_serial(up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
                      down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-                     down_w: FloatArray, up_via: Int32Array, down_via: Int32Array) -> None:
+                     down_w: FloatArray) -> None:
     """Basic customization in place, node by node in rank order."""
     n = up_ptr.shape[0] - 1
-    pos = np.empty(n, dtype=np.int64)
+    pos = np.empty(n, dtype=np.int32)
     for x in range(n):
-        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_via,
-                   down_via, pos)
+        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, pos)
 
 
 @jit(parallel=True)
 def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
                     up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
                     down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-                    down_w: FloatArray, up_via: Int32Array, down_via: Int32Array) -> None:
+                    down_w: FloatArray) -> None:
     """Basic customization in place: the independent subtrees of the elimination tree
     in parallel (a subtree's nodes only read arcs of their own descendants), then the
     top nodes above them in rank order. The result does not depend on the split."""
     n = up_ptr.shape[0] - 1
     for t in prange(task_ptr.shape[0] - 1):
-        pos = np.empty(n, dtype=np.int64)
+        pos = np.empty(n, dtype=np.int32)
         for i in range(task_ptr[t], task_ptr[t + 1]):
             _triangles(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, up_w,
-                       down_w, up_via, down_via, pos)
-    pos = np.empty(n, dtype=np.int64)
+                       down_w, pos)
+    pos = np.empty(n, dtype=np.int32)
     for x in top:
-        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_via,
-                   down_via, pos)
+        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, pos)
+
+
+@jit(parallel=True)
+def how_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
+              up_ptr: IntArray, heads: Int32Array, tails: Int32Array, down_ptr: IntArray,
+              down_arc: IntArray, up_w: FloatArray, down_w: FloatArray, up_edge: Int32Array,
+              down_edge: Int32Array, weights: FloatArray, up_via: Int32Array,
+              down_via: Int32Array) -> None:
+    """:func:`_how` for every node, the independent subtrees in parallel (each node
+    writes only its own arcs; ``top`` may run in any order)."""
+    n = up_ptr.shape[0] - 1
+    for t in prange(task_ptr.shape[0] - 1):
+        pos = np.empty(n, dtype=np.int32)
+        for i in range(task_ptr[t], task_ptr[t + 1]):
+            _how(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w,
+                 up_edge, down_edge, weights, up_via, down_via, pos)
+    pos = np.empty(n, dtype=np.int32)
+    for x in top:
+        _how(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_edge, down_edge,
+             weights, up_via, down_via, pos)
 
 
 @jit()
-def perfect(up_ptr: IntArray, heads: Int32Array, up_w: FloatArray,
+def how_serial(up_ptr: IntArray, heads: Int32Array, tails: Int32Array, down_ptr: IntArray,
+               down_arc: IntArray, up_w: FloatArray, down_w: FloatArray,
+               up_edge: Int32Array, down_edge: Int32Array, weights: FloatArray,
+               up_via: Int32Array, down_via: Int32Array) -> None:
+    """:func:`_how` for every node on one thread."""
+    n = up_ptr.shape[0] - 1
+    pos = np.empty(n, dtype=np.int32)
+    for x in range(n):
+        _how(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, up_edge, down_edge,
+             weights, up_via, down_via, pos)
+
+
+@jit()
+def perfect(up_ptr: IntArray, heads: Int32Array, tails: Int32Array, down_ptr: IntArray,
+            down_arc: IntArray, up_w: FloatArray,
             down_w: FloatArray) -> tuple[BoolArray, BoolArray]:
     """Which arc directions queries need: perfect customization (every arc's true
-    distance, from its intermediate and upper triangles, nodes by decreasing rank) on
-    copies of the weights; a direction whose basic weight is above its true distance is
-    never on a shortest up-down path that queries need, and ``inf`` ones never are.
+    distance) on copies of the weights; a direction whose basic weight is above its true
+    distance is never needed, and ``inf`` ones never are.
 
-    Every shortest path has an up-down form whose arcs each stand for a subpath with
-    only lower nodes inside, so their basic weights are already true distances: the
-    kept directions still give every distance exactly.
+    Every triangle ``z < x < y`` is visited once, from its middle node ``x``, the middle
+    nodes by decreasing rank: the arc ``x - y`` is then final, and it bounds the two arcs
+    below (``z - x`` through ``y``, ``z - y`` through ``x``). Every shortest path has an
+    up-down form whose arcs each stand for a subpath with only lower nodes inside, so
+    their basic weights are already true distances: the kept directions still give
+    every distance exactly.
     """
     n = up_ptr.shape[0] - 1
     pu = up_w.copy()
     pd = down_w.copy()
     pos = np.empty(n, dtype=np.int64)
-    mark = np.full(n, -1, dtype=np.int64)
     for x in range(n - 1, -1, -1):
         for a in range(up_ptr[x], up_ptr[x + 1]):
             pos[heads[a]] = a
-            mark[heads[a]] = x
-        for xz in range(up_ptr[x], up_ptr[x + 1]):
-            z = heads[xz]
-            for zy in range(up_ptr[z], up_ptr[z + 1]):  # triangles x < z < y
-                y = heads[zy]
-                if mark[y] != x:
-                    continue
-                xy = pos[y]
-                c = pu[xz] + pu[zy]  # x -> z -> y
-                if c < pu[xy]:
-                    pu[xy] = c
-                c = pd[zy] + pd[xz]  # y -> z -> x
-                if c < pd[xy]:
-                    pd[xy] = c
-                c = pu[xy] + pd[zy]  # x -> y -> z
-                if c < pu[xz]:
-                    pu[xz] = c
-                c = pu[zy] + pd[xy]  # z -> y -> x
-                if c < pd[xz]:
-                    pd[xz] = c
+        for d in range(down_ptr[x], down_ptr[x + 1]):
+            zx = down_arc[d]
+            z = tails[zx]
+            for zy in range(zx + 1, up_ptr[z + 1]):
+                xy = pos[heads[zy]]
+                u_xy = pu[xy]
+                d_xy = pd[xy]
+                c = pu[zx] + u_xy  # z -> x -> y
+                if c < pu[zy]:
+                    pu[zy] = c
+                c = d_xy + pd[zx]  # y -> x -> z
+                if c < pd[zy]:
+                    pd[zy] = c
+                c = pu[zy] + d_xy  # z -> y -> x
+                if c < pu[zx]:
+                    pu[zx] = c
+                c = u_xy + pd[zy]  # x -> y -> z
+                if c < pd[zx]:
+                    pd[zx] = c
     keep_up = np.empty(up_w.shape[0], dtype=np.bool_)
     keep_down = np.empty(up_w.shape[0], dtype=np.bool_)
     for a in range(up_w.shape[0]):

@@ -139,9 +139,8 @@ class Hierarchy:
         Order and contraction, shared between customizations.
     up_w, down_w
         Cost of each arc upwards (lower to higher rank) and downwards; ``inf``: no path.
-    up_via, down_via
-        How each arc's cost is made: an input edge index ``>= 0``, or ``-(z + 1)`` for
-        the path through the lower node ``z``.
+    up_edge, down_edge
+        The cheapest input edge of each arc and direction, ``-1`` where there is none.
     up, down
         The arcs the searches use upwards (from a source) and downwards (towards a
         target): with ``perfect`` customization only those whose cost no path through
@@ -156,14 +155,17 @@ class Hierarchy:
     topology: Topology
     up_w: NDArray[np.float64]
     down_w: NDArray[np.float64]
-    up_via: NDArray[np.int32]
-    down_via: NDArray[np.int32]
+    up_edge: NDArray[np.int32]
+    down_edge: NDArray[np.int32]
     up: QueryArcs
     down: QueryArcs
     perfect: bool
     customize_s: float
     # graphs whose weights were found equal to this customization's (checked once)
     _same: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
+    # how each arc's cost is made, found when a path or a load is first unpacked
+    _how: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = field(
+        default_factory=list, init=False, repr=False)
 
     def __repr__(self) -> str:
         return (f"Hierarchy(n_nodes={self.topology.n_nodes}, n_edges={self.topology.n_edges}, "
@@ -172,6 +174,7 @@ class Hierarchy:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_same"] = []
+        state["_how"] = []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -186,9 +189,21 @@ class Hierarchy:
     def nbytes(self) -> int:
         """Bytes of the hierarchy's own arrays (the topology's and this customization's,
         not the graph's)."""
-        own = (self.up_w, self.down_w, self.up_via, self.down_via)
+        own: list[NDArray[Any]] = [self.up_w, self.down_w, self.up_edge, self.down_edge]
+        for pair in self._how:
+            own.extend(pair)
         return (self.topology.nbytes + sum(int(a.nbytes) for a in own) + self.up.nbytes
                 + self.down.nbytes)
+
+    def how(self) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+        """How each arc's cost is made, up and down: an input edge index ``>= 0``, or
+        ``-(z + 1)`` for the path through the lower node ``z`` (the lowest such ``z``
+        where several tie; an input edge before any of them). Found on first use (a
+        pass like the customization's) and kept: unpacking paths and loads needs it,
+        distances do not."""
+        if not self._how:
+            self._how.append(_find_how(self))
+        return self._how[0]
 
     def customize(self, weights: ArrayLike, *, perfect: bool | None = None) -> Hierarchy:
         """The hierarchy of the same topology for another weight vector.
@@ -356,18 +371,19 @@ def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
     # the input edges' weights in their original order
     w = np.empty(graph.n_edges)
     w[graph.edge_index] = graph.weights
-    up_w, down_w, up_via, down_via = _cch_kernels.initial_weights(
+    up_w, down_w, up_edge, down_edge = _cch_kernels.initial_weights(
         topo.n_arcs, topo.edge_arc, topo.edge_up, w)
-    _customize(topo, up_w, down_w, up_via, down_via)
+    _customize(topo, up_w, down_w)
     if perfect:
-        keep_up, keep_down = _cch_kernels.perfect(topo.up_ptr, topo.heads, up_w, down_w)
+        keep_up, keep_down = _cch_kernels.perfect(topo.up_ptr, topo.heads, topo.tails,
+                                                  topo.down_ptr, topo.down_arc, up_w, down_w)
     else:
         keep_up, keep_down = up_w < np.inf, down_w < np.inf
     up = _query_arcs(topo, up_w, keep_up)
     down = _query_arcs(topo, down_w, keep_down)
     return Hierarchy(
         graph=graph, topology=topo, up_w=readonly(up_w), down_w=readonly(down_w),
-        up_via=readonly(up_via), down_via=readonly(down_via), up=up, down=down,
+        up_edge=readonly(up_edge), down_edge=readonly(down_edge), up=up, down=down,
         perfect=perfect, customize_s=time.perf_counter() - t0,
     )
 
@@ -379,15 +395,32 @@ def _query_arcs(topo: Topology, w: NDArray[np.float64],
                      arc=readonly(arc))
 
 
-def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64],
-               up_via: NDArray[np.int32], down_via: NDArray[np.int32]) -> None:
-    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, up_w,
-            down_w, up_via, down_via)
-    if int(numba.get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS:
+def _serial(topo: Topology) -> bool:
+    return int(numba.get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS
+
+
+def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64]) -> None:
+    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, up_w, down_w)
+    if _serial(topo):
         _cch_kernels.customize_serial(*args)
     else:
         dynamic(_cch_kernels.customize_tasks, topo.task_ptr, topo.task_nodes, topo.top,
                 *args)
+
+
+def _find_how(h: Hierarchy) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    topo = h.topology
+    w = np.empty(topo.n_edges)
+    w[h.graph.edge_index] = h.graph.weights
+    up_via = np.empty(topo.n_arcs, dtype=np.int32)
+    down_via = np.empty(topo.n_arcs, dtype=np.int32)
+    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, h.up_w,
+            h.down_w, h.up_edge, h.down_edge, w, up_via, down_via)
+    if _serial(topo):
+        _cch_kernels.how_serial(*args)
+    else:
+        dynamic(_cch_kernels.how_tasks, topo.task_ptr, topo.task_nodes, topo.top, *args)
+    return readonly(up_via), readonly(down_via)
 
 
 # ---------------------------------------------------------------- queries (used by search)
@@ -469,10 +502,11 @@ def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64
         b = (np.full(n, np.inf), np.full(n, np.inf), np.empty(n, dtype=np.int64),
              np.empty(n, dtype=np.int64))
     u, d = h.up, h.down
+    up_via, down_via = h.how()
     cost, edges = _cch_kernels.path(
         rs, rt, topo.parent, u.ptr, u.heads, u.weights, u.arc, d.ptr, d.heads, d.weights,
-        d.arc, topo.up_ptr, topo.heads, topo.tails, h.up_via, h.down_via, b[0], b[1],
-        b[2], b[3])
+        d.arc, topo.up_ptr, topo.heads, topo.tails, up_via, down_via, b[0], b[1], b[2],
+        b[3])
     topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
     return float(cost), edges
 
@@ -505,6 +539,7 @@ def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArr
                 u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails, topo.heads, fu, fd,
                 bad)
         f_up, f_down = fu.sum(axis=0), fd.sum(axis=0)  # row by row: same sum every run
+    up_via, down_via = h.how()
     flow = _cch_kernels.unpack_flows(f_up, f_down, topo.up_ptr, topo.heads, topo.tails,
-                                     h.up_via, h.down_via, topo.n_edges)
+                                     up_via, down_via, topo.n_edges)
     return flow, bad
