@@ -203,10 +203,11 @@ def subtree_tasks(parent: Int32Array, work: IntArray,
                   pieces: int) -> tuple[IntArray, Int32Array, Int32Array]:
     """Split the elimination tree into independent subtrees for parallel customization.
 
-    Splits the heaviest subtree (moving its root to the *top*) until no subtree holds
-    more than ``1 / pieces`` of the work. Returns ``(task_ptr, task_nodes, top)``: the
-    nodes of each subtree (heaviest subtree first, each by increasing rank) and the top
-    nodes by increasing rank, to be customized after all subtrees.
+    Splits every subtree holding more than ``1 / pieces`` of the work (moving its root
+    to the *top*), then packs the subtrees into at most ``pieces`` tasks of about equal
+    work. Returns ``(task_ptr, task_nodes, top)``: the nodes of each task (by
+    increasing rank within each subtree) and the top nodes by increasing rank, to be
+    customized after all tasks.
     """
     n = parent.shape[0]
     total = np.zeros(n, dtype=np.int64)  # work of each node's subtree
@@ -236,14 +237,20 @@ def subtree_tasks(parent: Int32Array, work: IntArray,
                 c = next_sibling[c]
         else:
             roots.append(r)
-    n_tasks = len(roots)
-    task_of = np.full(n, -1, dtype=np.int64)
-    weights = np.empty(n_tasks, dtype=np.int64)
-    for i in range(n_tasks):
+    # subtrees into `pieces` bins of about equal work (heaviest first, each to the
+    # lightest bin so far): few tasks, so each thread's scratch is allocated few times
+    n_roots = len(roots)
+    weights = np.empty(n_roots, dtype=np.int64)
+    for i in range(n_roots):
         weights[i] = total[roots[i]]
-    order = np.argsort(-weights, kind="mergesort")  # heaviest first
-    for i in range(n_tasks):
-        task_of[roots[order[i]]] = i
+    order = np.argsort(-weights, kind="mergesort")
+    n_tasks = min(pieces, n_roots)
+    load = np.zeros(n_tasks, dtype=np.int64)
+    task_of = np.full(n, -1, dtype=np.int64)
+    for i in range(n_roots):
+        b = int(np.argmin(load))
+        load[b] += weights[order[i]]
+        task_of[roots[order[i]]] = b
     for x in range(n - 1, -1, -1):  # parents before children
         if not is_top[x] and task_of[x] == -1:
             task_of[x] = task_of[parent[x]]

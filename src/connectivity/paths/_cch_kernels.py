@@ -129,7 +129,9 @@ def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
                     down_w: FloatArray) -> None:
     """Basic customization in place: the independent subtrees of the elimination tree
     in parallel (a subtree's nodes only read arcs of their own descendants), then the
-    top nodes above them in rank order. The result does not depend on the split."""
+    top nodes above them in rank order on one thread (splitting a node between threads
+    costs a barrier per node, which a busy machine makes slower than one thread). The
+    result does not depend on the split."""
     n = up_ptr.shape[0] - 1
     for t in prange(task_ptr.shape[0] - 1):
         pos = np.empty(n, dtype=np.int32)

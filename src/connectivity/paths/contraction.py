@@ -340,7 +340,8 @@ def topology(graph: CSRGraph) -> Topology:
         up_ptr=readonly(up_ptr), heads=readonly(heads), tails=readonly(tails),
         parent=readonly(parent), down_ptr=readonly(down_ptr),
         down_arc=readonly(down_arc), task_ptr=readonly(task_ptr),
-        task_nodes=readonly(task_nodes), top=readonly(top), edge_arc=readonly(edge_arc),
+        task_nodes=readonly(task_nodes), top=readonly(top),
+        edge_arc=readonly(edge_arc),
         edge_up=readonly(edge_up), indptr=graph.indptr, order_s=t1 - t0,
         contract_s=t2 - t1,
     )
