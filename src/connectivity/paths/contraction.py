@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity.checks import readonly
-from connectivity.paths import _cch_build, _cch_kernels
+from connectivity.paths import _cch_build, _cch_kernels, _cch_loading
 from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
 
@@ -530,17 +530,17 @@ def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArr
     if chunks == 1:
         f_up = np.zeros(topo.n_arcs)
         f_down = np.zeros(topo.n_arcs)
-        _cch_kernels.load_chunk(o, tgt_local, demand, 0, 1, topo.parent, u.ptr, u.heads,
+        _cch_loading.load_chunk(o, tgt_local, demand, 0, 1, topo.parent, u.ptr, u.heads,
                                 u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails,
                                 topo.heads, f_up, f_down, bad)
     else:
         fu = np.zeros((chunks, topo.n_arcs))
         fd = np.zeros((chunks, topo.n_arcs))
-        dynamic(_cch_kernels.load, o, tgt_local, demand, chunks, topo.parent, u.ptr, u.heads,
+        dynamic(_cch_loading.load, o, tgt_local, demand, chunks, topo.parent, u.ptr, u.heads,
                 u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails, topo.heads, fu, fd,
                 bad)
         f_up, f_down = fu.sum(axis=0), fd.sum(axis=0)  # row by row: same sum every run
     up_via, down_via = h.how()
-    flow = _cch_kernels.unpack_flows(f_up, f_down, topo.up_ptr, topo.heads, topo.tails,
+    flow = _cch_loading.unpack_flows(f_up, f_down, topo.up_ptr, topo.heads, topo.tails,
                                      up_via, down_via, topo.n_edges)
     return flow, bad
