@@ -267,6 +267,17 @@ def _relax_up(x: int, ptr: IntArray, qh: Int32Array, qw: FloatArray, qa: Int32Ar
             pred[y] = qa[j]
 
 
+@jit(inline=True)
+def upward(s: int, parent: Int32Array, ptr: IntArray, qh: Int32Array, qw: FloatArray,
+           qa: Int32Array, dist: FloatArray, pred: IntArray) -> None:
+    """The upward search from ``s`` (``dist[s]`` set by the caller) along its path in the
+    elimination tree, which holds every node it can reach."""
+    v = s
+    while v != -1:
+        _relax_up(v, ptr, qh, qw, qa, dist, pred)
+        v = parent[v]
+
+
 @jit()
 def point_to_point(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
                    f_w: FloatArray, f_a: Int32Array, b_ptr: IntArray, b_h: Int32Array,
@@ -463,25 +474,16 @@ def sweep_graph(sel: Int32Array, n: int, b_ptr: IntArray, b_h: Int32Array, b_w: 
 
 @jit(inline=True)
 def _sweep_batch(batch: IntArray, lanes: int, parent: Int32Array, f_ptr: IntArray,
-                 f_h: Int32Array, f_w: FloatArray, local: Int32Array, ptr: IntArray,
-                 lh: Int32Array, lw: FloatArray, scratch: FloatArray,
-                 d: FloatArray) -> None:
+                 f_h: Int32Array, f_w: FloatArray, f_a: Int32Array, local: Int32Array,
+                 ptr: IntArray, lh: Int32Array, lw: FloatArray, scratch: FloatArray,
+                 pred: IntArray, d: FloatArray) -> None:
     """Distances from up to ``lanes`` sources to every selected node into ``d``
     (selected nodes x lanes): upward searches, then one downward sweep for all lanes."""
     d[:] = np.inf
     for k in range(batch.shape[0]):
         s = batch[k]
         scratch[s] = 0.0
-        v = s
-        while v != -1:
-            dv = scratch[v]
-            if dv < np.inf:
-                for j in range(f_ptr[v], f_ptr[v + 1]):
-                    c = dv + f_w[j]
-                    y = f_h[j]
-                    if c < scratch[y]:
-                        scratch[y] = c
-            v = parent[v]
+        upward(s, parent, f_ptr, f_h, f_w, f_a, scratch, pred)
         v = s
         while v != -1:
             i = local[v]
@@ -502,8 +504,8 @@ def _sweep_batch(batch: IntArray, lanes: int, parent: Int32Array, f_ptr: IntArra
 @jit(parallel=True)
 def many_to_many(sources: Int32Array, targets_local: IntArray, lanes: int, chunks: int,
                  parent: Int32Array, f_ptr: IntArray, f_h: Int32Array, f_w: FloatArray,
-                 local: Int32Array, ptr: IntArray, lh: Int32Array, lw: FloatArray,
-                 out: FloatArray) -> None:
+                 f_a: Int32Array, local: Int32Array, ptr: IntArray, lh: Int32Array,
+                 lw: FloatArray, out: FloatArray) -> None:
     """``out[i, j]``: distance from ``sources[i]`` to the selected node
     ``targets_local[j]``; batches of ``lanes`` sources, ``chunks`` parallel chunks."""
     n = parent.shape[0]
@@ -511,13 +513,14 @@ def many_to_many(sources: Int32Array, targets_local: IntArray, lanes: int, chunk
     n_batches = (sources.shape[0] + lanes - 1) // lanes
     for c in prange(chunks):
         scratch = np.full(n, np.inf)
+        pred = np.empty(n, dtype=np.int64)
         d = np.empty((n_sel, lanes))
         for b in range(c * n_batches // chunks, (c + 1) * n_batches // chunks):
             lo = b * lanes
             hi = min(lo + lanes, sources.shape[0])
             batch = sources[lo:hi].astype(np.int64)
-            _sweep_batch(batch, lanes, parent, f_ptr, f_h, f_w, local, ptr, lh, lw,
-                         scratch, d)
+            _sweep_batch(batch, lanes, parent, f_ptr, f_h, f_w, f_a, local, ptr, lh, lw,
+                         scratch, pred, d)
             for k in range(hi - lo):
                 for j in range(targets_local.shape[0]):
                     out[lo + k, j] = d[targets_local[j], k]

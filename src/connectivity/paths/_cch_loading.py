@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from connectivity._jit import jit
 from connectivity.paths._cch_build import find_arc
+from connectivity.paths._cch_kernels import upward
 
 __all__: list[str] = []
 
@@ -49,17 +50,7 @@ def load_chunk(origins: IntArray, destinations_local: IntArray, demand: FloatArr
         if not (demand[i] > 0.0).any():
             continue
         dist[s] = 0.0
-        v = s
-        while v != -1:
-            dv = dist[v]
-            if dv < np.inf:
-                for j in range(f_ptr[v], f_ptr[v + 1]):
-                    c = dv + f_w[j]
-                    y = f_h[j]
-                    if c < dist[y]:
-                        dist[y] = c
-                        pred[y] = f_a[j]
-            v = parent[v]
+        upward(s, parent, f_ptr, f_h, f_w, f_a, dist, pred)
         d[:] = np.inf
         v = s
         while v != -1:

@@ -486,7 +486,7 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
         chunks = max(1, min(int(numba.get_num_threads()), n_batches))
         u = h.up
         _cch_kernels.many_to_many(src, tgt_local, LANES, chunks, topo.parent, u.ptr,
-                                  u.heads, u.weights, local, ptr, lh, lw, out)
+                                  u.heads, u.weights, u.arc, local, ptr, lh, lw, out)
     if targets is None:  # columns are ranks: back to node ids
         out = out[:, topo.rank]
     return out
