@@ -270,10 +270,13 @@ def test_customize_agrees_with_dijkstra_on_reweighted_graph(graph, data):
                                   paths.distances(g, everyone))
 
 
-def test_customize_serial_and_parallel_give_the_same_arcs():
+def test_customize_serial_and_parallel_give_the_same_arcs(monkeypatch):
     import numba
 
     from connectivity.paths import contraction
+
+    # the parallel kernel runs only on very large graphs by default: force it here
+    monkeypatch.setattr(contraction, "_PARALLEL_ARCS", 200_000)
 
     rng = np.random.default_rng(11)
     n, m = 1500, 6000  # a random graph fills in a lot: enough arcs to customize in parallel

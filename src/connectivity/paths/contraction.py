@@ -48,9 +48,12 @@ __all__ = ["Hierarchy", "hierarchy"]
 # sources swept side by side (one lane each): enough to fill a vector register and to
 # reuse each arc read, few enough that a batch's labels stay in cache on road networks
 LANES = 8
-# below this many arcs, customization runs on one thread (waking threads on a busy
-# machine costs more than it saves)
-_PARALLEL_ARCS = 200_000
+# below this many arcs, customization runs on one thread. Half of the work is in the
+# top separators, which one thread does anyway; on this project's 2-core machine the
+# subtrees in parallel saved 10 % on a 10.8M-arc grid when the machine was quiet, and a
+# 2.6M-arc customization took 9.6 s on 2 threads against 0.9 s on one while other work
+# ran (measured, benchmarks/bench_ue_hierarchy.py): threads pay only on very large graphs
+_PARALLEL_ARCS = 5_000_000
 # independent subtrees the elimination tree is split into for parallel customization
 # (a few per thread, heaviest first, handed out dynamically)
 _PIECES = 16
