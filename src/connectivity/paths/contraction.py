@@ -12,9 +12,10 @@ customizable contraction hierarchies):
    adds a shortcut between every two higher neighbours of each eliminated node; the
    result (the upward arcs and the elimination tree) does not depend on weights;
 3. **customization**, once per weight vector (:meth:`Hierarchy.customize`): every arc
-   gets its cost in both directions from the input edges and its lower triangles, in
-   the independent subtrees of the elimination tree in parallel, then the
-   nodes above them. An ``inf`` weight closes an edge.
+   gets its cost in both directions from the input edges and its lower triangles,
+   node by node in rank order (on graphs of 5 million arcs or more, the independent
+   subtrees of the elimination tree in parallel, then the nodes above them). An
+   ``inf`` weight closes an edge.
 
 Queries are exact: the same distances as Dijkstra, and paths made of input edges
 whose cost is that distance (where several paths tie, the hierarchy may pick another
