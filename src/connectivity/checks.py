@@ -40,6 +40,15 @@ def readonly(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
+def restore_readonly(obj: object, state: dict[str, Any]) -> None:
+    """Unpickle ``state`` into the frozen dataclass ``obj`` with its arrays read-only
+    again (pickle drops the flag, and numba would compile a second version of every
+    kernel for writeable arrays)."""
+    for key, value in state.items():
+        object.__setattr__(obj, key, readonly(value) if isinstance(value, np.ndarray)
+                           else value)
+
+
 def integer(name: str, value: object) -> int:
     """``value`` as an int; bools, floats and strings are refused.
 

@@ -39,7 +39,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from connectivity.checks import readonly
+from connectivity.checks import readonly, restore_readonly
 from connectivity.paths import _cch_build, _cch_kernels, _cch_loading
 from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
@@ -97,7 +97,7 @@ class Topology:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        _restore(self, state)
+        restore_readonly(self, state)
 
     @property
     def n_arcs(self) -> int:
@@ -121,7 +121,7 @@ class QueryArcs:
     arc: NDArray[np.int32]
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        _restore(self, state)
+        restore_readonly(self, state)
 
     @property
     def nbytes(self) -> int:
@@ -182,7 +182,7 @@ class Hierarchy:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        _restore(self, state)
+        restore_readonly(self, state)
 
     @property
     def n_arcs(self) -> int:
@@ -261,15 +261,6 @@ class Hierarchy:
         return same
 
 
-def _restore(obj: object, state: dict[str, Any]) -> None:
-    """Unpickle into a frozen dataclass with its arrays read-only again (pickle drops
-    the flag, and numba would compile a second version of every kernel for writeable
-    arrays)."""
-    for key, value in state.items():
-        object.__setattr__(obj, key, readonly(value) if isinstance(value, np.ndarray)
-                           else value)
-
-
 def hierarchy(graph: CSRGraph, *, perfect: bool = True) -> Hierarchy:
     """Order, contract and customize ``graph`` for its own weights.
 
@@ -321,11 +312,8 @@ def hierarchy(graph: CSRGraph, *, perfect: bool = True) -> Hierarchy:
 def topology(graph: CSRGraph) -> Topology:
     """Order and contraction of ``graph``'s structure (its weights are not read)."""
     n = graph.n_nodes
-    # input edges in their original order: edge e is CSR slot edge_index^-1[e]
-    slot = np.empty(graph.n_edges, dtype=np.int64)
-    slot[graph.edge_index] = np.arange(graph.n_edges, dtype=np.int64)
-    tail = np.ascontiguousarray(graph.tails[slot])
-    head = np.ascontiguousarray(graph.heads[slot])
+    tail = _original_order(graph.tails, graph)
+    head = _original_order(graph.heads, graph)
     t0 = time.perf_counter()
     rank = nested_dissection(n, tail, head)
     order = np.empty(n, dtype=np.int32)
@@ -371,11 +359,17 @@ def nested_dissection(n: int, tail: NDArray[np.int32],
     return rank
 
 
+def _original_order(per_slot: NDArray[Any], graph: CSRGraph) -> NDArray[Any]:
+    """An array of ``graph``'s CSR slots in the original edge order (edge ``e`` is the
+    slot where ``edge_index`` is ``e``)."""
+    out = np.empty_like(per_slot)
+    out[graph.edge_index] = per_slot
+    return out
+
+
 def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
     t0 = time.perf_counter()
-    # the input edges' weights in their original order
-    w = np.empty(graph.n_edges)
-    w[graph.edge_index] = graph.weights
+    w = _original_order(graph.weights, graph)
     up_w, down_w, up_edge, down_edge = _cch_kernels.initial_weights(
         topo.n_arcs, topo.edge_arc, topo.edge_up, w)
     _customize(topo, up_w, down_w)
@@ -415,8 +409,7 @@ def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.flo
 
 def _find_how(h: Hierarchy) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
     topo = h.topology
-    w = np.empty(topo.n_edges)
-    w[h.graph.edge_index] = h.graph.weights
+    w = _original_order(h.graph.weights, h.graph)
     up_via = np.empty(topo.n_arcs, dtype=np.int32)
     down_via = np.empty(topo.n_arcs, dtype=np.int32)
     args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, h.up_w,
@@ -433,8 +426,10 @@ def _find_how(h: Hierarchy) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
 METHODS = ("auto", "dijkstra", "hierarchy")
 # the rule of method="auto": a hierarchy pays for itself on graphs of this many nodes or
 # more when this many sources search it. Customizing costs about as much as 10 to 20
-# one-to-all Dijkstra searches on 10k to 1M-node road-like grids; a first order and
-# contraction 10 to 30 more (kept with the structure for every later reweighting).
+# one-to-all Dijkstra searches on road-like grids with a quarter of the links missing
+# (10k to 1M nodes), about 100 on a full 4-connected 100k-node grid
+# (benchmarks/results/ue_hierarchy.md); a first order and contraction 10 to 30 more
+# (kept with the structure for every later reweighting).
 AUTO_NODES = 1_000
 AUTO_SOURCES = 32
 

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
-from connectivity.checks import readonly
+from connectivity.checks import readonly, restore_readonly
 from connectivity.paths import _kernels
 from connectivity.paths._work import SearchBuffers, borrow_buffers
 
@@ -93,11 +93,7 @@ class CSRGraph:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        # arrays read-only again (pickle drops the flag; numba would also compile a
-        # second version of every kernel for writeable arrays)
-        for key, value in state.items():
-            object.__setattr__(self, key, readonly(value) if isinstance(value, np.ndarray)
-                               else value)
+        restore_readonly(self, state)
 
     def __repr__(self) -> str:
         return f"CSRGraph(n_nodes={self.n_nodes}, n_edges={self.n_edges})"
