@@ -212,12 +212,15 @@ def _aeq_graph(case: dict[str, Any]):
     cap, alpha = case["cap"].copy(), case["alpha"].copy()
     free = np.isinf(cap)  # uncongested: the same free-flow time as ours
     cap[free], alpha[free] = 1.0, 0.0
+    # AequilibraE wants beta >= 1; beta does nothing where alpha is 0 (Barcelona's
+    # connectors have power 0)
+    beta = np.where(alpha == 0, np.maximum(case["beta"], 1.0), case["beta"])
     # AequilibraE refuses a free-flow time of 0 (Chicago-Sketch's centroid connectors):
     # those links get AEQ_MIN_FFT instead (the metrics of its flows use the true times)
     fft = np.maximum(case["fft"], AEQ_MIN_FFT)
     net = pd.DataFrame({"link_id": np.arange(1, t.shape[0] + 1), "a_node": new_id[t],
                         "b_node": new_id[h], "direction": 1, "free_flow_time": fft,
-                        "capacity": cap, "alpha": alpha, "beta": case["beta"],
+                        "capacity": cap, "alpha": alpha, "beta": beta,
                         "fixed_cost": case["fixed"]})
     g = Graph()
     g.network = net

@@ -3,7 +3,8 @@
 Run on demand (not part of the test suite)::
 
     python benchmarks/bench_ue_hierarchy.py --quick --tntp DIR   # smoke run, ~2 minutes
-    python benchmarks/bench_ue_hierarchy.py --tntp DIR           # the full run (hours)
+    python benchmarks/bench_ue_hierarchy.py --tntp DIR           # the full run, 1-2 hours
+    python benchmarks/bench_ue_hierarchy.py --render A.json B.json  # report from --raw files
 
 ``--tntp DIR`` is a folder (searched with its sub-folders) holding the TNTP files
 ``<Name>_net.tntp``, ``<Name>_trips.tntp`` and, optionally, the best-known
@@ -24,7 +25,9 @@ with ``aequilibrae``; default this one when it has it):
 2. **equilibrium** on the grids: BFW to relative gaps of 1e-4 and 1e-5 (one run to the
    smaller gap; the time to the larger one is read at the iteration that first reached
    it), ours by Dijkstra and by the hierarchy (a fresh graph per run: the hierarchy's
-   first order and contraction are inside the timing), AequilibraE's BFW;
+   first order and contraction are inside the timing), AequilibraE's BFW; the 100k-node
+   grid is capped at 15 iterations (``--ue-grids side:zones:max_iter``), which times
+   the iterations but reaches no gap;
 3. **TNTP**: equilibrium to 1e-5 on each network, ours with ``method`` auto, dijkstra
    and hierarchy against AequilibraE, with the CPU-time ratio and the target of
    issue 15 (at most half of AequilibraE's CPU time) marked met or not met.
@@ -35,7 +38,8 @@ measure and stop on it; see ``_ue_workers.py``), and the gap of every returned f
 checked afterwards with one more load of ours. Every timed run is its own subprocess
 with its thread count fixed from the start: one thread, then the default (all cores).
 CPU seconds are that process's time over all its threads. Runs of the engines
-alternate, and medians are taken over repeats.
+alternate, and medians are taken over repeats. ``--raw FILE`` keeps the rows as JSON
+(rewritten after each network); ``--render FILE...`` writes the report from such files.
 
 Writes Markdown to ``benchmarks/results/ue_hierarchy.md`` (``--out``).
 """
@@ -77,9 +81,11 @@ class Runner:
         self.tmp, self.aeq_python, self.count = tmp, aeq_python, 0
         self.load: list[float] = []
         self.versions: dict[str, int] = {}  # code version -> runs on it
+        self.errors: list[str] = []
 
     def run(self, task: str, engine: str, case: Path, threads: int | None,
-            **spec: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+            **spec: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+        """The worker's result and flows, or ``None`` (the error kept in ``errors``)."""
         self.count += 1
         out = self.tmp / f"run{self.count}.json"
         spec.update(task=task, engine=engine, case=str(case), threads=threads, out=str(out))
@@ -99,8 +105,11 @@ class Runner:
         proc = subprocess.run([python, str(WORKER), str(spec_path)], env=env,
                               capture_output=True, text=True, timeout=6 * 3600)
         if proc.returncode != 0:
-            tail = proc.stderr.strip().splitlines()[-3:]
-            raise RuntimeError(f"{engine} {task} on {case.name} failed: {' / '.join(tail)}")
+            tail = proc.stderr.strip().splitlines()[-1:] or ["no message"]
+            self.errors.append(f"{engine} {task} on {case.stem} ({label_threads(threads)} "
+                               f"threads) failed: `{tail[0].strip()}`")
+            print(self.errors[-1], flush=True)
+            return None
         with np.load(str(out) + ".npz") as z:
             flows = {k: z[k] for k in z.files}
         return json.loads(out.read_text()), flows
@@ -244,8 +253,11 @@ def bench_aon(runner: Runner, name: str, case_path: Path, case: dict[str, Any],
                 if engine == "aeq" and runner.aeq_python is None:
                     continue
                 order = methods[rep % 3:] + methods[:rep % 3]
-                out, fl = runner.run("aon", engine, case_path, threads, reps=args.aon_inner,
-                                     methods=order)
+                res = runner.run("aon", engine, case_path, threads, reps=args.aon_inner,
+                                 methods=order)
+                if res is None:
+                    continue
+                out, fl = res
                 if engine == "ours":
                     firsts.append(out["first"])
                     for m in methods:
@@ -254,6 +266,8 @@ def bench_aon(runner: Runner, name: str, case_path: Path, case: dict[str, Any],
                 else:
                     aeq += out["runs"]["aeq"]
                     aeq_info, aeq_flow = out, fl["aeq"]
+        if not firsts:
+            continue
         sptt0 = med([r["sptt"] for r in ours["dijkstra"]])
         dij_wall = med([r["wall"] for r in ours["dijkstra"]])
         base = dict(network=name, nodes=case["n_nodes"], links=case["tail"].shape[0],
@@ -306,8 +320,11 @@ def bench_ue(runner: Runner, name: str, case_path: Path, case: dict[str, Any], *
                 if engine == "aeq" and runner.aeq_python is None:
                     continue
                 order = list(methods[rep % len(methods):] + methods[:rep % len(methods)])
-                out, fl = runner.run("ue", engine, case_path, threads, gaps=gaps,
-                                     max_iter=max_iter, methods=order)
+                res = runner.run("ue", engine, case_path, threads, gaps=gaps,
+                                 max_iter=max_iter, methods=order)
+                if res is None:
+                    continue
+                out, fl = res
                 info = out if engine == "aeq" else info
                 for key, run in out["runs"].items():
                     samples.setdefault(key, []).append(run)
@@ -453,36 +470,43 @@ def tntp_table(rows: list[dict[str, Any]], best: dict[str, float | None],
     return lines
 
 
-def write_report(path: Path, *, args: argparse.Namespace, runner: Runner, started: float,
-                 aon: list[dict[str, Any]], ue: list[dict[str, Any]],
-                 tntp: list[dict[str, Any]], best: dict[str, float | None],
-                 autos: dict[str, str], skipped: list[str]) -> None:
-    import numba
+def part_lines(parts: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for k, part in enumerate(parts, 1):
+        loads = part["load"]
+        load = (f"1-minute load average at their starts {min(loads):.1f} to {max(loads):.1f} "
+                f"(median {med(loads):.1f}; it counts the benchmark's own process)"
+                if loads else part.get("load_note", "load average not recorded"))
+        code = "; ".join(f"{v}: {n} run{'s' if n != 1 else ''}"
+                         for v, n in part["versions"].items())
+        lines.append(
+            f"{'Run ' + str(k) + ': ' if len(parts) > 1 else ''}`{part['command']}` "
+            f"({', '.join(part['sections'])}): {part['runs']} timed subprocesses in "
+            f"{part['minutes']:.0f} minutes; {load}; code at {code or 'unknown'}."
+        )
+    return lines
 
-    loads = runner.load or [float("nan")]
+
+def write_report(path: Path, raw: dict[str, Any]) -> None:
+    parts = raw["parts"]
     weights = "; ".join(f"{k}: minutes per cent of toll {t}, per mile {d}"
                         for k, (t, d) in GENERALIZED.items())
-    aeq = "not run (not installed, and no --aequilibrae PYTHON)"
-    if runner.aeq_python:
-        aeq = f"run by `{runner.aeq_python}`"
+    aeq = parts[0]["aeq"]
     lines = [
         "# All-or-nothing loading and equilibrium with the contraction hierarchy, "
         "against AequilibraE",
         "",
-        f"Generated by `benchmarks/bench_ue_hierarchy.py{' --quick' if args.quick else ''}` "
-        f"on {platform.machine()}, {os.cpu_count()} cores shared with other work, Python "
-        f"{sys.version.split()[0]}, numpy {np.__version__}, numba {numba.__version__}; "
-        f"AequilibraE {aeq}. {runner.count} timed subprocesses in "
-        f"{(time.time() - started) / 60:.0f} minutes; 1-minute load average at their starts "
-        f"{min(loads):.1f} to {max(loads):.1f} (median {med(loads):.1f}; it counts the "
-        "benchmark's own process). Code: "
-        + "; ".join(f"{v} ({n} runs)" for v, n in runner.versions.items()) + ".",
+        f"Generated by `benchmarks/bench_ue_hierarchy.py` on {parts[0]['platform']}; "
+        + (f"AequilibraE run by `{aeq}`." if aeq else
+           "AequilibraE not run (not installed, and no `--aequilibrae PYTHON`)."),
+        "",
+        *part_lines(parts),
         "",
         "Every timed run is its own process with its thread count fixed at start "
         "(`threads` 1: `NUMBA_NUM_THREADS`, `OMP_NUM_THREADS` and BLAS at 1 and "
         "AequilibraE's `set_cores(1)`; default: numba's and AequilibraE's own, all cores). "
         "CPU s: that process's time over all its threads. Engines alternate between "
-        "repeats; times are medians of the repeats (`samples` below).",
+        "repeats; times are medians over the samples.",
         "",
         "## All-or-nothing: one load at free-flow times",
         "",
@@ -490,11 +514,9 @@ def write_report(path: Path, *, args: argparse.Namespace, runner: Runner, starte
         "dissection) and contraction are done once per topology and kept for every "
         "reweighting, so they are shown apart and not in the total; its customization "
         "(perfect: the default; basic: `perfect=False`) is in the total. AequilibraE: "
-        "`allOrNothing.execute()` on a graph and results prepared beforehand (no skims). "
-        f"Repeats: {args.aon_reps} processes per engine x {args.aon_inner} loads for ours, "
-        f"{args.aon_inner} for AequilibraE.",
+        "`allOrNothing.execute()` on a graph and results prepared beforehand (no skims).",
         "",
-        *aon_table(aon),
+        *(aon_table(raw["aon"]) if raw["aon"] else ["Not run."]),
         "",
         "## Equilibrium on generated grids (BFW)",
         "",
@@ -503,13 +525,14 @@ def write_report(path: Path, *, args: argparse.Namespace, runner: Runner, starte
         "line search). Loads: all-or-nothing loads including the initial one and the "
         "one that measured the final gap. Ours: `user_equilibrium(method=...)` on a fresh "
         "graph, so `hierarchy` includes its first order and contraction. Final gap: as "
-        "measured by the run (ours' definition for all three); in brackets the gap of the "
-        "returned flow recomputed afterwards by one Dijkstra load of ours (with an "
-        "iteration cap, the returned flow is one step past the last measured one). "
-        "Beckmann, TSTT and flows of AequilibraE's flows are computed by ours' "
-        "volume-delay functions; differences are relative to ours by Dijkstra.",
+        "measured by the run (ours' definition for all three; AequilibraE's own measure "
+        "after `own`); in brackets the gap of the returned flow recomputed afterwards by "
+        "one Dijkstra load of ours (with an iteration cap, the returned flow is one step "
+        "past the last measured one). Beckmann, TSTT and flows of AequilibraE's flows are "
+        "computed by ours' volume-delay functions; differences are relative to ours by "
+        "Dijkstra.",
         "",
-        *ue_table(ue, args.gaps),
+        *(ue_table(raw["ue"], raw["gaps"]) if raw["ue"] else ["Not run."]),
         "",
         "## TNTP networks: equilibrium to 1e-5, ours against AequilibraE",
         "",
@@ -519,21 +542,36 @@ def write_report(path: Path, *, args: argparse.Namespace, runner: Runner, starte
         "zones below the first through node not passed through: AequilibraE's blocked "
         "centroid flows) and the generalized cost of the network's README "
         f"({weights}; AequilibraE: a fixed cost at value of time 1; zero elsewhere). "
-        "Total cost: "
-        "flow x generalized cost summed over the links, against the same sum of the "
-        "published best-known flow file. CPU / AequilibraE's: median CPU seconds of the row over "
-        "AequilibraE's in the same run and thread count; the target of issue 15 is a "
-        "ratio of at most 0.5. `auto` is the default method; what it picks is in "
-        f"brackets. {args.tntp_reps} repeats.",
+        "Total cost: flow x generalized cost summed over the links, against the same sum "
+        "of the published best-known flow file. CPU / AequilibraE's: median CPU seconds "
+        "of the row over AequilibraE's in the same run and thread count; the target of "
+        "issue 15 is a ratio of at most 0.5. `auto` is the default method; what it picks "
+        "is in brackets.",
         "",
-        *(tntp_table(tntp, best, autos) if tntp else ["Not run: no `--tntp DIR`."]),
+        *(tntp_table(raw["tntp"], raw["best"], raw["autos"]) if raw["tntp"] else
+          ["Not run: no `--tntp DIR`."]),
         "",
     ]
-    if skipped:
-        lines += ["Not found: " + ", ".join(skipped) + ".", ""]
+    for key, title in (("skipped", "Not found"), ("errors", "Failed runs")):
+        if raw.get(key):
+            lines += [f"{title}:", "", *(f"- {e}" for e in raw[key]), ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines))
     print(f"wrote {path}")
+
+
+def merge(raws: list[dict[str, Any]]) -> dict[str, Any]:
+    """Raw results of several runs as one (sections concatenated in run order)."""
+    out: dict[str, Any] = {"parts": [], "aon": [], "ue": [], "tntp": [], "best": {},
+                           "autos": {}, "skipped": [], "errors": [], "gaps": []}
+    for raw in raws:
+        for key in ("parts", "aon", "ue", "tntp", "skipped", "errors"):
+            out[key] += raw.get(key, [])
+        out["best"].update(raw.get("best", {}))
+        out["autos"].update(raw.get("autos", {}))
+        if raw.get("ue"):
+            out["gaps"] = raw["gaps"]
+    return out
 
 
 # ------------------------------------------------------------------------------ main
@@ -572,6 +610,10 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--tntp-reps", type=int, default=3)
     ap.add_argument("--sections", default="aon,ue,tntp")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--raw", type=Path, default=None,
+                    help="also keep the rows as JSON here (rewritten after each network)")
+    ap.add_argument("--render", type=Path, nargs="+", default=None,
+                    help="run nothing: write the report from these --raw files, merged")
     args = ap.parse_args(argv)
     if args.quick:
         args.aon_grids, args.ue_grids = "100:200", "40:60:400"
@@ -584,24 +626,53 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = arguments(argv)
-    sections = set(args.sections.split(","))
-    started = time.time()
-    aon: list[dict[str, Any]] = []
-    ue: list[dict[str, Any]] = []
-    tntp: list[dict[str, Any]] = []
-    skipped: list[str] = []
-    tntp_cases: dict[str, tuple[dict[str, Any], float | None]] = {}
+def platform_text() -> str:
+    import numba
+
+    return (f"{platform.machine()}, {os.cpu_count()} cores shared with other work, Python "
+            f"{sys.version.split()[0]}, numpy {np.__version__}, numba {numba.__version__}")
+
+
+def read_tntp(args: argparse.Namespace,
+              raw: dict[str, Any]) -> dict[str, tuple[dict[str, Any], float | None]]:
+    cases = {}
     for name in args.networks.split(",") if args.tntp is not None else []:
         found = tntp_case(args.tntp, name)
         if found is None:
-            skipped.append(f"{name} (no {name}_net.tntp / _trips.tntp in {args.tntp})")
+            raw["skipped"].append(f"{name} (no {name}_net.tntp / _trips.tntp in {args.tntp})")
         else:
-            tntp_cases[name] = found
+            cases[name] = found
+            raw["best"][name], raw["autos"][name] = found[1], auto_method(found[0])
+    return cases
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = arguments(argv)
+    if args.render:
+        write_report(args.out, merge([json.loads(p.read_text()) for p in args.render]))
+        return
+    sections = [s for s in ("aon", "ue", "tntp") if s in args.sections.split(",")]
+    started = time.time()
+    raw: dict[str, Any] = {"aon": [], "ue": [], "tntp": [], "best": {}, "autos": {},
+                           "skipped": [], "errors": [], "gaps": args.gaps}
+    tntp_cases = read_tntp(args, raw)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         runner = Runner(tmp, args.aequilibrae)
+
+        def done(key: str, rows: list[dict[str, Any]]) -> None:
+            raw[key] += rows
+            raw["errors"] = runner.errors
+            raw["parts"] = [{
+                "command": " ".join(["benchmarks/bench_ue_hierarchy.py",
+                                     *(argv if argv is not None else sys.argv[1:])]),
+                "sections": sections, "runs": runner.count,
+                "minutes": (time.time() - started) / 60, "load": runner.load,
+                "versions": runner.versions, "aeq": runner.aeq_python,
+                "platform": platform_text(),
+            }]
+            if args.raw is not None:
+                args.raw.write_text(json.dumps(raw))
 
         def case_file(name: str, case: dict[str, Any]) -> Path:
             path = tmp / f"{name}.npz"
@@ -614,24 +685,22 @@ def main(argv: list[str] | None = None) -> None:
             if "ChicagoSketch" in tntp_cases:
                 cases.append(("ChicagoSketch", tntp_cases["ChicagoSketch"][0]))
             for i, (name, case) in enumerate(cases):
-                aon += bench_aon(runner, name, case_file(f"aon{i}", case), case, args)
+                done("aon", bench_aon(runner, name, case_file(f"aon{i}", case), case, args))
         if "ue" in sections:
             for side, zones, cap in parse_grids(args.ue_grids):
                 case = grid_case(side, zones)
                 name = f"grid {side}x{side}, {zones} zones" + (f", cap {cap}" if cap else "")
-                ue += bench_ue(runner, name, case_file(f"ue{side}_{zones}", case), case,
-                               methods=OURS_UE, gaps=args.gaps, max_iter=cap or 20_000,
-                               reps=args.ue_reps, threads_list=args.threads)
+                done("ue", bench_ue(runner, name, case_file(f"ue{side}_{zones}", case), case,
+                                    methods=OURS_UE, gaps=args.gaps, max_iter=cap or 20_000,
+                                    reps=args.ue_reps, threads_list=args.threads))
         if "tntp" in sections:
             for name, (case, _) in tntp_cases.items():
-                tntp += bench_ue(runner, name, case_file(f"tntp_{name}", case), case,
-                                 methods=OURS_TNTP, gaps=[args.tntp_gap],
-                                 max_iter=args.tntp_max_iter, reps=args.tntp_reps,
-                                 threads_list=args.threads)
-        write_report(args.out, args=args, runner=runner, started=started, aon=aon, ue=ue,
-                     tntp=tntp, best={k: v[1] for k, v in tntp_cases.items()},
-                     autos={k: auto_method(v[0]) for k, v in tntp_cases.items()},
-                     skipped=skipped)
+                done("tntp", bench_ue(runner, name, case_file(f"tntp_{name}", case), case,
+                                      methods=OURS_TNTP, gaps=[args.tntp_gap],
+                                      max_iter=args.tntp_max_iter, reps=args.tntp_reps,
+                                      threads_list=args.threads))
+        done("aon", [])
+    write_report(args.out, raw)
 
 
 if __name__ == "__main__":
