@@ -244,3 +244,18 @@ def test_an_interrupted_run_ends_with_one_line(cli, monkeypatch):
     r = cli("route", "Kashgar", "Tashkent", "--alternatives", "5", check=False)
     assert r.returncode == 130
     assert r.stderr.strip() == "connectivity route: interrupted"
+
+
+def test_assign_reports_intrazonal_rows_apart(tiny_dir, tmp_path, cli):
+    demand = tmp_path / "demand.csv"
+    demand.write_text("origin,destination,commodity,tonnes_per_year\n"
+                      "CN_A,KZ_D,container,100000\nCN_A,CN_A,container,2500\n")
+    out = json.loads(cli("assign", "--method", "aon", "--data", str(tiny_dir), "--demand",
+                         str(demand), "--format", "json").stdout)
+    assert out["demand_t_per_year"] == 100000
+    assert out["intrazonal_t_per_year"] == 2500
+    assert out["intrazonal"] == [{"origin": "CN_A", "destination": "CN_A",
+                                  "commodity": "container", "tonnes_per_year": 2500.0}]
+    text = cli("assign", "--method", "aon", "--data", str(tiny_dir), "--demand",
+               str(demand)).stdout
+    assert "0.0025 Mt/yr intrazonal (not routed)" in text

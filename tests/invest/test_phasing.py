@@ -124,3 +124,18 @@ def test_appraisal_of_network_benefits(net: cn.Network, demand: pd.DataFrame) ->
     assert set(r.stand_alone) == {"P2", "P3"}
     joint = r.with_interaction.npv - r.without_interaction.npv
     assert joint == pytest.approx(r.npv_interaction, rel=1e-9, abs=1e-9)
+
+
+def test_intrazonal_rows_gain_nothing_from_a_project(net: cn.Network,
+                                                     demand: pd.DataFrame) -> None:
+    # a place's demand to itself is not routed: the measures of every portfolio match
+    place = str(demand["origin"].iloc[0])
+    inside = pd.DataFrame({"origin": [place], "destination": [place],
+                           "commodity": [demand["commodity"].iloc[0]],
+                           "tonnes_per_year": [1e6]})
+    c = candidates(net)
+    a = network_design(net, pd.concat([demand, inside], ignore_index=True), c, 100.0)
+    b = network_design(net, demand, c, 100.0)
+    assert len(a.demand) == len(b.demand)
+    for chosen in ([], [1]):
+        assert annual_measures(a, chosen) == annual_measures(b, chosen)

@@ -93,7 +93,7 @@ def test_demand_errors_name_pair_and_value(tmp_path, tiny_net):
         read_demand_omx(_file(tmp_path, t), matrix="t", commodity="container")
     text = str(err.value)
     assert "CN_A->CN_B: -5.0" in text and "KZ_C->KZ_D: nan" in text
-    assert "diagonal" in text and "CN_B->CN_B: 3.0" in text
+    assert "CN_B->CN_B" not in text  # a diagonal cell is intrazonal demand, not an error
     with pytest.raises(cn.NetworkValidationError, match=r"not in the network's places: \['XX'\]"):
         read_demand_omx(_file(tmp_path, np.eye(2)[::-1], ["CN_A", "XX"]), matrix="t",
                         commodity="container", network=tiny_net)
@@ -138,3 +138,17 @@ def test_cli_skim_out_and_assign_omx_demand(tmp_path, cli):
     assert '"demand_t_per_year": 100000.0' in res.stdout
     miss = cli("assign", "--demand", str(demand), "--demand-matrix", "box", check=False)
     assert miss.returncode == 2 and "--demand-commodity" in miss.stderr
+
+
+def test_diagonal_cells_are_intrazonal_rows_that_no_assignment_routes(tmp_path, tiny_net):
+    t = np.zeros((4, 4))
+    t[0, 3], t[1, 1] = 100.0, 30.0
+    demand = read_demand_omx(_file(tmp_path, t), matrix="t", commodity="container",
+                             network=tiny_net)
+    assert demand[["origin", "destination"]].values.tolist() == [["CN_A", "KZ_D"],
+                                                                 ["CN_B", "CN_B"]]
+    a = cn.assign_aon(tiny_net, demand)
+    b = cn.assign_aon(tiny_net, demand.iloc[:1])
+    assert a.intrazonal_t == 30.0 and b.intrazonal_t == 0.0
+    assert a.intrazonal["origin"].tolist() == ["CN_B"]
+    np.testing.assert_array_equal(a.edge_flow_t, b.edge_flow_t)

@@ -294,3 +294,13 @@ def test_cli_bad_ids(tiny_dir, cli):
               check=False)
     assert bad.returncode == 2 and "place 'CN_A' is a city, not a port" in bad.stderr
     assert cli("criticality", "--pairs", "1", *common, check=False).returncode == 2
+
+
+def test_intrazonal_rows_leave_the_ranking_unchanged(tiny_net):
+    demand = _demand([["CN_A", "KZ_D", "container", 100_000], ["CN_A", "KZ_D", "urgent", 20]])
+    inside = _demand([["CN_A", "CN_A", "container", 1e6], ["KZ_D", "KZ_D", "urgent", 5]])
+    a = criticality(tiny_net, pd.concat([demand, inside], ignore_index=True),
+                    elements="crossings")
+    b = criticality(tiny_net, demand, elements="crossings")
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.base_unserved_t == b.base_unserved_t

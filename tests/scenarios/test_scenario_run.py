@@ -183,3 +183,15 @@ def test_both_system_optimum_formulations_give_the_same_key_figures(bundled):
     assert paths.figures.keys() == origin.figures.keys()
     for key, value in origin.figures.items():
         assert paths.figures[key] == pytest.approx(value, rel=1e-6, abs=1e-3), key
+
+
+def test_intrazonal_rows_change_no_figure_and_are_not_counted_as_assigned(bundled, baseline):
+    net, demand = bundled
+    places = list(demand["origin"].unique()[:2])
+    inside = pd.DataFrame({"origin": places, "destination": places,
+                           "commodity": demand["commodity"].iloc[0],
+                           "tonnes_per_year": [5e5, 7e5]})
+    with_inside = pd.concat([demand, inside], ignore_index=True)
+    a = run_scenario(baseline, net, with_inside).figures
+    b = run_scenario(baseline, net, demand).figures
+    assert a == b  # same demand assigned, same flows, same totals

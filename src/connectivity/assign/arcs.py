@@ -240,6 +240,9 @@ class SystemOptimumModel:
         One PuLP constraint per capacity group.
     class_origin, class_commodity
         Origin node and commodity of each flow class.
+    intrazonal
+        Tonnes of the OD pairs whose origin is their destination (they balance at
+        their node, so the LP routes nothing for them).
     """
 
     problem: pulp.LpProblem
@@ -253,6 +256,7 @@ class SystemOptimumModel:
     n_commodities: int
     _model: PulpArrayModel
     _layout: FlowLayout
+    intrazonal: float = 0.0
 
 
 def build_system_optimum(
@@ -309,6 +313,7 @@ def build_system_optimum(
         n_commodities=problem.n_commodities,
         _model=model,
         _layout=layout,
+        intrazonal=problem.intrazonal,
     )
 
 
@@ -391,4 +396,5 @@ def solve_system_optimum(
         binding_edges=np.flatnonzero(edge_price > tol).astype(np.int64),
         binding_groups=np.flatnonzero(group_price > tol).astype(np.int64),
         solve=result,
+        intrazonal=model.intrazonal,
     )

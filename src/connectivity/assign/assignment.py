@@ -7,7 +7,7 @@ builds reads the integer codes of the compiled network, not the network's tables
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,10 @@ class Assignment:
         What the LP solver reported (system optimum only).
     relative_gap
         Relative gap per iteration (user equilibrium only).
+    intrazonal
+        Demand rows whose origin is their destination (``origin``, ``destination``,
+        ``commodity``, ``tonnes_per_year``): they stay in their place and are not
+        routed, so they are in no flow, cost or total above, nor unserved.
     """
 
     method: str
@@ -86,6 +90,8 @@ class Assignment:
     seconds: float
     solve: SolveResult | None = None
     relative_gap: NDArray[np.float64] | None = None
+    intrazonal: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=UNSERVED_COLUMNS))
 
     def __repr__(self) -> str:
         return (
@@ -98,6 +104,12 @@ class Assignment:
     def unserved_t(self) -> float:
         """Total unserved tonnes per year."""
         return float(self.unserved["tonnes_per_year"].sum()) if len(self.unserved) else 0.0
+
+    @property
+    def intrazonal_t(self) -> float:
+        """Total intrazonal tonnes per year (not routed)."""
+        return (float(self.intrazonal["tonnes_per_year"].sum()) if len(self.intrazonal)
+                else 0.0)
 
     def binding(self) -> pd.DataFrame:
         """Binding capacities (links, crossings, terminals) with shadow prices, largest first.
@@ -150,7 +162,7 @@ class ShadowPrices:
     group: NDArray[np.float64]
 
 
-def summarise(
+def summarise(  # noqa: PLR0913 (the parts of the result, options by keyword)
     method: str,
     compiled: CompiledNetwork,
     flows: EdgeFlows,
@@ -162,13 +174,14 @@ def summarise(
     solve: SolveResult | None = None,
     relative_gap: NDArray[np.float64] | None = None,
     capacity: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    intrazonal: pd.DataFrame | None = None,
 ) -> Assignment:
     """An :class:`Assignment` from the flows a method put on the edges.
 
     Without ``prices`` (all-or-nothing, equilibrium) the shadow-price columns are NaN.
     ``capacity`` is the scenario's capacity per edge and per capacity group (see
     :func:`connectivity.graph.capacities`: projects add to them); ``None``: the compiled
-    ones.
+    ones. ``intrazonal``: the demand rows left in their place (none when ``None``).
     """
     flow = flows.by_commodity.sum(axis=1)
     finite = np.where(np.isfinite(flows.costs), flows.costs, 0.0)
@@ -202,6 +215,8 @@ def summarise(
         seconds=seconds,
         solve=solve,
         relative_gap=relative_gap,
+        intrazonal=(intrazonal[UNSERVED_COLUMNS].reset_index(drop=True)
+                    if intrazonal is not None else pd.DataFrame(columns=UNSERVED_COLUMNS)),
     )
 
 

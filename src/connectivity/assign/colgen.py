@@ -590,4 +590,5 @@ def path_system_optimum(problem: FlowProblem, sol: PathSolution) -> SystemOptimu
         binding_edges=np.flatnonzero(edge_price > tol).astype(np.int64),
         binding_groups=np.flatnonzero(group_price > tol).astype(np.int64),
         solve=result,
+        intrazonal=a.intrazonal,
     )

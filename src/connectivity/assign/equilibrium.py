@@ -30,7 +30,11 @@ import numpy as np
 import numpy.typing as npt
 
 from connectivity import _progress, paths
-from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem
+from connectivity.assign.problems import (
+    EquilibriumProblem,
+    equilibrium_problem,
+    intrazonal_cells,
+)
 from connectivity.assign.vdf import VolumeDelay
 from connectivity.errors import SolverError
 
@@ -98,6 +102,9 @@ class EquilibriumResult:
     loads
         With ``keep_loads=True``: the loads whose weighted sum is ``flow``
         (:class:`LoadHistory`); ``None`` otherwise.
+    intrazonal
+        Total demand whose origin is its destination: not assigned (the TNTP
+        convention), so in no flow, total or gap.
     """
 
     flow: FloatArray
@@ -112,6 +119,7 @@ class EquilibriumResult:
     converged: bool
     algorithm: str
     loads: LoadHistory | None = None
+    intrazonal: float = 0.0
 
     @property
     def gap(self) -> float:
@@ -158,6 +166,8 @@ def user_equilibrium(
     Returns
     -------
     EquilibriumResult
+        Demand cells whose origin is their destination (intrazonal trips) are not
+        assigned; their total is ``result.intrazonal``.
 
     Raises
     ------
@@ -186,7 +196,7 @@ def user_equilibrium(
     p = problem
     m = p.n_edges
     vdf = volume_delay(p)
-    t, o, q = p.tail, p.origins, p.demand
+    t, o, q = p.tail, p.origins, _interzonal(p)
     h, d, n_nodes = _zone_sinks(p)
     graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
 
@@ -262,6 +272,7 @@ def user_equilibrium(
         converged=converged,
         algorithm=str(algorithm),
         loads=history.result() if history is not None else None,
+        intrazonal=p.intrazonal,
     )
 
 
@@ -287,6 +298,13 @@ def volume_delay(problem: EquilibriumProblem) -> VolumeDelay:
         p.rho_max,
         p.fixed_cost,
     )
+
+
+def _interzonal(p: EquilibriumProblem) -> FloatArray:
+    """The demand that is assigned: intrazonal trips stay in their zone (TNTP
+    convention; routed to the zone's sink copy they would go out and back)."""
+    inside = intrazonal_cells(p)
+    return np.where(inside, 0.0, p.demand) if (p.demand[inside] > 0).any() else p.demand
 
 
 def _zone_sinks(p: EquilibriumProblem) -> tuple[IntArray, IntArray, int]:

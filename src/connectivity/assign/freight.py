@@ -52,6 +52,7 @@ from connectivity.graph import (
     priced_edges,
 )
 from connectivity.tables import MODES, Network, Scenario, read_demand
+from connectivity.tables.demand import split_intrazonal
 
 __all__ = [
     "Assignment",
@@ -71,14 +72,21 @@ SERVICE_UNIT_T = {"rail": 1000.0, "road": 20.0}
 
 def _prepare(
     network: Network | CompiledNetwork, demand: pd.DataFrame
-) -> tuple[CompiledNetwork, pd.DataFrame, list[str]]:
+) -> tuple[CompiledNetwork, pd.DataFrame, list[str], pd.DataFrame]:
+    """The compiled network, the demand rows to route (tonnes > 0, origin not the
+    destination), their commodities, and the intrazonal rows (not routed)."""
     compiled = compiled_of(network)
     table = read_demand(demand, compiled.network)
-    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    table, intrazonal = split_intrazonal(
+        table[table["tonnes_per_year"] > 0].reset_index(drop=True))
     if table.empty:
-        raise ValueError("no demand to assign: the demand table has no row with tonnes > 0")
+        raise ValueError(
+            "no demand to assign: the demand table has no row with tonnes > 0"
+            + (f" between two places ({len(intrazonal)} intrazonal row(s), "
+               f"{intrazonal['tonnes_per_year'].sum():g} t, stay in their place)"
+               if len(intrazonal) else ""))
     commodities = sorted(set(table["commodity"]))
-    return compiled, table, commodities
+    return compiled, table, commodities, intrazonal
 
 
 def _priced(
@@ -144,7 +152,7 @@ def assign_aon(
     """
     start = time.perf_counter()
     scenario = scenario or Scenario()
-    compiled, table, commodities = _prepare(network, demand)
+    compiled, table, commodities, intrazonal = _prepare(network, demand)
     costs, time_h = _priced(compiled, commodities, scenario)
     flows = np.zeros((compiled.n_edges, len(commodities)))
     unserved: list[dict[str, object]] = []
@@ -160,7 +168,7 @@ def assign_aon(
                      scenario_name=scenario.name,
                      unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
                      seconds=time.perf_counter() - start,
-                     capacity=capacities(compiled, scenario))
+                     capacity=capacities(compiled, scenario), intrazonal=intrazonal)
 
 
 def default_unserved_penalty(
@@ -232,7 +240,7 @@ def assign_system_optimum(
     """
     start = time.perf_counter()
     scenario = scenario or Scenario()
-    compiled, table, commodities = _prepare(network, demand)
+    compiled, table, commodities, intrazonal = _prepare(network, demand)
     costs, time_h = _priced(compiled, commodities, scenario)
     o, d = _od_nodes(compiled, table)
     k_of = {c: i for i, c in enumerate(commodities)}
@@ -265,7 +273,7 @@ def assign_system_optimum(
         scenario_name=scenario.name, unserved=unserved.reset_index(drop=True),
         seconds=time.perf_counter() - start,
         prices=ShadowPrices(result.edge_shadow_price, result.group_shadow_price),
-        solve=result.solve, capacity=(edge_cap, group_cap),
+        solve=result.solve, capacity=(edge_cap, group_cap), intrazonal=intrazonal,
     )
 
 
@@ -280,7 +288,8 @@ class EquilibriumInputs:
     free-flow time), ``fixed_cost_usd_per_t`` (the rest of the generalized cost: money,
     carbon and risk; 0 where closed), and the volume-delay ``capacity``, ``queue`` and
     ``service_time`` (in generalized cost). ``unserved`` lists the demand rows that
-    have no open path (left out of ``problem.demand``).
+    have no open path (left out of ``problem.demand``), ``intrazonal`` those whose
+    origin is their destination (not routed, also left out).
     """
 
     compiled: CompiledNetwork
@@ -294,6 +303,7 @@ class EquilibriumInputs:
     queue: NDArray[np.bool_]
     service_time: NDArray[np.float64]
     unserved: pd.DataFrame
+    intrazonal: pd.DataFrame
 
     @property
     def unserved_t(self) -> float:
@@ -335,7 +345,7 @@ def equilibrium_inputs(
     (True, 0.0)
     """
     scenario = scenario or Scenario()
-    compiled, table, _ = _prepare(network, demand)
+    compiled, table, _, intrazonal = _prepare(network, demand)
     vot = float(compiled.commodity_vot[compiled.commodity_index(commodity)])
     if not vot > 0:
         raise ValueError(f"commodity {commodity!r} has value of time {vot}; UE needs > 0")
@@ -358,7 +368,7 @@ def equilibrium_inputs(
         compiled=compiled, problem=problem, edges=keep, vot=vot,
         free_flow_cost_usd_per_t=gc, time_cost_usd_per_t=t0, fixed_cost_usd_per_t=fixed,
         capacity=capacity, queue=queue, service_time=service,
-        unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS),
+        unserved=pd.DataFrame(unserved, columns=UNSERVED_COLUMNS), intrazonal=intrazonal,
     )
 
 
@@ -411,7 +421,7 @@ def assign_equilibrium(
         EdgeFlows([commodity], flow[:, None], costs[:, None], time_h=time_cost / vot),
         scenario_name=scenario.name, unserved=inputs.unserved,
         seconds=time.perf_counter() - start, relative_gap=result.relative_gap,
-        capacity=capacities(compiled, scenario),
+        capacity=capacities(compiled, scenario), intrazonal=inputs.intrazonal,
     )
 
 

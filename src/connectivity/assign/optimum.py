@@ -38,6 +38,9 @@ class SystemOptimum:
         Indices whose capacity binds with a positive shadow price.
     solve
         What the solver reported.
+    intrazonal
+        Tonnes of the OD pairs whose origin is their destination: not routed (they
+        stay in their zone), in neither ``flow`` nor ``unserved``.
     """
 
     flow: FloatArray
@@ -49,3 +52,4 @@ class SystemOptimum:
     binding_edges: IntArray
     binding_groups: IntArray
     solve: SolveResult
+    intrazonal: float = 0.0

@@ -27,7 +27,8 @@ import numpy.typing as npt
 
 from connectivity import checks
 
-__all__ = ["FlowProblem", "flow_problem", "EquilibriumProblem", "equilibrium_problem"]
+__all__ = ["FlowProblem", "flow_problem", "EquilibriumProblem", "equilibrium_problem",
+           "intrazonal_cells"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -83,6 +84,13 @@ class FlowProblem:
         """Number of capacity groups."""
         return int(self.group_capacity.shape[0])
 
+    @property
+    def intrazonal(self) -> float:
+        """Tonnes of the OD pairs whose origin is their destination: they stay in their
+        zone, so no solver routes them (TNTP convention); neither served on edges nor
+        unserved."""
+        return float(self.tonnes[self.origin == self.destination].sum())
+
 
 def _node_indices(name: str, values: npt.ArrayLike, n_nodes: int) -> IntArray:
     """Node indices as int64, each in ``[0, n_nodes)`` (the shared check)."""
@@ -114,7 +122,9 @@ def flow_problem(  # noqa: PLR0913 (one argument per array of the model, options
         Generalized cost per tonne: shape ``(n_edges,)`` shared by all commodities or
         ``(n_edges, n_commodities)``. ``inf`` closes an edge to a commodity.
     origin, destination, tonnes
-        Demand, one entry per OD pair (and commodity).
+        Demand, one entry per OD pair (and commodity). A pair whose origin is its
+        destination stays in its zone: it is not routed, and the result reports its
+        tonnes as ``intrazonal`` (neither flow nor unserved).
     unserved_penalty
         Cost per unserved tonne, one number or one per OD pair. Set it above any route
         cost so that demand is left unserved only when capacity runs out.
@@ -251,6 +261,18 @@ class EquilibriumProblem:
         """Number of edges."""
         return int(self.tail.shape[0])
 
+    @property
+    def intrazonal(self) -> float:
+        """Total demand whose origin is its destination: it stays in its zone and is
+        not assigned (the TNTP convention; these cells are left out of every load)."""
+        return float(self.demand[intrazonal_cells(self)].sum())
+
+
+def intrazonal_cells(problem: EquilibriumProblem) -> BoolArray:
+    """``len(origins) x len(destinations)`` mask of the demand cells whose origin node is
+    their destination node (intrazonal trips, not assigned)."""
+    return np.equal.outer(problem.origins, problem.destinations).astype(np.bool_)
+
 
 def equilibrium_problem(  # noqa: PLR0913 (one argument per array of the model, by keyword)
     tail: npt.ArrayLike,
@@ -284,7 +306,9 @@ def equilibrium_problem(  # noqa: PLR0913 (one argument per array of the model, 
     capacity
         Per edge: the ``c`` of the BPR or queue function (``inf``: no congestion).
     origins, destinations, demand
-        Node indices and the ``len(origins) x len(destinations)`` demand matrix.
+        Node indices and the ``len(origins) x len(destinations)`` demand matrix. A cell
+        whose origin node is its destination node is an intrazonal trip: kept in the
+        problem, never assigned (TNTP convention), its total reported by the result.
     n_nodes
         Number of nodes (default: one more than the largest index used).
     alpha, beta

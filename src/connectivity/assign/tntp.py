@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from connectivity.assign.equilibrium import Algorithm, EquilibriumResult, user_equilibrium
-from connectivity.assign.problems import equilibrium_problem
+from connectivity.assign.problems import EquilibriumProblem, equilibrium_problem
 from connectivity.io import TntpNetwork, TntpTrips
 
-__all__ = ["tntp_equilibrium"]
+__all__ = ["tntp_equilibrium", "tntp_problem"]
 
 
 def tntp_equilibrium(
@@ -37,7 +37,8 @@ def tntp_equilibrium(
 
     BPR per link from the file's ``b`` and ``power``; generalized cost
     ``time + toll_factor * toll + distance_factor * length``; zones below the first
-    through node are not passed through.
+    through node are not passed through; intrazonal trips (the diagonal of the trip
+    table) are not assigned, and ``result.intrazonal`` is their total.
 
     Parameters
     ----------
@@ -58,6 +59,39 @@ def tntp_equilibrium(
     ValueError
         If the trips have more zones than the network has nodes.
     """
+    problem = tntp_problem(net, trips, toll_factor=toll_factor,
+                           distance_factor=distance_factor)
+    return user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter,
+                            progress=progress)
+
+
+def tntp_problem(
+    net: TntpNetwork,
+    trips: TntpTrips,
+    *,
+    toll_factor: float = 0.0,
+    distance_factor: float = 0.0,
+) -> EquilibriumProblem:
+    """The user-equilibrium problem of a TNTP network and its trips, as
+    :func:`tntp_equilibrium` solves it (to price other flows with the same functions,
+    e.g. a published solution's Beckmann objective through
+    :func:`~connectivity.assign.equilibrium.volume_delay`).
+
+    Raises
+    ------
+    ValueError
+        If the trips have more zones than the network has nodes.
+
+    Examples
+    --------
+    >>> from connectivity.io import TntpNetwork, TntpTrips
+    >>> one = lambda v, t=float: np.array([v], dtype=t)
+    >>> net = TntpNetwork(2, 2, 1, one(1, int), one(2, int), one(10.0), one(1.0), one(3.0),
+    ...                   one(0.15), one(4.0), one(0.0), one(0.0), one(1, int))
+    >>> p = tntp_problem(net, TntpTrips(2, np.array([[4.0, 10.0], [0.0, 0.0]])))
+    >>> p.intrazonal
+    4.0
+    """
     if trips.n_zones > net.n_nodes:
         raise ValueError(
             f"trips have {trips.n_zones} zones but the network has {net.n_nodes} nodes"
@@ -67,7 +101,7 @@ def tntp_equilibrium(
     capacity = np.where((net.capacity <= 0) & (net.b == 0), np.inf, net.capacity)
     no_through = np.arange(max(net.first_thru_node - 1, 0), dtype=np.int64)
     no_through = no_through[no_through < net.n_nodes]
-    problem = equilibrium_problem(
+    return equilibrium_problem(
         net.init_node - 1,
         net.term_node - 1,
         net.free_flow_time,
@@ -84,5 +118,3 @@ def tntp_equilibrium(
         distance_factor=distance_factor,
         no_through=no_through if no_through.size else None,
     )
-    return user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter,
-                            progress=progress)

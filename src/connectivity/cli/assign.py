@@ -98,7 +98,8 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         result = assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen,
                                     algorithm=args.algorithm, gap=args.gap,
                                     max_iter=args.max_iter)
-    totals = _totals(result, float(demand["tonnes_per_year"].sum()))
+    routed = demand["origin"] != demand["destination"]  # intrazonal rows are not routed
+    totals = _totals(result, float(demand["tonnes_per_year"][routed].sum()))
     if args.format == "csv":
         sys.stdout.write(result.links.to_csv(index=False))
     elif args.format == "json":
@@ -133,6 +134,7 @@ def _totals(result: Assignment, demand_t: float) -> dict[str, Any]:
     totals: dict[str, Any] = {
         "method": result.method, "scenario": result.scenario,
         "demand_t_per_year": demand_t,
+        "intrazonal_t_per_year": result.intrazonal_t,
         "unserved_t_per_year": result.unserved_t,
         "total_cost_usd_per_year": result.total_cost_usd,
         "total_tkm_per_year": result.total_tkm, "total_t_h_per_year": result.total_t_h,
@@ -160,6 +162,7 @@ def _print_json(result: Assignment, totals: dict[str, Any], top: int) -> None:
     totals["terminals"] = json.loads(result.terminals.to_json(orient="records"))
     totals["binding"] = json.loads(result.binding().to_json(orient="records"))
     totals["unserved"] = json.loads(result.unserved.to_json(orient="records"))
+    totals["intrazonal"] = json.loads(result.intrazonal.to_json(orient="records"))
     print_json(totals)
 
 
@@ -168,7 +171,9 @@ def _print_tables(result: Assignment, totals: dict[str, Any], top: int) -> None:
     binding = result.binding()
     print(f"assignment {result.method} ({result.scenario}): "
           f"{fmt(totals['demand_t_per_year'] / 1e6, 2)} Mt/yr demand, "
-          f"{fmt(result.unserved_t / 1e6, 2)} Mt/yr unserved")
+          f"{fmt(result.unserved_t / 1e6, 2)} Mt/yr unserved"
+          + (f", {fmt(result.intrazonal_t / 1e6, 2)} Mt/yr intrazonal (not routed)"
+             if result.intrazonal_t else ""))
     print(f"  cost {fmt(result.total_cost_usd / 1e9, 3)} bn USD/yr, "
           f"{fmt(result.total_tkm / 1e9, 2)} bn t-km, "
           f"{fmt(result.total_co2e_t / 1e6, 3)} Mt CO2e/yr, {result.seconds:.2f} s")
@@ -217,7 +222,7 @@ def _assign_tntp(args: argparse.Namespace) -> None:
         "tstt": result.tstt, "beckmann": result.beckmann,
         "relative_gap": float(result.relative_gap[-1]), "iterations": result.iterations,
         "seconds": result.seconds, "converged": result.converged,
-        "algorithm": result.algorithm,
+        "algorithm": result.algorithm, "intrazonal_trips": result.intrazonal,
     }
     if args.format == "json":
         print_json(out)

@@ -45,6 +45,7 @@ from connectivity.graph import (
 )
 from connectivity.invest.design import DesignProblem, design_problem
 from connectivity.tables import Network, Scenario, read_demand, split_ids
+from connectivity.tables.demand import split_intrazonal
 
 __all__ = ["Candidates", "candidates", "NetworkDesign", "network_design", "evaluate"]
 
@@ -182,10 +183,13 @@ class NetworkDesign:
 
 
 def _prepare(compiled: CompiledNetwork, demand: pd.DataFrame) -> pd.DataFrame:
+    """The demand rows that are routed: tonnes > 0, origin not the destination
+    (intrazonal rows stay in their place and gain nothing from a project)."""
     table = read_demand(demand, compiled.network)
-    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    table, _ = split_intrazonal(table[table["tonnes_per_year"] > 0].reset_index(drop=True))
     if table.empty:
-        raise ValueError("no demand: the demand table has no row with tonnes > 0")
+        raise ValueError("no demand: the demand table has no row with tonnes > 0 between "
+                         "two places")
     return table
 
 

@@ -294,14 +294,15 @@ def read_demand_omx(
     -------
     pandas.DataFrame
         ``origin, destination, commodity, tonnes_per_year, source``: one row per
-        non-zero cell, in row-major order.
+        non-zero cell, in row-major order. Cells on the diagonal are intrazonal rows:
+        kept, and left in their place by every assignment (see
+        :func:`~connectivity.tables.demand.split_intrazonal`).
 
     Raises
     ------
     NetworkValidationError
-        Negative, infinite or NaN cells, or non-zero cells on the diagonal (intrazonal
-        demand cannot be routed), each named with its zone pair and value; zone ids or
-        a commodity the network does not have.
+        Negative, infinite or NaN cells, each named with its zone pair and value; zone
+        ids or a commodity the network does not have.
     UnknownIdError
         A matrix or lookup the file does not have.
     ValueError
@@ -318,11 +319,6 @@ def read_demand_omx(
     if len(neg[0]):
         problems.append(f"OMX matrix {matrix!r}: {len(neg[0])} cell(s) are negative: "
                         f"{_pairs(ids, neg, values)}")
-    diag = np.nonzero(np.diag(np.diag(values)) != 0)
-    if len(diag[0]):
-        problems.append(f"OMX matrix {matrix!r}: {len(diag[0])} non-zero cell(s) on the "
-                        f"diagonal (intrazonal demand cannot be routed; set them to 0): "
-                        f"{_pairs(ids, diag, values)}")
     if network is not None:
         places = set(network.places["place_id"])
         unknown = [z for z in ids if z not in places]

@@ -21,6 +21,7 @@ from connectivity.assign.pathsets import trace_paths
 from connectivity.errors import UnknownIdError
 from connectivity.graph import CompiledNetwork, capacities, edge_costs
 from connectivity.tables import Scenario, read_demand
+from connectivity.tables.demand import split_intrazonal
 
 __all__ = ["DemandArrays", "PathFlows", "demand_rows", "od_nodes", "demand_arrays",
            "least_cost_routes", "so_problem", "with_closed", "path_flows", "cheapest_cost",
@@ -57,7 +58,9 @@ def demand_rows(
     compiled: CompiledNetwork, demand: pd.DataFrame, *, commodity: str | None = None
 ) -> pd.DataFrame:
     """The rows of ``demand`` with positive tonnes (of ``commodity`` only, if given),
-    checked against the network.
+    checked against the network, that are routed: intrazonal rows (origin = destination)
+    stay in their place and are in no flow or figure
+    (:func:`~connectivity.tables.demand.split_intrazonal`).
 
     Raises
     ------
@@ -75,9 +78,10 @@ def demand_rows(
                 f"{sorted(set(table['commodity']))}"
             )
         table = table[table["commodity"] == commodity]
-    table = table[table["tonnes_per_year"] > 0].reset_index(drop=True)
+    table, _ = split_intrazonal(table[table["tonnes_per_year"] > 0].reset_index(drop=True))
     if table.empty:
-        raise ValueError("no demand to route: the demand table has no row with tonnes > 0")
+        raise ValueError("no demand to route: the demand table has no row with tonnes > 0 "
+                         "between two places")
     return table
 
 

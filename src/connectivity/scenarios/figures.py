@@ -120,7 +120,8 @@ def key_figures(
     result
         The assignment.
     demand_t
-        Tonnes per year of demand assigned.
+        Tonnes per year of demand assigned (intrazonal rows, which stay in their place,
+        are not; see ``result.intrazonal``).
     corridors
         Corridors to measure.
     crossings

@@ -236,8 +236,11 @@ def run_scenario(
     grown = grow_demand(spec, compiled, table)
     with _one_thread():
         result = _assign(spec, compiled, grown)
-        figures = key_figures(compiled, result, float(grown["tonnes_per_year"].sum()),
-                              corridors=corridors, crossings=crossings)
+        # intrazonal rows stay in their place: not routed, not in the demand assigned
+        routed_t = float(grown["tonnes_per_year"][grown["origin"]
+                                                  != grown["destination"]].sum())
+        figures = key_figures(compiled, result, routed_t, corridors=corridors,
+                              crossings=crossings)
         labels: dict[str, str] = {}
         if result.solve is not None:
             labels["assignment.status"] = result.solve.status.value

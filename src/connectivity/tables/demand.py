@@ -4,6 +4,11 @@
 at once; :func:`load_bundled_demand` reads the bundled estimate (see ``data/README.md``
 for the published figures and the method behind it).
 
+A row whose origin is its destination is intrazonal: it is kept in the table, but no
+assignment routes it (the convention of the TNTP networks and the four-step models
+whose matrices carry a diagonal); :func:`split_intrazonal` separates the rows that are
+routed from those that stay in their place, and each method reports the latter.
+
 Examples
 --------
 >>> import connectivity as cn
@@ -24,7 +29,8 @@ from connectivity.errors import NetworkValidationError
 from connectivity.tables.network import Network
 from connectivity.tables.read import bundled_data_dir, read_table
 
-__all__ = ["read_demand", "load_bundled_demand", "DEMAND_COLUMNS", "MAX_TONNES_PER_YEAR"]
+__all__ = ["read_demand", "load_bundled_demand", "split_intrazonal", "DEMAND_COLUMNS",
+           "MAX_TONNES_PER_YEAR"]
 
 DEMAND_COLUMNS = ("origin", "destination", "commodity", "tonnes_per_year")
 
@@ -52,7 +58,8 @@ def read_demand(source: pd.DataFrame | str | Path, network: Network) -> pd.DataF
     ------
     NetworkValidationError
         Listing every problem: missing columns, unknown places or commodities,
-        negative or unreadable tonnages, origin equal to destination, duplicate rows.
+        negative or unreadable tonnages, duplicate rows. (A row whose origin is its
+        destination is intrazonal and valid; see :func:`split_intrazonal`.)
     """
     frame = read_table(source) if not isinstance(source, pd.DataFrame) else source.copy()
     problems: list[str] = []
@@ -82,8 +89,6 @@ def read_demand(source: pd.DataFrame | str | Path, network: Network) -> pd.DataF
             problems.append(
                 f"{label}: tonnes_per_year={t:g} is more than {MAX_TONNES_PER_YEAR:g}, above "
                 "all the freight on Earth in a year; check the unit (tonnes per year)")
-        if row.origin == row.destination:
-            problems.append(f"{label}: origin and destination are the same place")
     key = pd.Series(["|".join(map(str, k)) for k in zip(
         frame["origin"], frame["destination"], frame["commodity"], strict=True)], dtype=object)
     dupes = sorted(set(key[key.duplicated()]))
@@ -94,6 +99,32 @@ def read_demand(source: pd.DataFrame | str | Path, network: Network) -> pd.DataF
     out = frame.reset_index(drop=True)
     out["tonnes_per_year"] = tonnes.astype("float64").to_numpy()
     return out
+
+
+def split_intrazonal(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a checked demand table that are routed, and the intrazonal ones.
+
+    Parameters
+    ----------
+    table
+        From :func:`read_demand`.
+
+    Returns
+    -------
+    routed, intrazonal
+        The rows whose origin differs from their destination, and the rows whose origin
+        is their destination (each with a fresh index, rows in input order).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"origin": ["A", "B"], "destination": ["B", "B"],
+    ...                   "commodity": ["x", "x"], "tonnes_per_year": [5.0, 2.0]})
+    >>> routed, inside = split_intrazonal(t)
+    >>> routed["origin"].tolist(), float(inside["tonnes_per_year"].sum())
+    (['A'], 2.0)
+    """
+    same = (table["origin"] == table["destination"]).to_numpy(dtype=bool)
+    return (table[~same].reset_index(drop=True), table[same].reset_index(drop=True))
 
 
 def load_bundled_demand(network: Network) -> pd.DataFrame:
