@@ -24,6 +24,10 @@ and the two array cores import nothing of the network):
 Shared by all: :mod:`connectivity.errors` (exception classes) and
 :mod:`connectivity.checks` (argument checks of the array cores).
 
+Every name here and in each subpackage is imported from its module when first used, so
+``import connectivity`` loads no numpy, numba, pandas or solver, and a command loads
+only what it needs.
+
 Example
 -------
 >>> import connectivity as cn
@@ -35,45 +39,69 @@ Example
 
 from __future__ import annotations
 
-from connectivity.assign import (
-    Assignment,
-    assign_aon,
-    assign_equilibrium,
-    assign_system_optimum,
-)
-from connectivity.errors import (
-    AmbiguousPlaceError,
-    ConnectivityError,
-    InfeasibleModelError,
-    NetworkValidationError,
-    NoRouteError,
-    ScenarioError,
-    SearchLimitError,
-    SolverError,
-    UnknownIdError,
-)
-from connectivity.graph import (
-    CompiledNetwork,
-    ExpandedNetwork,
-    compile_network,
-    edge_costs,
-    edge_mask,
-    expand,
-    routing_graph,
-)
-from connectivity.io import from_networkx, from_osm_xml, to_networkx
-from connectivity.routing import Route, Skim, alternatives, pareto_routes, route, skim
-from connectivity.tables import (
-    Network,
-    Scenario,
-    from_frames,
-    load_bundled,
-    load_bundled_demand,
-    read_demand,
-    read_network,
-    read_scenario,
-    resolve_place,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.assign import (
+        Assignment,
+        assign_aon,
+        assign_equilibrium,
+        assign_system_optimum,
+    )
+    from connectivity.errors import (
+        AmbiguousPlaceError,
+        ConnectivityError,
+        InfeasibleModelError,
+        NetworkValidationError,
+        NoRouteError,
+        ScenarioError,
+        SearchLimitError,
+        SolverError,
+        UnknownIdError,
+    )
+    from connectivity.graph import (
+        CompiledNetwork,
+        ExpandedNetwork,
+        compile_network,
+        edge_costs,
+        edge_mask,
+        expand,
+        routing_graph,
+    )
+    from connectivity.io import from_networkx, from_osm_xml, to_networkx
+    from connectivity.routing import Route, Skim, alternatives, pareto_routes, route, skim
+    from connectivity.tables import (
+        Network,
+        Scenario,
+        from_frames,
+        load_bundled,
+        load_bundled_demand,
+        read_demand,
+        read_network,
+        read_scenario,
+        resolve_place,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "assign": ("Assignment", "assign_aon", "assign_equilibrium", "assign_system_optimum"),
+        "errors": (
+            "AmbiguousPlaceError", "ConnectivityError", "InfeasibleModelError",
+            "NetworkValidationError", "NoRouteError", "ScenarioError", "SearchLimitError",
+            "SolverError", "UnknownIdError",
+        ),
+        "graph": (
+            "CompiledNetwork", "ExpandedNetwork", "compile_network", "edge_costs", "edge_mask",
+            "expand", "routing_graph",
+        ),
+        "io": ("from_networkx", "from_osm_xml", "to_networkx"),
+        "routing": ("Route", "Skim", "alternatives", "pareto_routes", "route", "skim"),
+        "tables": (
+            "Network", "Scenario", "from_frames", "load_bundled", "load_bundled_demand",
+            "read_demand", "read_network", "read_scenario", "resolve_place",
+        ),
+    })
 
 __version__ = "0.1.0"
 

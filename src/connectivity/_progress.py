@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import multiprocessing
 import sys
 import threading
 from collections.abc import Iterator
@@ -50,7 +49,9 @@ def show(progress: bool | None) -> bool:
         return inherited
     if threading.current_thread() is not threading.main_thread():
         return False
-    if multiprocessing.parent_process() is not None:
+    # a worker process has imported multiprocessing already; the main process need not
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and mp.parent_process() is not None:
         return False
     try:
         return sys.stderr is not None and sys.stderr.isatty()

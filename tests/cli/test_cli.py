@@ -235,12 +235,11 @@ def test_a_full_output_device_ends_with_one_line():
 
 
 def test_an_interrupted_run_ends_with_one_line(cli, monkeypatch):
-    from connectivity.cli import routes
-
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(routes, "alternatives", interrupted)
+    # the route command imports the library when it runs (lazily), so patch the library
+    monkeypatch.setattr("connectivity.routing.alternatives", interrupted)
     r = cli("route", "Kashgar", "Tashkent", "--alternatives", "5", check=False)
     assert r.returncode == 130
     assert r.stderr.strip() == "connectivity route: interrupted"

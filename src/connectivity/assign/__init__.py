@@ -19,7 +19,8 @@ On arrays, each solver takes one validated problem object:
 - :mod:`~connectivity.assign.equilibrium`: :func:`user_equilibrium` by Frank-Wolfe,
   conjugate and biconjugate Frank-Wolfe, with the volume-delay functions of
   :mod:`~connectivity.assign.vdf` (:func:`volume_delay` of a problem);
-- :mod:`~connectivity.assign.tntp`: :func:`tntp_equilibrium` for TNTP research networks.
+- :mod:`~connectivity.assign.tntp`: :func:`tntp_equilibrium` (and the problem it solves,
+  :func:`tntp_problem`) for TNTP research networks.
 
 Example
 -------
@@ -32,41 +33,67 @@ Example
 
 from __future__ import annotations
 
-from connectivity.assign.arcs import (
-    FlowLayout,
-    SystemOptimumModel,
-    build_system_optimum,
-    flow_lp,
-    solve_system_optimum,
-)
-from connectivity.assign.assignment import Assignment
-from connectivity.assign.colgen import PathSolution, path_system_optimum, solve_paths
-from connectivity.assign.equilibrium import (
-    ALGORITHMS,
-    EquilibriumResult,
-    LoadHistory,
-    user_equilibrium,
-    volume_delay,
-)
-from connectivity.assign.freight import (
-    SERVICE_UNIT_T,
-    EquilibriumInputs,
-    assign_aon,
-    assign_equilibrium,
-    assign_system_optimum,
-    default_unserved_penalty,
-    equilibrium_inputs,
-)
-from connectivity.assign.optimum import SystemOptimum
-from connectivity.assign.problems import (
-    EquilibriumProblem,
-    FlowProblem,
-    equilibrium_problem,
-    flow_problem,
-)
-from connectivity.assign.sysopt import FORMULATIONS, system_optimum
-from connectivity.assign.tntp import tntp_equilibrium
-from connectivity.assign.vdf import VolumeDelay
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.assign.arcs import (
+        FlowLayout,
+        SystemOptimumModel,
+        build_system_optimum,
+        flow_lp,
+        solve_system_optimum,
+    )
+    from connectivity.assign.assignment import Assignment
+    from connectivity.assign.colgen import PathSolution, path_system_optimum, solve_paths
+    from connectivity.assign.equilibrium import (
+        ALGORITHMS,
+        EquilibriumResult,
+        LoadHistory,
+        user_equilibrium,
+        volume_delay,
+    )
+    from connectivity.assign.freight import (
+        SERVICE_UNIT_T,
+        EquilibriumInputs,
+        assign_aon,
+        assign_equilibrium,
+        assign_system_optimum,
+        default_unserved_penalty,
+        equilibrium_inputs,
+    )
+    from connectivity.assign.optimum import SystemOptimum
+    from connectivity.assign.problems import (
+        EquilibriumProblem,
+        FlowProblem,
+        equilibrium_problem,
+        flow_problem,
+    )
+    from connectivity.assign.sysopt import FORMULATIONS, system_optimum
+    from connectivity.assign.tntp import tntp_equilibrium, tntp_problem
+    from connectivity.assign.vdf import VolumeDelay
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "arcs": (
+            "FlowLayout", "SystemOptimumModel", "build_system_optimum", "flow_lp",
+            "solve_system_optimum",
+        ),
+        "assignment": ("Assignment",),
+        "colgen": ("PathSolution", "path_system_optimum", "solve_paths"),
+        "equilibrium": (
+            "ALGORITHMS", "EquilibriumResult", "LoadHistory", "user_equilibrium", "volume_delay",
+        ),
+        "freight": (
+            "SERVICE_UNIT_T", "EquilibriumInputs", "assign_aon", "assign_equilibrium",
+            "assign_system_optimum", "default_unserved_penalty", "equilibrium_inputs",
+        ),
+        "optimum": ("SystemOptimum",),
+        "problems": ("EquilibriumProblem", "FlowProblem", "equilibrium_problem", "flow_problem"),
+        "sysopt": ("FORMULATIONS", "system_optimum"),
+        "tntp": ("tntp_equilibrium", "tntp_problem"),
+        "vdf": ("VolumeDelay",),
+    })
 
 __all__ = [
     "Assignment",
@@ -99,4 +126,5 @@ __all__ = [
     "ALGORITHMS",
     "VolumeDelay",
     "tntp_equilibrium",
+    "tntp_problem",
 ]

@@ -51,8 +51,7 @@ from connectivity.graph import (
     compiled_of,
     priced_edges,
 )
-from connectivity.tables import MODES, Network, Scenario, read_demand
-from connectivity.tables.demand import split_intrazonal
+from connectivity.tables import MODES, Network, Scenario, read_demand, split_intrazonal
 
 __all__ = [
     "Assignment",

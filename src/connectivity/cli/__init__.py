@@ -14,6 +14,15 @@
 
 from __future__ import annotations
 
-from connectivity.cli.entry import main
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.cli.entry import main
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "entry": ("main",),
+    })
 
 __all__ = ["main"]

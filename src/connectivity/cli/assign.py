@@ -7,8 +7,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from connectivity.cli.options import (
     add_format,
     add_network_options,
@@ -18,10 +16,11 @@ from connectivity.cli.options import (
     print_json,
     scenario,
 )
-from connectivity.graph import compile_network
 from connectivity.report import fmt, format_table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from connectivity.assign import Assignment
     from connectivity.tables import Network
 
@@ -81,6 +80,7 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         assign_equilibrium,
         assign_system_optimum,
     )
+    from connectivity.graph import compile_network
     from connectivity.tables import load_bundled_demand
 
     net = network(args)

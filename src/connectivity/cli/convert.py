@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectivity.cli.options import check_output_path, network
-from connectivity.tables import Network
+
+if TYPE_CHECKING:
+    from connectivity.tables import Network
 
 __all__ = ["register", "TARGETS"]
 

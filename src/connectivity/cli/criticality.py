@@ -9,8 +9,6 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from connectivity.cli.options import (
     add_format,
     add_network_options,
@@ -23,6 +21,8 @@ from connectivity.cli.options import (
 from connectivity.report import fmt, format_table
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from connectivity.scenarios import CriticalityResult, SelectLinkResult
 
 __all__ = ["register"]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectivity.cli.options import add_format, print_json
 from connectivity.errors import NoRouteError
-from connectivity.graph import CompiledNetwork, compile_network
 from connectivity.report import format_table
-from connectivity.routing import route
-from connectivity.tables import Scenario, load_bundled
+
+if TYPE_CHECKING:
+    from connectivity.graph import CompiledNetwork
 
 __all__ = ["register", "demo_routes", "DEMO_ORIGINS", "DEMO_DESTINATIONS"]
 
@@ -34,6 +34,9 @@ DEMO_CHAINS = (("best", None), ("rail", ("rail",)), ("road", ("road",)))
 
 def demo_routes(compiled: CompiledNetwork, commodity: str = "container") -> list[dict[str, Any]]:
     """The demo's table: each gateway to each capital and onward, best / rail / road."""
+    from connectivity.routing import route
+    from connectivity.tables import Scenario
+
     rows: list[dict[str, Any]] = []
     for o in DEMO_ORIGINS:
         for d in DEMO_DESTINATIONS:
@@ -56,6 +59,9 @@ def demo_routes(compiled: CompiledNetwork, commodity: str = "container") -> list
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
+    from connectivity.graph import compile_network
+    from connectivity.tables import load_bundled
+
     start = time.perf_counter()
     net = load_bundled()
     comp = compile_network(net)

@@ -46,8 +46,7 @@ def parser() -> argparse.ArgumentParser:
         prog="connectivity",
         description="Multimodal freight network planning for China and Central Asia.",
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
-                     help="print the installed version and exit")
+    top.add_argument("--version", action=_Version, help="print the installed version and exit")
     talk = top.add_mutually_exclusive_group()
     talk.add_argument("-v", "--verbose", action="count", default=0,
                       help="log what the library does on stderr: -v at INFO (each solve's "
@@ -87,6 +86,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"connectivity {args.command}: error: {message}", file=sys.stderr)
         return 2
     return int(status or 0)
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (reading the
+    distribution's metadata costs every other command a few hundredths of a second)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 help: str | None = None) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connectivity._json import finite
-from connectivity.tables import Network, Scenario, load_bundled, read_network
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from connectivity.assign import Assignment
     from connectivity.graph import CompiledNetwork
+    from connectivity.tables import Network, Scenario
 
 __all__ = [
     "print_json",
@@ -38,6 +38,8 @@ __all__ = [
 
 def network(args: argparse.Namespace) -> Network:
     """The network of ``--data``, or the bundled one."""
+    from connectivity.tables import load_bundled, read_network
+
     if getattr(args, "data", None):
         return read_network(args.data)
     return load_bundled()
@@ -78,6 +80,8 @@ def _scenario_file(path: str, command: str) -> Scenario:
 
 def scenario(args: argparse.Namespace) -> Scenario:
     """The scenario of ``--scenario`` with the command-line options applied on top."""
+    from connectivity.tables import Scenario
+
     base = (_scenario_file(args.scenario, getattr(args, "command", "?"))
             if getattr(args, "scenario", None) else Scenario())
     changes: dict[str, Any] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectivity.cli.options import (
     add_format,
@@ -17,9 +17,10 @@ from connectivity.cli.options import (
     scenario,
     to_csv,
 )
-from connectivity.graph import compile_network
 from connectivity.report import fmt, format_table
-from connectivity.routing import Route, alternatives, pareto_routes, route, skim
+
+if TYPE_CHECKING:
+    from connectivity.routing import Route
 
 __all__ = ["register", "ROUTE_HEAD", "route_rows"]
 
@@ -92,6 +93,9 @@ def _print_route_table(r: Route) -> None:
 
 
 def _cmd_route(args: argparse.Namespace) -> None:
+    from connectivity.graph import compile_network
+    from connectivity.routing import alternatives, route
+
     comp = compile_network(network(args))
     scen = scenario(args)
     via = args.via or ()
@@ -121,6 +125,8 @@ def _emit_routes(routes: Sequence[Route], form: str, *, single: bool) -> None:
 
 
 def _cmd_pareto(args: argparse.Namespace) -> None:
+    from connectivity.routing import pareto_routes
+
     criteria = [c.strip() for c in args.criteria.split(",") if c.strip()]
     routes = pareto_routes(network(args), args.origin, args.destination, criteria=criteria,
                            commodity=args.commodity, scenario=scenario(args),
@@ -134,6 +140,7 @@ def _cmd_pareto(args: argparse.Namespace) -> None:
 
 def _cmd_skim(args: argparse.Namespace) -> None:
     from connectivity.cli.options import check_output_path
+    from connectivity.routing import skim
 
     out = args.out
     suffix = out.rsplit(".", 1)[-1].lower() if out and "." in out else ""

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from connectivity.cli.options import add_format, to_csv
-from connectivity.report import comparison_chart, comparison_table, format_table
+from connectivity.report import format_table
 
 __all__ = ["register"]
 
@@ -135,6 +135,7 @@ def _out_dir(path: str) -> Path:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from connectivity.report import comparison_chart, comparison_table
     from connectivity.scenarios import (
         NetworkSource,
         bundled_scenarios,
@@ -230,6 +231,7 @@ def _frame_csv(frame: Any) -> str:
 
 
 def _mc_tables(mc: Any, stats: Any, best: Any) -> str:
+    from connectivity.report import comparison_table
     from connectivity.scenarios.montecarlo import STATISTICS
 
     cols = [c for c in STATISTICS if c != "n"]

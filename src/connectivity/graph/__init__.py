@@ -20,35 +20,53 @@ True
 
 from __future__ import annotations
 
-from connectivity.graph.compiled import (
-    EXISTING,
-    LINK,
-    LOAD,
-    NO_YEAR,
-    NODE_TERMINALS,
-    TRANSFER,
-    UNLOAD,
-    CompiledNetwork,
-    compile_network,
-    compiled_of,
-)
-from connectivity.graph.costs import (
-    active_projects,
-    capacities,
-    edge_costs,
-    edge_mask,
-    priced_edges,
-    routing_graph,
-    scenario_attributes,
-)
-from connectivity.graph.groups import CapacityGroups
-from connectivity.graph.virtual import (
-    DESTINATION,
-    EDGE_KINDS,
-    ORIGIN,
-    ExpandedNetwork,
-    expand,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.graph.compiled import (
+        EXISTING,
+        LINK,
+        LOAD,
+        NO_YEAR,
+        NODE_TERMINALS,
+        TRANSFER,
+        UNLOAD,
+        CompiledNetwork,
+        compile_network,
+        compiled_of,
+    )
+    from connectivity.graph.costs import (
+        active_projects,
+        capacities,
+        edge_costs,
+        edge_mask,
+        priced_edges,
+        routing_graph,
+        scenario_attributes,
+    )
+    from connectivity.graph.groups import CapacityGroups
+    from connectivity.graph.virtual import (
+        DESTINATION,
+        EDGE_KINDS,
+        ORIGIN,
+        ExpandedNetwork,
+        expand,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "compiled": (
+            "EXISTING", "LINK", "LOAD", "NO_YEAR", "NODE_TERMINALS", "TRANSFER", "UNLOAD",
+            "CompiledNetwork", "compile_network", "compiled_of",
+        ),
+        "costs": (
+            "active_projects", "capacities", "edge_costs", "edge_mask", "priced_edges",
+            "routing_graph", "scenario_attributes",
+        ),
+        "groups": ("CapacityGroups",),
+        "virtual": ("DESTINATION", "EDGE_KINDS", "ORIGIN", "ExpandedNetwork", "expand"),
+    })
 
 __all__ = [
     "ExpandedNetwork",

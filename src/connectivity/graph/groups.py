@@ -10,13 +10,15 @@ found once when a network is compiled; the flow models read them as arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from connectivity.checks import readonly
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CapacityGroups", "crossing_groups", "terminal_groups"]
 

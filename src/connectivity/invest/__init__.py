@@ -26,48 +26,73 @@
 
 from __future__ import annotations
 
-from connectivity.invest.appraisal import (
-    COMPONENTS,
-    Appraisal,
-    Benefits,
-    CashFlows,
-    PortfolioAppraisal,
-    ProjectCosts,
-    RateOfReturn,
-    appraise,
-    appraise_portfolio,
-    cash_flows,
-    irr,
-    npv,
-    rate_of_return,
-)
-from connectivity.invest.benefits import (
-    AnnualMeasures,
-    annual_measures,
-    appraise_projects,
-    benefits_between,
-)
-from connectivity.invest.bilevel import bilevel_prioritize
-from connectivity.invest.design import (
-    DesignProblem,
-    DesignSolution,
-    design_lp,
-    design_problem,
-    solve_design,
-)
-from connectivity.invest.dndp import bilevel_design, brute_force_design, evaluate_design
-from connectivity.invest.dndp_baselines import bcr_design, greedy_design
-from connectivity.invest.dndp_milp import milp_design
-from connectivity.invest.methods import METHODS, admissible, prioritize
-from connectivity.invest.phasing import phase
-from connectivity.invest.portfolio import Portfolio
-from connectivity.invest.projects import (
-    Candidates,
-    NetworkDesign,
-    candidates,
-    evaluate,
-    network_design,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.invest.appraisal import (
+        COMPONENTS,
+        Appraisal,
+        Benefits,
+        CashFlows,
+        PortfolioAppraisal,
+        ProjectCosts,
+        RateOfReturn,
+        appraise,
+        appraise_portfolio,
+        cash_flows,
+        irr,
+        npv,
+        rate_of_return,
+    )
+    from connectivity.invest.benefits import (
+        AnnualMeasures,
+        annual_measures,
+        appraise_projects,
+        benefits_between,
+    )
+    from connectivity.invest.bilevel import bilevel_prioritize
+    from connectivity.invest.design import (
+        DesignProblem,
+        DesignSolution,
+        design_lp,
+        design_problem,
+        solve_design,
+    )
+    from connectivity.invest.dndp import bilevel_design, brute_force_design, evaluate_design
+    from connectivity.invest.dndp_baselines import bcr_design, greedy_design
+    from connectivity.invest.dndp_milp import milp_design
+    from connectivity.invest.methods import METHODS, admissible, prioritize
+    from connectivity.invest.phasing import phase
+    from connectivity.invest.portfolio import Portfolio
+    from connectivity.invest.projects import (
+        Candidates,
+        NetworkDesign,
+        candidates,
+        evaluate,
+        network_design,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "appraisal": (
+            "COMPONENTS", "Appraisal", "Benefits", "CashFlows", "PortfolioAppraisal",
+            "ProjectCosts", "RateOfReturn", "appraise", "appraise_portfolio", "cash_flows", "irr",
+            "npv", "rate_of_return",
+        ),
+        "benefits": ("AnnualMeasures", "annual_measures", "appraise_projects", "benefits_between"),
+        "bilevel": ("bilevel_prioritize",),
+        "design": (
+            "DesignProblem", "DesignSolution", "design_lp", "design_problem", "solve_design",
+        ),
+        "dndp": ("bilevel_design", "brute_force_design", "evaluate_design"),
+        "dndp_baselines": ("bcr_design", "greedy_design"),
+        "dndp_milp": ("milp_design",),
+        "methods": ("METHODS", "admissible", "prioritize"),
+        "phasing": ("phase",),
+        "portfolio": ("Portfolio",),
+        "projects": ("Candidates", "NetworkDesign", "candidates", "evaluate", "network_design"),
+    })
 
 __all__ = [
     "Portfolio",

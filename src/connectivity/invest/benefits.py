@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from connectivity.assign import Assignment
 from connectivity.graph import CompiledNetwork, scenario_attributes
@@ -36,6 +36,9 @@ from connectivity.invest.appraisal import (
 )
 from connectivity.invest.projects import NetworkDesign, candidates, evaluate, network_design
 from connectivity.tables import Network, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["AnnualMeasures", "annual_measures", "benefits_between", "appraise_projects"]
 

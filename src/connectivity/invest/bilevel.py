@@ -34,10 +34,10 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from connectivity import paths
 from connectivity.assign import (
@@ -64,6 +64,9 @@ from connectivity.invest.portfolio import Portfolio
 from connectivity.invest.projects import Candidates, candidates
 from connectivity.optimize import SolveStatus
 from connectivity.tables import Network, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["bilevel_prioritize", "SO_MAX_ITER"]
 

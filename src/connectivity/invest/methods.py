@@ -40,10 +40,9 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork
@@ -59,6 +58,9 @@ from connectivity.invest.projects import (
 )
 from connectivity.optimize import SolveStatus
 from connectivity.tables import Network, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["METHODS", "BRUTE_FORCE_MAX", "prioritize", "admissible", "stand_alone_ranking"]
 

@@ -32,10 +32,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from connectivity.errors import SolverError
@@ -51,6 +50,9 @@ from connectivity.invest.projects import (
 )
 from connectivity.optimize import ArrayLP, SolveStatus, check_options, solve_highs
 from connectivity.tables import Network, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["phase"]
 

@@ -44,8 +44,7 @@ from connectivity.graph import (
     edge_costs,
 )
 from connectivity.invest.design import DesignProblem, design_problem
-from connectivity.tables import Network, Scenario, read_demand, split_ids
-from connectivity.tables.demand import split_intrazonal
+from connectivity.tables import Network, Scenario, read_demand, split_ids, split_intrazonal
 
 __all__ = ["Candidates", "candidates", "NetworkDesign", "network_design", "evaluate"]
 

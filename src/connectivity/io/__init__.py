@@ -29,31 +29,53 @@ Example
 
 from __future__ import annotations
 
-from connectivity.io.candidates import (
-    CANDIDATE_COLUMNS,
-    CandidateLinks,
-    read_candidates,
-    read_dndp_instance,
-    write_candidates,
-)
-from connectivity.io.geofile import read_layers, write_layers
-from connectivity.io.gmns import read_gmns, write_gmns, write_network_csv
-from connectivity.io.nxgraph import from_networkx, to_networkx
-from connectivity.io.omx import omx_zones, read_demand_omx, write_skims_csv, write_skims_omx
-from connectivity.io.osm import from_osm_xml, haversine_km, nearest_points
-from connectivity.io.osmnx_export import to_osmnx, write_osmnx_geopackage, write_osmnx_graphml
-from connectivity.io.tntp import (
-    TntpFlows,
-    TntpNetwork,
-    TntpTrips,
-    read_flow,
-    read_net,
-    read_node,
-    read_trips,
-    write_flows,
-    write_net,
-    write_trips,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.io.candidates import (
+        CANDIDATE_COLUMNS,
+        CandidateLinks,
+        read_candidates,
+        read_dndp_instance,
+        write_candidates,
+    )
+    from connectivity.io.geofile import read_layers, write_layers
+    from connectivity.io.gmns import read_gmns, write_gmns, write_network_csv
+    from connectivity.io.nxgraph import from_networkx, to_networkx
+    from connectivity.io.omx import omx_zones, read_demand_omx, write_skims_csv, write_skims_omx
+    from connectivity.io.osm import from_osm_xml, haversine_km, nearest_points
+    from connectivity.io.osmnx_export import to_osmnx, write_osmnx_geopackage, write_osmnx_graphml
+    from connectivity.io.tntp import (
+        TntpFlows,
+        TntpNetwork,
+        TntpTrips,
+        read_flow,
+        read_net,
+        read_node,
+        read_trips,
+        write_flows,
+        write_net,
+        write_trips,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "candidates": (
+            "CANDIDATE_COLUMNS", "CandidateLinks", "read_candidates", "read_dndp_instance",
+            "write_candidates",
+        ),
+        "geofile": ("read_layers", "write_layers"),
+        "gmns": ("read_gmns", "write_gmns", "write_network_csv"),
+        "nxgraph": ("from_networkx", "to_networkx"),
+        "omx": ("omx_zones", "read_demand_omx", "write_skims_csv", "write_skims_omx"),
+        "osm": ("from_osm_xml", "haversine_km", "nearest_points"),
+        "osmnx_export": ("to_osmnx", "write_osmnx_geopackage", "write_osmnx_graphml"),
+        "tntp": (
+            "TntpFlows", "TntpNetwork", "TntpTrips", "read_flow", "read_net", "read_node",
+            "read_trips", "write_flows", "write_net", "write_trips",
+        ),
+    })
 
 __all__ = [
     "to_networkx",

@@ -28,20 +28,37 @@ Example
 
 from __future__ import annotations
 
-from connectivity.optimize.arrays import ArrayLP
-from connectivity.optimize.feasibility import FEASIBILITY_TOL, point_violation
-from connectivity.optimize.highs import ArraySolution, quiet_stdout, solve_highs
-from connectivity.optimize.pulp_model import PulpArrayModel, arrays_to_pulp, pulp_to_arrays
-from connectivity.optimize.result import (
-    SOLVERS,
-    SolveResult,
-    SolverName,
-    SolveStatus,
-    check_options,
-    check_solution,
-    relative_gap,
-)
-from connectivity.optimize.solver import solve, solve_array_model
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.optimize.arrays import ArrayLP
+    from connectivity.optimize.feasibility import FEASIBILITY_TOL, point_violation
+    from connectivity.optimize.highs import ArraySolution, quiet_stdout, solve_highs
+    from connectivity.optimize.pulp_model import PulpArrayModel, arrays_to_pulp, pulp_to_arrays
+    from connectivity.optimize.result import (
+        SOLVERS,
+        SolveResult,
+        SolverName,
+        SolveStatus,
+        check_options,
+        check_solution,
+        relative_gap,
+    )
+    from connectivity.optimize.solver import solve, solve_array_model
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "arrays": ("ArrayLP",),
+        "feasibility": ("FEASIBILITY_TOL", "point_violation"),
+        "highs": ("ArraySolution", "quiet_stdout", "solve_highs"),
+        "pulp_model": ("PulpArrayModel", "arrays_to_pulp", "pulp_to_arrays"),
+        "result": (
+            "SOLVERS", "SolveResult", "SolverName", "SolveStatus", "check_options",
+            "check_solution", "relative_gap",
+        ),
+        "solver": ("solve", "solve_array_model"),
+    })
 
 __all__ = [
     "SOLVERS",

@@ -45,13 +45,28 @@ Example
 
 from __future__ import annotations
 
-from connectivity.paths.alt import Landmarks, landmarks
-from connectivity.paths.contraction import Hierarchy, hierarchy
-from connectivity.paths.csr import CSRGraph, from_arrays, reweight
-from connectivity.paths.kshortest import k_shortest_paths
-from connectivity.paths.loading import all_or_nothing
-from connectivity.paths.pareto import pareto_paths
-from connectivity.paths.search import distances, shortest_path, shortest_path_tree
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.paths.alt import Landmarks, landmarks
+    from connectivity.paths.contraction import Hierarchy, hierarchy
+    from connectivity.paths.csr import CSRGraph, from_arrays, reweight
+    from connectivity.paths.kshortest import k_shortest_paths
+    from connectivity.paths.loading import all_or_nothing
+    from connectivity.paths.pareto import pareto_paths
+    from connectivity.paths.search import distances, shortest_path, shortest_path_tree
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "alt": ("Landmarks", "landmarks"),
+        "contraction": ("Hierarchy", "hierarchy"),
+        "csr": ("CSRGraph", "from_arrays", "reweight"),
+        "kshortest": ("k_shortest_paths",),
+        "loading": ("all_or_nothing",),
+        "pareto": ("pareto_paths",),
+        "search": ("distances", "shortest_path", "shortest_path_tree"),
+    })
 
 __all__ = [
     "CSRGraph",

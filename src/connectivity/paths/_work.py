@@ -20,6 +20,19 @@ __all__: list[str] = []
 _T = TypeVar("_T")
 
 
+#: Below this many edge visits (searches x edges) a parallel kernel's chunks run one after
+#: another on the calling thread. Measured on 2 shared cores: waking numba's threads cost
+#: more than the work up to the TNTP networks' size (Sioux Falls, 1.8k: 0.11 ms
+#: parallel, 0.06 ms serial per all-or-nothing load, and several ms whenever another
+#: process held a core; Anaheim, 35k: 4.0 ms against 1.3 ms).
+SERIAL_WORK = 100_000
+
+
+def serial(n_tasks: int, n_edges: int) -> bool:
+    """Whether ``n_tasks`` searches on ``n_edges`` edges are too little work for threads."""
+    return n_tasks * n_edges < SERIAL_WORK
+
+
 def n_chunks(n_tasks: int) -> int:
     """Work chunks for ``n_tasks`` searches: 1 when serial, else ~4 per thread."""
     threads = int(numba.get_num_threads())

@@ -40,9 +40,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity.checks import readonly, restore_readonly
-from connectivity.paths import _cch_build, _cch_kernels, _cch_loading
 from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
+
+# the kernel modules (_cch_build, _cch_kernels, _cch_loading) are imported in the functions
+# that call them: a process that builds no hierarchy never creates their dispatchers
 
 __all__ = ["Hierarchy", "hierarchy"]
 
@@ -311,6 +313,8 @@ def hierarchy(graph: CSRGraph, *, perfect: bool = True) -> Hierarchy:
 
 def topology(graph: CSRGraph) -> Topology:
     """Order and contraction of ``graph``'s structure (its weights are not read)."""
+    from connectivity.paths import _cch_build
+
     n = graph.n_nodes
     tail = _original_order(graph.tails, graph)
     head = _original_order(graph.heads, graph)
@@ -343,6 +347,8 @@ def nested_dissection(n: int, tail: NDArray[np.int32],
                       head: NDArray[np.int32]) -> NDArray[np.int32]:
     """Rank of every node (``0`` contracted first) by METIS nested dissection of the
     undirected simple graph under the edges."""
+    from connectivity.paths import _cch_build
+
     if n == 0:
         return np.zeros(0, dtype=np.int32)
     identity = np.arange(n, dtype=np.int32)
@@ -368,6 +374,8 @@ def _original_order(per_slot: NDArray[Any], graph: CSRGraph) -> NDArray[Any]:
 
 
 def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
+    from connectivity.paths import _cch_kernels
+
     t0 = time.perf_counter()
     w = _original_order(graph.weights, graph)
     up_w, down_w, up_edge, down_edge = _cch_kernels.initial_weights(
@@ -389,6 +397,8 @@ def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
 
 def _query_arcs(topo: Topology, w: NDArray[np.float64],
                 keep: NDArray[np.bool_]) -> QueryArcs:
+    from connectivity.paths import _cch_kernels
+
     ptr, heads, weights, arc = _cch_kernels.query_arcs(topo.up_ptr, topo.heads, w, keep)
     return QueryArcs(ptr=readonly(ptr), heads=readonly(heads), weights=readonly(weights),
                      arc=readonly(arc))
@@ -399,6 +409,8 @@ def _serial(topo: Topology) -> bool:
 
 
 def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64]) -> None:
+    from connectivity.paths import _cch_kernels
+
     args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, up_w, down_w)
     if _serial(topo):
         _cch_kernels.customize_serial(*args)
@@ -408,6 +420,8 @@ def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.flo
 
 
 def _find_how(h: Hierarchy) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+    from connectivity.paths import _cch_kernels
+
     topo = h.topology
     w = _original_order(h.graph.weights, h.graph)
     up_via = np.empty(topo.n_arcs, dtype=np.int32)
@@ -469,6 +483,8 @@ def check(graph: CSRGraph, h: object) -> Hierarchy:
 def distances(h: Hierarchy, sources: NDArray[np.int64],
               targets: NDArray[np.int64] | None) -> NDArray[np.float64]:
     """Distance matrix by batched downward sweeps (inputs already checked)."""
+    from connectivity.paths import _cch_kernels
+
     topo = h.topology
     n = topo.n_nodes
     src = topo.rank[sources]
@@ -493,6 +509,8 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
 
 def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64]]:
     """``(cost, input edges)`` of a shortest path, ``(inf, [])`` without one."""
+    from connectivity.paths import _cch_kernels
+
     topo = h.topology
     rs, rt = int(topo.rank[s]), int(topo.rank[t])
     try:
@@ -516,6 +534,8 @@ def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArr
                    chunks: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Flow per input edge and, per origin, the first unreachable destination position
     with demand (``-1``: none), the inputs already checked."""
+    from connectivity.paths import _cch_kernels, _cch_loading
+
     topo = h.topology
     n = topo.n_nodes
     o = topo.rank[origins].astype(np.int64)

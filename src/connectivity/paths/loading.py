@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike, NDArray
 from connectivity import checks
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels, contraction
-from connectivity.paths._work import dynamic, n_chunks
+from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
 
@@ -27,7 +27,8 @@ def all_or_nothing(
     """Load each origin-destination demand entirely on one shortest path.
 
     The loading happens inside the kernel on each origin's shortest-path tree (no
-    path is walked in Python); origins run in parallel. With a contraction hierarchy
+    path is walked in Python); origins run in parallel, or on the calling thread when
+    there is too little work to share (the same flow either way). With a contraction hierarchy
     (see :func:`~connectivity.paths.hierarchy`) each origin's paths come from an upward
     search and one downward sweep over the destinations' ancestors, the demand is added
     up on the hierarchy's arcs and pushed down to the input edges once at the end.
@@ -103,7 +104,13 @@ def all_or_nothing(
         _kernels.all_or_nothing_chunk(*args, flow, unreachable, 0, 1)
     else:
         flows = np.zeros((chunks, graph.n_edges), dtype=np.float64)
-        dynamic(_kernels.all_or_nothing, *args, flows, unreachable, chunks)
+        if serial(o.shape[0], graph.n_edges):
+            # the same chunks, one after another: the same flow to the last bit as the
+            # threads would give, without waking them for microseconds of work
+            for c in range(chunks):
+                _kernels.all_or_nothing_chunk(*args, flows[c], unreachable, c, chunks)
+        else:
+            dynamic(_kernels.all_or_nothing, *args, flows, unreachable, chunks)
         flow = flows.sum(axis=0)  # row by row: the same sum every run for given chunks
     _raise_unreachable(unreachable, q, o, d)
     return flow

@@ -28,33 +28,55 @@ Tashkent    30.0
 
 from __future__ import annotations
 
-from connectivity.report.compare import comparison_chart, comparison_table
-from connectivity.report.geo import (
-    criticality_layer,
-    difference_layer,
-    flow_layer,
-    network_layers,
-    portfolio_layer,
-    route_layers,
-    skim_layer,
-)
-from connectivity.report.maps import (
-    criticality_figure,
-    difference_figure,
-    flows_figure,
-    network_figure,
-    route_figure,
-    save_figure,
-)
-from connectivity.report.text import fmt, fmt_number, format_table
-from connectivity.report.webmap import (
-    criticality_map,
-    difference_map,
-    flows_map,
-    network_map,
-    route_map,
-    save_html,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.report.compare import comparison_chart, comparison_table
+    from connectivity.report.geo import (
+        criticality_layer,
+        difference_layer,
+        flow_layer,
+        network_layers,
+        portfolio_layer,
+        route_layers,
+        skim_layer,
+    )
+    from connectivity.report.maps import (
+        criticality_figure,
+        difference_figure,
+        flows_figure,
+        network_figure,
+        route_figure,
+        save_figure,
+    )
+    from connectivity.report.text import fmt, fmt_number, format_table
+    from connectivity.report.webmap import (
+        criticality_map,
+        difference_map,
+        flows_map,
+        network_map,
+        route_map,
+        save_html,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "compare": ("comparison_chart", "comparison_table"),
+        "geo": (
+            "criticality_layer", "difference_layer", "flow_layer", "network_layers",
+            "portfolio_layer", "route_layers", "skim_layer",
+        ),
+        "maps": (
+            "criticality_figure", "difference_figure", "flows_figure", "network_figure",
+            "route_figure", "save_figure",
+        ),
+        "text": ("fmt", "fmt_number", "format_table"),
+        "webmap": (
+            "criticality_map", "difference_map", "flows_map", "network_map", "route_map",
+            "save_html",
+        ),
+    })
 
 __all__ = [
     "format_table",

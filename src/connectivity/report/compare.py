@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from connectivity.report.text import fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["comparison_table", "comparison_chart"]
 

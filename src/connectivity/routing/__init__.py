@@ -22,11 +22,24 @@ Example
 
 from __future__ import annotations
 
-from connectivity.routing.k_best import alternatives
-from connectivity.routing.least_cost import route
-from connectivity.routing.pareto import CRITERIA, pareto_routes
-from connectivity.routing.result import Leg, Route, Skim, Transfer
-from connectivity.routing.skims import skim
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.routing.k_best import alternatives
+    from connectivity.routing.least_cost import route
+    from connectivity.routing.pareto import CRITERIA, pareto_routes
+    from connectivity.routing.result import Leg, Route, Skim, Transfer
+    from connectivity.routing.skims import skim
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "k_best": ("alternatives",),
+        "least_cost": ("route",),
+        "pareto": ("CRITERIA", "pareto_routes"),
+        "result": ("Leg", "Route", "Skim", "Transfer"),
+        "skims": ("skim",),
+    })
 
 __all__ = [
     "route",

@@ -16,7 +16,8 @@ from numpy.typing import NDArray
 
 from connectivity import paths
 from connectivity.errors import NoRouteError, UnknownIdError
-from connectivity.graph import DESTINATION, LINK, NODE_TERMINALS, ORIGIN, CompiledNetwork
+from connectivity.graph import DESTINATION, LINK, ORIGIN, CompiledNetwork
+from connectivity.graph.compiled import NODE_TERMINALS
 from connectivity.tables import MODES, Scenario, find_place
 
 __all__ = ["Search", "endpoints", "search_graph", "resolve"]

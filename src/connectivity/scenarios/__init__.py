@@ -33,45 +33,68 @@ Example
 
 from __future__ import annotations
 
-from connectivity.scenarios.attribution import (
-    SELECT_LINK_METHODS,
-    SelectLinkResult,
-    select_link,
-)
-from connectivity.scenarios.compare import comparison, comparison_csv, results_json
-from connectivity.scenarios.figures import MAIN_CORRIDORS, Corridor, key_figures, main_crossings
-from connectivity.scenarios.montecarlo import (
-    Draw,
-    MonteCarloResult,
-    draw_figures,
-    draw_inputs,
-    monte_carlo,
-    montecarlo_json,
-    portfolio_costs,
-    portfolio_summary,
-    summary,
-)
-from connectivity.scenarios.resilience import (
-    CRITICALITY_METHODS,
-    ELEMENT_KINDS,
-    CriticalityResult,
-    criticality,
-)
-from connectivity.scenarios.run import ScenarioResult, grow_demand, run_scenario
-from connectivity.scenarios.spec import (
-    ASSIGNMENT_METHODS,
-    Analyses,
-    Growth,
-    RouteQuery,
-    ScenarioSpec,
-    SkimQuery,
-    bundled_scenarios,
-    read_spec,
-    read_specs,
-    spec_from_mapping,
-)
-from connectivity.scenarios.sweeps import NetworkSource, dask_executor, sweep
-from connectivity.scenarios.validate import check_specs, spec_problems
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.scenarios.attribution import (
+        SELECT_LINK_METHODS,
+        SelectLinkResult,
+        select_link,
+    )
+    from connectivity.scenarios.compare import comparison, comparison_csv, results_json
+    from connectivity.scenarios.figures import MAIN_CORRIDORS, Corridor, key_figures, main_crossings
+    from connectivity.scenarios.montecarlo import (
+        Draw,
+        MonteCarloResult,
+        draw_figures,
+        draw_inputs,
+        monte_carlo,
+        montecarlo_json,
+        portfolio_costs,
+        portfolio_summary,
+        summary,
+    )
+    from connectivity.scenarios.resilience import (
+        CRITICALITY_METHODS,
+        ELEMENT_KINDS,
+        CriticalityResult,
+        criticality,
+    )
+    from connectivity.scenarios.run import ScenarioResult, grow_demand, run_scenario
+    from connectivity.scenarios.spec import (
+        ASSIGNMENT_METHODS,
+        Analyses,
+        Growth,
+        RouteQuery,
+        ScenarioSpec,
+        SkimQuery,
+        bundled_scenarios,
+        read_spec,
+        read_specs,
+        spec_from_mapping,
+    )
+    from connectivity.scenarios.sweeps import NetworkSource, dask_executor, sweep
+    from connectivity.scenarios.validate import check_specs, spec_problems
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "attribution": ("SELECT_LINK_METHODS", "SelectLinkResult", "select_link"),
+        "compare": ("comparison", "comparison_csv", "results_json"),
+        "figures": ("MAIN_CORRIDORS", "Corridor", "key_figures", "main_crossings"),
+        "montecarlo": (
+            "Draw", "MonteCarloResult", "draw_figures", "draw_inputs", "monte_carlo",
+            "montecarlo_json", "portfolio_costs", "portfolio_summary", "summary",
+        ),
+        "resilience": ("CRITICALITY_METHODS", "ELEMENT_KINDS", "CriticalityResult", "criticality"),
+        "run": ("ScenarioResult", "grow_demand", "run_scenario"),
+        "spec": (
+            "ASSIGNMENT_METHODS", "Analyses", "Growth", "RouteQuery", "ScenarioSpec", "SkimQuery",
+            "bundled_scenarios", "read_spec", "read_specs", "spec_from_mapping",
+        ),
+        "sweeps": ("NetworkSource", "dask_executor", "sweep"),
+        "validate": ("check_specs", "spec_problems"),
+    })
 
 __all__ = [
     "ScenarioSpec",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
@@ -20,8 +20,10 @@ from connectivity.assign import FlowProblem, PathSolution, default_unserved_pena
 from connectivity.assign.pathsets import trace_paths
 from connectivity.errors import UnknownIdError
 from connectivity.graph import CompiledNetwork, capacities, edge_costs
-from connectivity.tables import Scenario, read_demand
-from connectivity.tables.demand import split_intrazonal
+from connectivity.tables import Scenario, read_demand, split_intrazonal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DemandArrays", "PathFlows", "demand_rows", "od_nodes", "demand_arrays",
            "least_cost_routes", "so_problem", "with_closed", "path_flows", "cheapest_cost",

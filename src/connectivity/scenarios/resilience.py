@@ -41,10 +41,10 @@ import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from connectivity import _progress, paths
@@ -64,6 +64,9 @@ from connectivity.scenarios._flows import (
     with_closed,
 )
 from connectivity.tables import Network, Scenario
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["CriticalityResult", "criticality", "CRITICALITY_METHODS", "ELEMENT_KINDS",
            "PAIR_POOL"]

@@ -30,11 +30,10 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numba
 import numpy as np
-import pandas as pd
 
 from connectivity.assign import (
     Assignment,
@@ -49,6 +48,9 @@ from connectivity.scenarios.figures import MAIN_CORRIDORS, Corridor, key_figures
 from connectivity.scenarios.spec import RouteQuery, ScenarioSpec, SkimQuery
 from connectivity.scenarios.validate import demand_corridors, spec_problems
 from connectivity.tables import Network, find_place, read_demand
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ScenarioResult", "run_scenario", "grow_demand", "failed_result",
            "ROUTE_MEASURES", "SKIM_MEASURES"]

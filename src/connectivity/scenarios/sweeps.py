@@ -42,16 +42,18 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numba
-import pandas as pd
 
 from connectivity.graph import CompiledNetwork, compile_network
 from connectivity.scenarios.run import ScenarioResult, failed_result, run_scenario
 from connectivity.scenarios.spec import ScenarioSpec
 from connectivity.scenarios.validate import check_specs
 from connectivity.tables import load_bundled, load_bundled_demand, read_demand, read_network
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["NetworkSource", "sweep", "dask_executor", "load_source"]
 

@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from connectivity.errors import ScenarioError, UnknownIdError
 from connectivity.graph import CompiledNetwork
 from connectivity.scenarios.spec import ScenarioSpec
 from connectivity.tables import find_place
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["spec_problems", "check_specs", "demand_corridors"]
 

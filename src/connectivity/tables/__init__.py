@@ -24,48 +24,78 @@ True
 
 from __future__ import annotations
 
-from connectivity.tables.demand import DEMAND_COLUMNS, load_bundled_demand, read_demand
-from connectivity.tables.network import (
-    Network,
-    from_frames,
-    load_bundled,
-    place_index_of,
-    read_network,
-    resolve_place,
-)
-from connectivity.tables.places import PlaceIndex, find_place
-from connectivity.tables.read import (
-    TableSource,
-    bundled_data_dir,
-    load_bundled_table,
-    read_table,
-)
-from connectivity.tables.rules import (
-    BORDER_MODES,
-    CAPACITY_UNIT,
-    collect_problems,
-    link_terminals,
-    validate,
-)
-from connectivity.tables.scenario import (
-    RUN_KEYS,
-    SCENARIO_KEYS,
-    Scenario,
-    read_scenario,
-    scenario_from_mapping,
-)
-from connectivity.tables.schema import (
-    COLUMNS,
-    MODES,
-    OPTIONAL_TABLES,
-    PLACE_KINDS,
-    PROJECT_KINDS,
-    STATUSES,
-    TABLES,
-    TERMINALS,
-    empty_table,
-    split_ids,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from connectivity.tables.demand import (
+        DEMAND_COLUMNS,
+        load_bundled_demand,
+        read_demand,
+        split_intrazonal,
+    )
+    from connectivity.tables.network import (
+        Network,
+        from_frames,
+        load_bundled,
+        place_index_of,
+        read_network,
+        resolve_place,
+    )
+    from connectivity.tables.places import PlaceIndex, find_place
+    from connectivity.tables.read import (
+        TableSource,
+        bundled_data_dir,
+        load_bundled_table,
+        read_table,
+    )
+    from connectivity.tables.rules import (
+        BORDER_MODES,
+        CAPACITY_UNIT,
+        collect_problems,
+        link_terminals,
+        validate,
+    )
+    from connectivity.tables.scenario import (
+        RUN_KEYS,
+        SCENARIO_KEYS,
+        Scenario,
+        read_scenario,
+        scenario_from_mapping,
+    )
+    from connectivity.tables.schema import (
+        COLUMNS,
+        MODES,
+        OPTIONAL_TABLES,
+        PLACE_KINDS,
+        PROJECT_KINDS,
+        STATUSES,
+        TABLES,
+        TERMINALS,
+        empty_table,
+        split_ids,
+    )
+else:
+    from connectivity._lazy import exports
+
+    __getattr__, __dir__ = exports(__name__, {
+        "demand": ("DEMAND_COLUMNS", "load_bundled_demand", "read_demand", "split_intrazonal"),
+        "network": (
+            "Network", "from_frames", "load_bundled", "place_index_of", "read_network",
+            "resolve_place",
+        ),
+        "places": ("PlaceIndex", "find_place"),
+        "read": ("TableSource", "bundled_data_dir", "load_bundled_table", "read_table"),
+        "rules": (
+            "BORDER_MODES", "CAPACITY_UNIT", "collect_problems", "link_terminals", "validate",
+        ),
+        "scenario": (
+            "RUN_KEYS", "SCENARIO_KEYS", "Scenario", "read_scenario", "scenario_from_mapping",
+        ),
+        "schema": (
+            "COLUMNS", "MODES", "OPTIONAL_TABLES", "PLACE_KINDS", "PROJECT_KINDS", "STATUSES",
+            "TABLES", "TERMINALS", "empty_table", "split_ids",
+        ),
+    })
 
 __all__ = [
     "Network",
@@ -88,6 +118,7 @@ __all__ = [
     "DEMAND_COLUMNS",
     "read_demand",
     "load_bundled_demand",
+    "split_intrazonal",
     "COLUMNS",
     "MODES",
     "OPTIONAL_TABLES",

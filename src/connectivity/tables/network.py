@@ -21,15 +21,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from connectivity.errors import NetworkValidationError, UnknownIdError
 from connectivity.tables.places import PlaceIndex, find_place, place_index
 from connectivity.tables.read import TableSource, bundled_data_dir, read_table
 from connectivity.tables.rules import collect_problems
 from connectivity.tables.schema import OPTIONAL_TABLES, TABLES, empty_table, parse_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Network",
