@@ -53,6 +53,19 @@ def test_prioritize_json_is_the_library_portfolio(cli, folder: Path) -> None:
         assert key in got
 
 
+def test_prioritize_bilevel_with_the_bush_algorithm(cli, folder: Path) -> None:
+    args = ["prioritize", "--data", str(folder), "--demand", str(folder / "od.csv"),
+            "--budget", "10", "--method", "bilevel", "--format", "json"]
+    bush = json.loads(cli(*args, "--algorithm", "bush").stdout)
+    bfw = json.loads(cli(*args).stdout)
+    assert bush["details"]["algorithm"] == "bush" and bfw["details"]["algorithm"] == "bfw"
+    assert bush["selected"] == bfw["selected"]
+    assert bush["objective"] == pytest.approx(bfw["objective"], rel=1e-5)
+    bad = cli("prioritize", "--data", str(folder), "--demand", str(folder / "od.csv"),
+              "--budget", "10", "--algorithm", "bush", check=False)
+    assert bad.returncode == 2 and "method 'milp' solves no equilibrium" in bad.stderr
+
+
 def test_prioritize_table_and_phasing(cli, folder: Path) -> None:
     out = cli("prioritize", "--data", str(folder), "--demand", str(folder / "od.csv"),
               "--budget", "10", "--method", "bcr")

@@ -259,3 +259,15 @@ def test_prioritize_runs_bilevel(tiny_net: cn.Network, tiny_demand: pd.DataFrame
     with pytest.raises(ValueError, match="already on"):
         bilevel_prioritize(tiny_net, tiny_demand, budget=9.0,
                            scenario=cn.Scenario(projects=("P2",)))
+
+
+def test_bush_equilibria_agree_and_warm_start_between_designs(
+        tiny_net: cn.Network, tiny_demand: pd.DataFrame) -> None:
+    f = bilevel_prioritize(tiny_net, tiny_demand, budget=100.0)
+    b = bilevel_prioritize(tiny_net, tiny_demand, budget=100.0, gap=1e-10, algorithm="bush")
+    assert b.selected == f.selected and b.details["algorithm"] == "bush"
+    assert b.objective == pytest.approx(f.objective, rel=1e-5)
+    # capacity projects keep the edges, so later designs start from earlier bushes
+    assert b.details["bush_warm_starts"] > 0 and f.details["bush_warm_starts"] == 0
+    with pytest.raises(ValueError, match="unknown equilibrium algorithm 'nope'"):
+        bilevel_prioritize(tiny_net, tiny_demand, budget=1.0, algorithm="nope")

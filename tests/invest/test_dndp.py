@@ -341,6 +341,20 @@ def test_cli_json_keys(cli, tmp_path: Path) -> None:
     assert "proved_optimal" in table and "baseline_tstt" in table
 
 
+def test_cli_algorithm_bush(cli, tmp_path: Path) -> None:
+    files = _files(tmp_path)
+    out = json.loads(cli("prioritize", *files, "--budget", "8", "--algorithm", "bush",
+                         "--gap", "1e-10", "--format", "json").stdout)
+    oracle = brute_force_design(BRAESS, BRAESS_TRIPS, _cands([BRIDGE, *HELPERS]), 8.0,
+                                gap=1e-10, algorithm="bush")
+    assert out["selected"] == list(oracle.selected)
+    assert out["tstt"] == pytest.approx(oracle.objective, rel=1e-12)
+    bad = cli("prioritize", *files, "--budget", "8", "--method", "greedy", "--algorithm",
+              "bush", check=False)
+    assert bad.returncode == 2
+    assert "--algorithm applies to --method bilevel or brute_force, not greedy" in bad.stderr
+
+
 @needs_dndp
 def test_cli_dndp_instance(cli) -> None:
     out = json.loads(cli("prioritize", "--dndp-instance", str(DNDP / "SF_DNDP_10_3.txt"),
@@ -368,3 +382,20 @@ def test_cli_errors(cli, tmp_path: Path) -> None:
         r = cli("prioritize", *args, check=False)
         assert r.returncode == 2, args
         assert message in r.stderr, (args, r.stderr)
+
+
+def test_bush_equilibria_find_the_same_design_with_tighter_totals() -> None:
+    cands = _cands([BRIDGE, *HELPERS])
+    total = 1.0 + 2.0 + 2.0 + 3.0
+    a = bilevel_design(BRAESS, BRAESS_TRIPS, cands, total, gap=1e-10, algorithm="bush")
+    b = brute_force_design(BRAESS, BRAESS_TRIPS, cands, total, gap=1e-10, algorithm="bush")
+    f = bilevel_design(BRAESS, BRAESS_TRIPS, cands, total)
+    assert a.proved_optimal and a.selected == b.selected == f.selected
+    assert a.details["algorithm"] == "bush" and f.details["algorithm"] == "bfw"
+    assert a.objective == pytest.approx(b.objective, rel=1e-12)
+    assert a.objective == pytest.approx(f.objective, rel=1e-5)
+    # the Braess bridge alone: the equilibrium TSTT of the flow file, 6 x (51 + 537 / 13)
+    assert evaluate_design(BRAESS, BRAESS_TRIPS, cands, ["BRIDGE"], gap=1e-12,
+                           algorithm="bush") == pytest.approx(6 * (51 + 537 / 13), rel=1e-12)
+    with pytest.raises(ValueError, match="unknown equilibrium algorithm 'nope'"):
+        evaluate_design(BRAESS, BRAESS_TRIPS, cands, [], algorithm="nope")

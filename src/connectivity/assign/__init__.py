@@ -17,7 +17,9 @@ On arrays, each solver takes one validated problem object:
   (:mod:`~connectivity.assign.colgen`, on the path arrays of
   :mod:`~connectivity.assign.pathsets`); the result is a :class:`SystemOptimum`;
 - :mod:`~connectivity.assign.equilibrium`: :func:`user_equilibrium` by Frank-Wolfe,
-  conjugate and biconjugate Frank-Wolfe, with the volume-delay functions of
+  conjugate and biconjugate Frank-Wolfe, or by the bush-based Algorithm B
+  (:mod:`~connectivity.assign.bush`, to gaps of 1e-10 and below, warm-started from a
+  :class:`BushState`), with the volume-delay functions of
   :mod:`~connectivity.assign.vdf` (:func:`volume_delay` of a problem);
 - :mod:`~connectivity.assign.tntp`: :func:`tntp_equilibrium` (and the problem it solves,
   :func:`tntp_problem`) for TNTP research networks.
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
         solve_system_optimum,
     )
     from connectivity.assign.assignment import Assignment
+    from connectivity.assign.bush import BushState
     from connectivity.assign.colgen import PathSolution, path_system_optimum, solve_paths
     from connectivity.assign.equilibrium import (
         ALGORITHMS,
@@ -80,6 +83,7 @@ else:
             "solve_system_optimum",
         ),
         "assignment": ("Assignment",),
+        "bush": ("BushState",),
         "colgen": ("PathSolution", "path_system_optimum", "solve_paths"),
         "equilibrium": (
             "ALGORITHMS", "EquilibriumResult", "LoadHistory", "user_equilibrium", "volume_delay",
@@ -124,6 +128,7 @@ __all__ = [
     "user_equilibrium",
     "volume_delay",
     "ALGORITHMS",
+    "BushState",
     "VolumeDelay",
     "tntp_equilibrium",
     "tntp_problem",

@@ -11,11 +11,14 @@ Algorithms: ``"fw"`` Frank-Wolfe, ``"cfw"`` conjugate and ``"bfw"`` biconjugate
 Frank-Wolfe (Mitradjieva & Lindberg 2013, *Transportation Science* 47(2)). Each iteration
 loads the demand all-or-nothing on the current shortest-path trees
 (:func:`connectivity.paths.all_or_nothing`) and takes an exact line search (bisection on
-the derivative of the Beckmann objective).
+the derivative of the Beckmann objective). ``"bush"``: Dial's Algorithm B, origin-based
+(:mod:`connectivity.assign.bush`), which converges to machine precision where the
+Frank-Wolfe family stalls near a gap of 1e-6.
 
 The relative gap is ``(TSTT - SPTT) / TSTT`` in generalized cost, where TSTT is the sum
 of flow x cost over links and SPTT the cost of sending all demand on current shortest
-paths (the all-or-nothing flow times cost). It is reported after every iteration.
+paths (the all-or-nothing flow times cost). It is reported after every iteration, with
+the average excess cost ``(TSTT - SPTT) / total demand``.
 """
 
 from __future__ import annotations
@@ -23,17 +26,19 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from connectivity import _progress, paths
+from connectivity.assign.bush import BushState, solve_bushes
 from connectivity.assign.problems import (
     EquilibriumProblem,
     equilibrium_problem,
-    intrazonal_cells,
+    interzonal_demand,
+    zone_sinks,
 )
 from connectivity.assign.vdf import VolumeDelay
 from connectivity.errors import SolverError
@@ -45,8 +50,8 @@ logger = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-Algorithm = Literal["fw", "cfw", "bfw"]
-ALGORITHMS: tuple[str, ...] = ("fw", "cfw", "bfw")
+Algorithm = Literal["fw", "cfw", "bfw", "bush"]
+ALGORITHMS: tuple[str, ...] = ("fw", "cfw", "bfw", "bush")
 
 
 @dataclass(frozen=True)
@@ -92,19 +97,25 @@ class EquilibriumResult:
     beckmann_history
         Beckmann objective of the flows on which each gap was measured.
     iterations
-        Number of iterations run (all-or-nothing loads after the initial one).
+        Number of iterations run (all-or-nothing loads after the initial one; for
+        ``"bush"``, updates of every bush).
     seconds
         Wall time.
     converged
         Whether the requested gap was reached.
     algorithm
-        ``"fw"``, ``"cfw"`` or ``"bfw"``.
+        ``"fw"``, ``"cfw"``, ``"bfw"`` or ``"bush"``.
     loads
         With ``keep_loads=True``: the loads whose weighted sum is ``flow``
         (:class:`LoadHistory`); ``None`` otherwise.
     intrazonal
         Total demand whose origin is its destination: not assigned (the TNTP
         convention), so in no flow, total or gap.
+    average_excess_cost
+        ``(TSTT - SPTT) / total demand`` after each iteration, beside each gap.
+    state
+        ``"bush"`` only: the bushes and origin flows, to warm-start another run
+        (:class:`~connectivity.assign.bush.BushState`); ``None`` otherwise.
     """
 
     flow: FloatArray
@@ -120,6 +131,8 @@ class EquilibriumResult:
     algorithm: str
     loads: LoadHistory | None = None
     intrazonal: float = 0.0
+    average_excess_cost: FloatArray = field(default_factory=lambda: np.zeros(0))
+    state: BushState | None = None
 
     @property
     def gap(self) -> float:
@@ -136,6 +149,7 @@ def user_equilibrium(
     keep_loads: bool = False,
     progress: bool | None = None,
     method: str = "auto",
+    warm_start: EquilibriumResult | BushState | None = None,
 ) -> EquilibriumResult:
     """Assign demand to user equilibrium with volume-delay functions.
 
@@ -144,14 +158,16 @@ def user_equilibrium(
     problem
         The network, volume-delay parameters and demand (:func:`equilibrium_problem`).
     algorithm
-        ``"fw"``, ``"cfw"`` or ``"bfw"`` (default).
+        ``"fw"``, ``"cfw"``, ``"bfw"`` (default) or ``"bush"`` (Algorithm B: for gaps
+        below 1e-6, e.g. 1e-10 when a project's benefit is a small difference of two
+        equilibria).
     gap
         Stop when the relative gap is at most this.
     max_iter
         Stop after this many iterations in any case.
     keep_loads
         Keep the cost vector of every all-or-nothing load and its weight in the flow
-        (``result.loads``, one ``n_edges`` vector per iteration).
+        (``result.loads``, one ``n_edges`` vector per iteration). Not with ``"bush"``.
     progress
         Show a bar of the iterations and the relative gap on stderr: ``None`` (default)
         when stderr is a terminal and no outer search shows its own
@@ -161,7 +177,12 @@ def user_equilibrium(
         ``"hierarchy"`` (a contraction hierarchy, ordered and contracted once and
         re-customized with each iteration's costs) or ``"auto"`` (default: the
         hierarchy on networks of at least 1,000 nodes with at least 32 origins, see
-        :func:`connectivity.paths.all_or_nothing`).
+        :func:`connectivity.paths.all_or_nothing`). For ``"bush"``, how the gap's
+        shortest paths are found.
+    warm_start
+        ``"bush"`` only: start from a previous bush result (or its ``state``) on a
+        problem with the same edges, origins, destinations and demand (costs and
+        capacities may differ).
 
     Returns
     -------
@@ -187,17 +208,16 @@ def user_equilibrium(
     ([8.3333, 1.6667], 0.0)
     """
     t0_clock = time.perf_counter()
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
-    if not (gap >= 0):
-        raise ValueError(f"gap must be >= 0, got {gap!r}")
-    if max_iter < 1:
-        raise ValueError(f"max_iter must be >= 1, got {max_iter!r}")
+    _check_options(algorithm, gap, max_iter)
+    if algorithm == "bush" or warm_start is not None:
+        return _bush(problem, gap=gap, max_iter=max_iter, keep_loads=keep_loads,
+                     progress=progress, method=method, warm_start=warm_start,
+                     algorithm=str(algorithm), t0_clock=t0_clock)
     p = problem
     m = p.n_edges
     vdf = volume_delay(p)
-    t, o, q = p.tail, p.origins, _interzonal(p)
-    h, d, n_nodes = _zone_sinks(p)
+    t, o, q = p.tail, p.origins, interzonal_demand(p)
+    h, d, n_nodes = zone_sinks(p)
     graph = paths.from_arrays(t, h, vdf.cost(np.zeros(m)), n_nodes)
 
     def load(costs: FloatArray) -> FloatArray:
@@ -207,7 +227,9 @@ def user_equilibrium(
     x = load(vdf.cost(np.zeros(m)))
     history = _History(vdf.cost(np.zeros(m))) if keep_loads else None
     gaps: list[float] = []
+    excess: list[float] = []
     objectives: list[float] = []
+    total = float(q.sum())
     prev_s: FloatArray | None = None  # previous target s_{k-1}
     prev2_s: FloatArray | None = None  # s_{k-2}
     prev_step = 1.0
@@ -230,6 +252,7 @@ def user_equilibrium(
                 )
             rel = (tstt_gc - sptt) / tstt_gc if tstt_gc > 0 else 0.0
             gaps.append(max(rel, 0.0))
+            excess.append(max(tstt_gc - sptt, 0.0) / total if total > 0 else 0.0)
             objectives.append(float(vdf.integral(x).sum()))
             bar.update(gap=gaps[-1])
             if rel <= gap:
@@ -273,6 +296,53 @@ def user_equilibrium(
         algorithm=str(algorithm),
         loads=history.result() if history is not None else None,
         intrazonal=p.intrazonal,
+        average_excess_cost=np.asarray(excess),
+    )
+
+
+def _check_options(algorithm: str, gap: float, max_iter: int) -> None:
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
+    if not (gap >= 0):
+        raise ValueError(f"gap must be >= 0, got {gap!r}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be >= 1, got {max_iter!r}")
+
+
+def _bush(  # noqa: PLR0913 (user_equilibrium's options, passed on)
+    problem: EquilibriumProblem, *, gap: float, max_iter: int, keep_loads: bool,
+    progress: bool | None, method: str, algorithm: str,
+    warm_start: EquilibriumResult | BushState | None, t0_clock: float,
+) -> EquilibriumResult:
+    """:func:`user_equilibrium` by Algorithm B."""
+    if algorithm != "bush":
+        raise ValueError(f"warm_start is for algorithm='bush', not {algorithm!r}")
+    if keep_loads:
+        raise ValueError("keep_loads=True: the bush algorithm keeps no all-or-nothing "
+                         "loads; use algorithm='fw', 'cfw' or 'bfw'")
+    if isinstance(warm_start, EquilibriumResult):
+        if warm_start.state is None:
+            raise ValueError(f"warm_start is a result of algorithm "
+                             f"{warm_start.algorithm!r}, which has no bushes; give a "
+                             "result of algorithm='bush'")
+        warm_start = warm_start.state
+    p = problem
+    vdf = volume_delay(p)
+    with _progress.bar(max_iter, "equilibrium (bush)", progress=progress) as bar:
+        run = solve_bushes(p, vdf, gap=gap, max_iter=max_iter, warm_start=warm_start,
+                           method=method, report=lambda g: bar.update(gap=g))
+    seconds = time.perf_counter() - t0_clock
+    logger.info("user equilibrium (bush): %d iterations, relative gap %.3g, %s, %.2f s",
+                run.iterations, run.relative_gap[-1],
+                "converged" if run.converged else "not converged", seconds)
+    x = run.flow
+    tt = vdf.time(x)
+    return EquilibriumResult(
+        flow=x, time=tt, cost=tt + p.fixed_cost, tstt=_dot(x, tt),
+        beckmann=float(vdf.integral(x).sum()), relative_gap=run.relative_gap,
+        beckmann_history=run.beckmann, iterations=run.iterations, seconds=seconds,
+        converged=run.converged, algorithm="bush", intrazonal=p.intrazonal,
+        average_excess_cost=run.average_excess_cost, state=run.state,
     )
 
 
@@ -298,30 +368,6 @@ def volume_delay(problem: EquilibriumProblem) -> VolumeDelay:
         p.rho_max,
         p.fixed_cost,
     )
-
-
-def _interzonal(p: EquilibriumProblem) -> FloatArray:
-    """The demand that is assigned: intrazonal trips stay in their zone (TNTP
-    convention; routed to the zone's sink copy they would go out and back)."""
-    inside = intrazonal_cells(p)
-    return np.where(inside, 0.0, p.demand) if (p.demand[inside] > 0).any() else p.demand
-
-
-def _zone_sinks(p: EquilibriumProblem) -> tuple[IntArray, IntArray, int]:
-    """Heads, destinations and node count with the zones that cannot be passed through
-    split in two: trips end at a copy of the zone node that has only its in-edges, so no
-    path can enter the zone node and leave it again."""
-    h, d, n_nodes = p.head.copy(), p.destinations, p.n_nodes
-    if p.no_through is None:
-        return h, d, n_nodes
-    zones = p.no_through
-    sink = np.full(n_nodes, -1, dtype=np.int64)
-    sink[zones] = n_nodes + np.arange(zones.shape[0])
-    hs = sink[h]
-    h = np.where(hs >= 0, hs, h)
-    ds = sink[np.clip(d, 0, n_nodes - 1)]
-    d = np.where((d >= 0) & (d < n_nodes) & (ds >= 0), ds, d)
-    return h, d, n_nodes + int(zones.shape[0])
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from connectivity import checks
 
 __all__ = ["FlowProblem", "flow_problem", "EquilibriumProblem", "equilibrium_problem",
-           "intrazonal_cells"]
+           "intrazonal_cells", "interzonal_demand", "zone_sinks"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -272,6 +272,30 @@ def intrazonal_cells(problem: EquilibriumProblem) -> BoolArray:
     """``len(origins) x len(destinations)`` mask of the demand cells whose origin node is
     their destination node (intrazonal trips, not assigned)."""
     return np.equal.outer(problem.origins, problem.destinations).astype(np.bool_)
+
+
+def interzonal_demand(p: EquilibriumProblem) -> FloatArray:
+    """The demand that is assigned: intrazonal trips stay in their zone (TNTP
+    convention; routed to the zone's sink copy they would go out and back)."""
+    inside = intrazonal_cells(p)
+    return np.where(inside, 0.0, p.demand) if (p.demand[inside] > 0).any() else p.demand
+
+
+def zone_sinks(p: EquilibriumProblem) -> tuple[IntArray, IntArray, int]:
+    """Heads, destinations and node count with the zones that cannot be passed through
+    split in two: trips end at a copy of the zone node that has only its in-edges, so no
+    path can enter the zone node and leave it again."""
+    h, d, n_nodes = p.head.copy(), p.destinations, p.n_nodes
+    if p.no_through is None:
+        return h, d, n_nodes
+    zones = p.no_through
+    sink = np.full(n_nodes, -1, dtype=np.int64)
+    sink[zones] = n_nodes + np.arange(zones.shape[0])
+    hs = sink[h]
+    h = np.where(hs >= 0, hs, h)
+    ds = sink[np.clip(d, 0, n_nodes - 1)]
+    d = np.where((d >= 0) & (d < n_nodes) & (ds >= 0), ds, d)
+    return h, d, n_nodes + int(zones.shape[0])
 
 
 def equilibrium_problem(  # noqa: PLR0913 (one argument per array of the model, by keyword)

@@ -45,8 +45,9 @@ def register(sub: Any) -> None:
                    help="OMX demand: the lookup holding the place ids (default zones)")
     p.add_argument("--gap", type=float, default=1e-4, help="relative gap to stop UE at")
     p.add_argument("--max-iter", type=int, default=500, help="UE iteration limit")
-    p.add_argument("--algorithm", choices=("fw", "cfw", "bfw"), default="bfw",
-                   help="UE algorithm: Frank-Wolfe, conjugate or biconjugate")
+    p.add_argument("--algorithm", choices=("fw", "cfw", "bfw", "bush"), default="bfw",
+                   help="UE algorithm: Frank-Wolfe, conjugate or biconjugate Frank-Wolfe, "
+                        "or bush (Algorithm B: to gaps of 1e-10 and below)")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs", help="LP solver")
     p.add_argument("--so-formulation", choices=("origin", "paths"), default="origin",
                    help="system optimum LP: origin-based arcs or path column generation")

@@ -95,7 +95,7 @@ def run_bundled(args: argparse.Namespace) -> dict[str, Any]:
                        projects=_ids(args.projects), scenario=scenario(args), cost=args.cost,
                        time_limit=args.time_limit,
                        capital_charge_rate=args.capital_charge_rate,
-                       commodity=args.commodity)
+                       commodity=args.commodity, algorithm=getattr(args, "algorithm", None))
     return p.to_dict()
 
 

@@ -65,6 +65,9 @@ def register(sub: Any) -> None:
                    help="milp, bilevel: stop after S seconds with the best design and bound")
     p.add_argument("--gap", type=float, default=REPORT_GAP, metavar="G",
                    help="relative gap of the equilibria the method solves (default 1e-6)")
+    p.add_argument("--algorithm", choices=("fw", "cfw", "bfw", "bush"), default=None,
+                   help="equilibrium algorithm of bilevel and brute_force (default bfw; "
+                        "bush for gaps of 1e-8 and below)")
     add_bundled_options(p)
     add_format(p, choices=("table", "json"))
     p.set_defaults(run=_cmd_prioritize)
@@ -133,7 +136,12 @@ def _prioritize_tntp(args: argparse.Namespace) -> dict[str, Any]:
     if args.time_limit is not None and method not in ("bilevel", "milp"):
         raise ValueError(f"--time-limit applies to --method bilevel or milp, not {method}")
     net, trips, cands = _inputs(args)
-    options = {"gap": args.gap, "demand_factor": args.demand_factor}
+    options: dict[str, Any] = {"gap": args.gap, "demand_factor": args.demand_factor}
+    if args.algorithm is not None:
+        if method not in ("bilevel", "brute_force"):
+            raise ValueError(f"--algorithm applies to --method bilevel or brute_force, "
+                             f"not {method}")
+        options["algorithm"] = args.algorithm
     if method in ("bilevel", "milp"):
         design = bilevel_design if method == "bilevel" else milp_design
         p = design(net, trips, cands, args.budget, time_limit=args.time_limit, **options)
@@ -143,10 +151,11 @@ def _prioritize_tntp(args: argparse.Namespace) -> dict[str, Any]:
         p = run(net, trips, cands, args.budget, **options)
     tstt, baseline = p.objective, p.baseline
     if args.gap > REPORT_GAP:  # the method's equilibria were coarser: re-solve the two
+        algorithm = args.algorithm or "bfw"
         tstt = evaluate_design(net, trips, cands, p.selected, gap=REPORT_GAP,
-                               demand_factor=args.demand_factor)
+                               demand_factor=args.demand_factor, algorithm=algorithm)
         baseline = evaluate_design(net, trips, cands, (), gap=REPORT_GAP,
-                                   demand_factor=args.demand_factor)
+                                   demand_factor=args.demand_factor, algorithm=algorithm)
     return {
         "method": p.method, "selected": list(p.selected), "tstt": tstt, "cost": p.cost,
         "budget": p.budget, "status": p.status.value, "proved_optimal": p.proved_optimal,

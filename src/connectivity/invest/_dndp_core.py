@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from connectivity import paths
-from connectivity.assign import tntp_equilibrium
+from connectivity.assign import ALGORITHMS, tntp_equilibrium
 from connectivity.errors import NoRouteError, SolverError, UnknownIdError
 from connectivity.io import CandidateLinks, TntpNetwork, TntpTrips
 
@@ -169,7 +169,11 @@ class DesignEvaluator:
     """
 
     def __init__(self, net: TntpNetwork, trips: TntpTrips, cands: CandidateLinks,
-                 table: ProjectTable, *, gap: float, demand_factor: float) -> None:
+                 table: ProjectTable, *, gap: float, demand_factor: float,
+                 algorithm: str = "bfw") -> None:
+        if algorithm not in ALGORITHMS:
+            raise ValueError(f"unknown equilibrium algorithm {algorithm!r}; choose one of "
+                             f"{', '.join(ALGORITHMS)}")
         bad = np.flatnonzero((cands.init_node > net.n_nodes) | (cands.term_node > net.n_nodes))
         if bad.size:
             i = int(bad[0])
@@ -181,6 +185,7 @@ class DesignEvaluator:
                       TntpTrips(trips.n_zones, trips.matrix * demand_factor, trips.metadata))
         self.table = table
         self.gap = gap
+        self.algorithm = algorithm
         k = cands.n_links
         self._links = {
             "init_node": np.concatenate([net.init_node, cands.init_node]),
@@ -232,7 +237,8 @@ class DesignEvaluator:
         self.ue_solves += 1
         try:
             r = tntp_equilibrium(self._network(self._rows(design), self._links["b"]),
-                                 self.trips, gap=self.gap, max_iter=MAX_ITER)
+                                 self.trips, gap=self.gap, max_iter=MAX_ITER,
+                                 algorithm=self.algorithm)
         except NoRouteError:
             value = math.inf
         else:
@@ -281,7 +287,8 @@ class DesignEvaluator:
         per_project = np.zeros(self.table.n)
         try:
             net = self._network(rows, b_marginal)
-            r = tntp_equilibrium(net, self.trips, gap=gap, max_iter=MAX_ITER)
+            r = tntp_equilibrium(net, self.trips, gap=gap, max_iter=MAX_ITER,
+                                 algorithm=self.algorithm)
             y = _all_or_nothing(net, self.trips, r.cost)
         except NoRouteError:
             return math.inf, math.inf, per_project

@@ -48,6 +48,8 @@ from connectivity.assign import (
     user_equilibrium,
     volume_delay,
 )
+from connectivity.assign.bush import BushState
+from connectivity.assign.equilibrium import ALGORITHMS
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork, active_projects, compiled_of
 from connectivity.invest._bnb import Branching, branch_and_bound, check_search_options
@@ -94,6 +96,7 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     tol: float = 1e-6,
     branching: Branching = "flow",
     progress: bool | None = None,
+    algorithm: str = "bfw",
 ) -> Portfolio:
     """The admissible design within ``budget`` of least total cost at user equilibrium.
 
@@ -140,6 +143,10 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     progress
         Show a bar of the nodes explored, the incumbent and the bound on stderr
         (``None``: when stderr is a terminal; :mod:`connectivity._progress`).
+    algorithm
+        The equilibrium algorithm: ``"bfw"`` (default) or ``"bush"`` (Algorithm B, for
+        gaps of 1e-8 and below, where designs closer than a loose gap's noise are told
+        apart); see :func:`~connectivity.assign.equilibrium.user_equilibrium`.
 
     Returns
     -------
@@ -150,8 +157,8 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
         ``TIME_LIMIT`` with ``bound``; ``evaluations`` every equilibrium and
         system-optimum solve; ``details`` has ``candidates``, ``cost_basis``,
         ``commodity``, ``unserved_penalty_usd_per_t``, ``ue_solves``, ``so_solves``,
-        ``warm_start_solves``, ``nodes``, ``tol``, ``gap``, ``branching`` and
-        ``warm_start`` (the greedy design).
+        ``warm_start_solves``, ``nodes``, ``tol``, ``gap``, ``branching``,
+        ``algorithm`` and ``warm_start`` (the greedy design).
 
     Raises
     ------
@@ -177,7 +184,8 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     base = scenario or Scenario()
     cands = candidates(compiled, projects, cost=cost)
     _check_not_on(compiled, base, cands)
-    ev = _NetworkEvaluator(compiled, demand, base, cands, commodity=commodity, gap=gap)
+    ev = _NetworkEvaluator(compiled, demand, base, cands, commodity=commodity, gap=gap,
+                           algorithm=algorithm)
 
     def admissible(design: Design) -> bool:
         return cands.relations_hold(design)
@@ -194,7 +202,8 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
                  "unserved_penalty_usd_per_t": ev.penalty, "ue_solves": ev.ue_solves,
                  "so_solves": ev.so_solves, "warm_start_solves": found.warm_start_solves,
                  "nodes": found.nodes, "tol": tol, "gap": gap, "branching": branching,
-                 "warm_start": list(table.ids_of(found.warm))},
+                 "algorithm": algorithm, "warm_start": list(table.ids_of(found.warm)),
+                 "bush_warm_starts": ev.warm_starts},
     )
 
 
@@ -312,7 +321,12 @@ class _NetworkEvaluator:
     """
 
     def __init__(self, compiled: CompiledNetwork, demand: pd.DataFrame, base: Scenario,
-                 cands: Candidates, *, commodity: str, gap: float) -> None:
+                 cands: Candidates, *, commodity: str, gap: float,
+                 algorithm: str = "bfw") -> None:
+        if algorithm not in ALGORITHMS:
+            raise ValueError(f"unknown equilibrium algorithm {algorithm!r}; choose one of "
+                             f"{', '.join(ALGORITHMS)}")
+        self.algorithm = algorithm
         self.compiled = compiled
         self.demand = demand
         self.base = base
@@ -334,6 +348,8 @@ class _NetworkEvaluator:
         self._so: dict[Design, _Descent] = {}
         self.ue_solves = 0
         self.so_solves = 0
+        self.warm_starts = 0  # bush solves started from the previous design's bushes
+        self._last_bushes: BushState | None = None
 
     @property
     def solves(self) -> int:
@@ -367,7 +383,13 @@ class _NetworkEvaluator:
             return self._ue[design]
         self.ue_solves += 1
         e = self.inputs(design)
-        r = user_equilibrium(e.problem, gap=self.gap, max_iter=MAX_ITER)
+        warm = self._last_bushes
+        if warm is not None and not warm.fits(e.problem):
+            warm = None  # the design opens or closes edges: start afresh
+        r = user_equilibrium(e.problem, gap=self.gap, max_iter=MAX_ITER,
+                             algorithm=self.algorithm, warm_start=warm)
+        self.warm_starts += warm is not None
+        self._last_bushes = r.state
         if not r.converged:
             raise SolverError(
                 f"user equilibrium with projects {list(self.table.ids_of(design))} stopped "

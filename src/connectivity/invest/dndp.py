@@ -82,6 +82,7 @@ def evaluate_design(
     *,
     gap: float = 1e-6,
     demand_factor: float = 1.0,
+    algorithm: str = "bfw",
 ) -> float:
     """UE total system travel time with the selected projects' links added.
 
@@ -99,6 +100,11 @@ def evaluate_design(
         Relative gap the equilibrium is solved to.
     demand_factor
         Multiplies every entry of the trip matrix.
+    algorithm
+        The equilibrium algorithm (see
+        :func:`~connectivity.assign.equilibrium.user_equilibrium`): ``"bfw"`` (default)
+        or ``"bush"`` for gaps of 1e-8 and below, where designs closer than a loose
+        gap's noise are told apart.
 
     Returns
     -------
@@ -119,8 +125,8 @@ def evaluate_design(
     check_method_options(0.0, gap=gap, demand_factor=demand_factor)
     table = project_table(cands)
     design = table.design_of(selected)
-    return DesignEvaluator(net, trips, cands, table, gap=gap,
-                           demand_factor=demand_factor).tstt(design)
+    return DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor,
+                           algorithm=algorithm).tstt(design)
 
 
 def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword options)
@@ -134,6 +140,7 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
     demand_factor: float = 1.0,
     tol: float = 1e-6,
     branching: Branching = "flow",
+    algorithm: str = "bfw",
 ) -> Portfolio:
     """The design within ``budget`` with the least UE TSTT, by branch and bound.
 
@@ -178,6 +185,9 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
     branching
         ``"flow"``: branch on the free project whose links carry the most SO flow at
         the node; ``"cost"``: on the most expensive free project.
+    algorithm
+        Equilibrium algorithm of every UE and SO solve, as in :func:`evaluate_design`
+        (``"bush"`` with a small ``gap`` tells close designs apart).
 
     Returns
     -------
@@ -187,7 +197,7 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
         objective), ``evaluations`` every UE and SO solve; ``details`` has
         ``ue_solves`` and ``so_solves`` (of the search), ``warm_start_solves`` (of the
         greedy warm start), ``nodes``, ``tol``, ``gap``, ``branching``, ``warm_start``
-        (the greedy design) and ``demand_factor``.
+        (the greedy design), ``demand_factor`` and ``algorithm``.
 
     Raises
     ------
@@ -205,10 +215,11 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
     check_search_options(tol=tol, branching=branching)
     deadline = math.inf if time_limit is None else start + time_limit
     table = project_table(cands)
-    ev = DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor)
+    ev = DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor,
+                         algorithm=algorithm)
     # the greedy ranking needs no fine equilibria: it only proposes a design
     scout = DesignEvaluator(net, trips, cands, table, gap=max(gap, WARM_START_GAP),
-                            demand_factor=demand_factor)
+                            demand_factor=demand_factor, algorithm=algorithm)
     found = branch_and_bound(ev, scout, budget, admissible=always_admissible,
                              deadline=deadline, tol=tol, branching=branching)
     return Portfolio(
@@ -219,7 +230,7 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
         evaluations=ev.solves + scout.solves,
         details={"ue_solves": ev.ue_solves, "so_solves": ev.so_solves,
                  "warm_start_solves": found.warm_start_solves, "nodes": found.nodes,
-                 "tol": tol, "gap": gap, "branching": branching,
+                 "tol": tol, "gap": gap, "branching": branching, "algorithm": algorithm,
                  "warm_start": list(table.ids_of(found.warm)),
                  "demand_factor": demand_factor},
     )
@@ -233,6 +244,7 @@ def brute_force_design(
     *,
     gap: float = 1e-6,
     demand_factor: float = 1.0,
+    algorithm: str = "bfw",
 ) -> Portfolio:
     """Every design within ``budget`` solved at UE; the one with the least TSTT.
 
@@ -242,7 +254,7 @@ def brute_force_design(
 
     Parameters
     ----------
-    net, trips, cands, budget, gap, demand_factor
+    net, trips, cands, budget, gap, demand_factor, algorithm
         As in :func:`bilevel_design`.
 
     Returns
@@ -277,7 +289,8 @@ def brute_force_design(
             f"brute force over {table.n} projects would solve up to 2**{table.n} "
             f"equilibria; it is limited to {BRUTE_FORCE_MAX_PROJECTS} projects (use "
             "bilevel_design)")
-    ev = DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor)
+    ev = DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor,
+                         algorithm=algorithm)
     baseline = ev.tstt(frozenset())
     best: tuple[float, float, tuple[str, ...]] = (baseline, 0.0, ())
     best_design: Design = frozenset()
@@ -295,5 +308,5 @@ def brute_force_design(
         baseline=baseline, cost=best[1], budget=float(budget), status=SolveStatus.OPTIMAL,
         bound=best[0], seconds=time.perf_counter() - start, evaluations=ev.solves,
         details={"designs": ev.ue_solves, "ue_solves": ev.ue_solves, "so_solves": 0,
-                 "gap": gap, "demand_factor": demand_factor},
+                 "gap": gap, "demand_factor": demand_factor, "algorithm": algorithm},
     )

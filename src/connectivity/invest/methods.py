@@ -178,6 +178,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     asset_life_years: float = 30.0,
     commodity: str = "container",
     progress: bool | None = None,
+    algorithm: str | None = None,
 ) -> Portfolio:
     """Choose projects within ``budget`` to minimize the system-optimal total cost (or,
     by ``"bilevel"``, the total cost at user equilibrium).
@@ -214,6 +215,9 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
         For ``"milp"`` and ``"bilevel"``: show a bar of the search's nodes, incumbent
         and bound on stderr (``None``: when stderr is a terminal;
         :mod:`connectivity._progress`).
+    algorithm
+        For ``"bilevel"``: the equilibrium algorithm, ``"bfw"`` (``None``, the default)
+        or ``"bush"`` (see :func:`~connectivity.invest.bilevel.bilevel_prioritize`).
 
     Returns
     -------
@@ -226,7 +230,7 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
     ------
     ValueError
         For an unknown method, a bad budget or option, or ``capital_charge_rate`` with
-        ``"bilevel"``.
+        ``"bilevel"``, or ``algorithm`` with another method.
     """
     if method not in METHODS:
         raise ValueError(f"method={method!r}; choose one of {', '.join(METHODS)}")
@@ -238,7 +242,11 @@ def prioritize(  # noqa: PLR0913 (the keyword options of one analysis)
                              "'bilevel' weighs no capital charge; leave it None")
         return bilevel_prioritize(network, demand, budget=budget, projects=projects,
                                   scenario=scenario, commodity=commodity, cost=cost,
-                                  time_limit=time_limit, progress=progress)
+                                  time_limit=time_limit, progress=progress,
+                                  algorithm=algorithm or "bfw")
+    if algorithm is not None:
+        raise ValueError(f"algorithm={algorithm!r}: method {method!r} solves no "
+                         "equilibrium (it works on the system optimum); use method='bilevel'")
     t0 = time.perf_counter()
     cands = candidates(network, projects, cost=cost)
     charge = None

@@ -14,7 +14,7 @@ from connectivity import checks
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels, _p2p_kernels
 from connectivity.paths import contraction as _hierarchy
-from connectivity.paths._work import dynamic, n_chunks
+from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.alt import Landmarks
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph, work_buffers
@@ -87,7 +87,9 @@ def distances(
         if src.size and n:
             args = (graph.indptr, graph.heads, graph.weights, src, out)
             chunks = n_chunks(src.shape[0])
-            if chunks == 1:  # waking a thread pool costs more than one search on a busy box
+            # waking a thread pool costs more than one search, or a few small ones, on a
+            # busy box (each search is independent: the same distances either way)
+            if chunks == 1 or serial(src.shape[0], graph.n_edges):
                 _kernels.many_to_all_chunk(*args, 0, 1)
             else:
                 dynamic(_kernels.many_to_all, *args, chunks)
@@ -100,7 +102,7 @@ def distances(
         args2 = (graph.indptr, graph.heads, graph.weights, src, tgt, is_target,
                  int(np.count_nonzero(is_target)), out)
         chunks = n_chunks(src.shape[0])
-        if chunks == 1:
+        if chunks == 1 or serial(src.shape[0], graph.n_edges):
             _kernels.many_to_many_chunk(*args2, 0, 1)
         else:
             dynamic(_kernels.many_to_many, *args2, chunks)
