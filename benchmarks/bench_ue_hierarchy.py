@@ -204,11 +204,12 @@ class Metrics:
     def __init__(self, case: dict[str, Any]) -> None:
         from connectivity import paths
         from connectivity.assign import volume_delay
-        from connectivity.assign.equilibrium import _zone_sinks
+        from connectivity.assign.problems import interzonal_demand, zone_sinks
 
         self.problem = ours_problem(case)
         self.vdf = volume_delay(self.problem)
-        self.heads, self.dest, self.n = _zone_sinks(self.problem)
+        self.heads, self.dest, self.n = zone_sinks(self.problem)
+        self.demand = interzonal_demand(self.problem)  # intrazonal trips are not assigned
         self.paths = paths
 
     def beckmann(self, x: np.ndarray) -> float:
@@ -223,7 +224,7 @@ class Metrics:
     def gap(self, x: np.ndarray) -> float:
         p, c = self.problem, self.vdf.cost(x)
         g = self.paths.from_arrays(p.tail, self.heads, c, self.n)
-        y = self.paths.all_or_nothing(g, p.origins, self.dest, p.demand, method="dijkstra")
+        y = self.paths.all_or_nothing(g, p.origins, self.dest, self.demand, method="dijkstra")
         total = float(c @ x)
         return max((total - float(c @ y)) / total, 0.0) if total > 0 else 0.0
 

@@ -4,8 +4,9 @@ The guides link to reports and notes that live beside the code
 (``../benchmarks/results/paths.md``, ``../data/basemap/README.md``): paths that work on
 the repository's file view but lie outside ``docs/``. This hook adds each such file to
 the site under ``repo/`` (read from the repository at build time, never copied into
-``docs/``), with every benchmark report of ``benchmarks/results/``, follows their own
-links the same way, and points every link at the page it names. So
+``docs/``), with every benchmark report of ``benchmarks/results/`` and the images they
+link to (the benchmark plots), follows their own links the same way, and points every
+link at the page it names. So
 ``mkdocs build --strict`` checks these links like any link between pages.
 """
 
@@ -22,6 +23,7 @@ _REPO = Path(__file__).resolve().parents[2]
 _ALWAYS = ("benchmarks/results",)  # folders whose reports are pages of their own
 _PREFIX = "repo"
 _LINK = re.compile(r"\]\((?P<target>[^)\s#:]+\.md)(?P<anchor>#[^)\s]*)?\)")
+_IMAGE = re.compile(r"\]\((?P<target>[^)\s#:]+\.(?:png|svg|jpg))\)")
 
 
 def _docs_dir(config: Any) -> Path:
@@ -61,8 +63,20 @@ def on_files(files: Files, config: Any) -> Files:
                 continue
             added.add(real)
             files.append(File.generated(config, uri, content=real.read_text("utf-8")))
+            _add_images(files, config, real, posixpath.dirname(uri))
         todo += [t for t in _targets(real) if not t.is_relative_to(docs) and t not in added]
     return files
+
+
+def _add_images(files: Files, config: Any, real: Path, folder: str) -> None:
+    """The images a repository page links to (the benchmark plots), at the same place
+    beside its site page, so that its relative links hold."""
+    for m in _IMAGE.finditer(real.read_text("utf-8")):
+        image = (real.parent / m["target"]).resolve()
+        uri = posixpath.normpath(posixpath.join(folder, m["target"]))
+        if image.is_file() and image.is_relative_to(_REPO) and files.get_file_from_path(
+                uri) is None:
+            files.append(File.generated(config, uri, content=image.read_bytes()))
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
