@@ -149,28 +149,13 @@ class _Stop(Exception):
 
 
 def run_aeq(spec: dict[str, Any]) -> tuple[dict[str, Any], np.ndarray]:  # noqa: C901
-    from _ue_workers import _aeq_graph, _to_links, load_case
-    from aequilibrae.paths import TrafficAssignment, TrafficClass
+    from _ue_workers import _to_links, aeq_bfw, aeq_gap, load_case
     from aequilibrae.paths.linear_approximation import LinearApproximation
 
     case = load_case(spec["case"])
-    g, mat, link, supernet = _aeq_graph(case)
     m = case["tail"].shape[0]
-    tc = TrafficClass("car", g, mat)
-    tc.set_pce(1.0)
-    if case["fixed"].any():
-        tc.set_fixed_cost("fixed_cost", 1.0)  # value of time 1: cost = time + fixed
-    ta = TrafficAssignment()
-    ta.set_classes([tc])
-    ta.set_vdf("BPR")
-    ta.set_vdf_parameters({"alpha": "alpha", "beta": "beta"})
-    ta.set_capacity_field("capacity")
-    ta.set_time_field("free_flow_time")
-    ta.set_algorithm("bfw")
-    # its gap of iteration j's flow is measured in iteration j + 1: one iteration more
-    ta.max_iter = spec["iter_cap"] + 1
-    ta.rgap_target = spec["target"] * 1e-6  # its own rule must not stop the run first
-    ta.set_cores(1)
+    ta, link, supernet = aeq_bfw(case, max_iter=spec["iter_cap"], target=spec["target"],
+                                 cores=1)
     gaps: list[float] = []
     cpu: list[float] = []
     own: list[float] = []
@@ -180,10 +165,7 @@ def run_aeq(spec: dict[str, Any]) -> tuple[dict[str, Any], np.ndarray]:  # noqa:
     def measured(self: Any) -> Any:
         if self.iter != state["iter"]:  # once per iteration (a retried direction calls again)
             state["iter"] = self.iter
-            c = self.congested_time + self.traffic_classes[0].fixed_cost
-            x, y = self.fw_total_flow, self.aon_total_flow
-            total = float(np.einsum("i,i->", c, x))
-            gap = (total - float(np.einsum("i,i->", c, y))) / total if total > 0 else 0.0
+            gap = aeq_gap(self)
             now = time.process_time() - c0
             gaps.append(max(gap, 0.0))
             cpu.append(now)

@@ -279,15 +279,16 @@ class _Stop(Exception):
     pass
 
 
-def aeq_ue(case: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], dict]:
-    """AequilibraE's BFW, stopped on our gap definition (see the module docstring)."""
+def aeq_bfw(case: dict[str, Any], *, max_iter: int, target: float,
+            cores: int) -> tuple[Any, np.ndarray, Any]:
+    """AequilibraE's BFW on ``case`` as the benchmarks pose it (BPR, value of time 1 on
+    the fixed cost), ready to execute: the assignment, and ``link``, ``supernet`` for
+    :func:`_to_links`. It runs ``max_iter`` iterations plus one (it measures the gap of
+    an iteration's flow during the next one; ours at the end of the same one), with
+    its own stopping rule far below ``target`` so that ours stops it."""
     from aequilibrae.paths import TrafficAssignment, TrafficClass
-    from aequilibrae.paths.linear_approximation import LinearApproximation
 
-    threads = spec["threads"] or 0
-    gaps = sorted(spec["gaps"], reverse=True)
     g, mat, link, supernet = _aeq_graph(case)
-    m = case["tail"].shape[0]
     tc = TrafficClass("car", g, mat)
     tc.set_pce(1.0)
     if case["fixed"].any():
@@ -299,11 +300,28 @@ def aeq_ue(case: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], 
     ta.set_capacity_field("capacity")
     ta.set_time_field("free_flow_time")
     ta.set_algorithm("bfw")
-    # one load more than ours: AequilibraE measures the gap of an iteration's flow
-    # during the next one (ours at the end of the same one)
-    ta.max_iter = spec["max_iter"] + 1
-    ta.rgap_target = gaps[-1] * 1e-6  # its own rule must not stop the run first
-    ta.set_cores(threads)
+    ta.max_iter = max_iter + 1
+    ta.rgap_target = target * 1e-6
+    ta.set_cores(cores)
+    return ta, link, supernet
+
+
+def aeq_gap(solver: Any) -> float:
+    """Our relative gap of an AequilibraE ``LinearApproximation`` iteration's flow."""
+    c = solver.congested_time + solver.traffic_classes[0].fixed_cost
+    x, y = solver.fw_total_flow, solver.aon_total_flow
+    total = float(np.einsum("i,i->", c, x))
+    return (total - float(np.einsum("i,i->", c, y))) / total if total > 0 else 0.0
+
+
+def aeq_ue(case: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], dict]:
+    """AequilibraE's BFW, stopped on our gap definition (see the module docstring)."""
+    from aequilibrae.paths.linear_approximation import LinearApproximation
+
+    gaps = sorted(spec["gaps"], reverse=True)
+    m = case["tail"].shape[0]
+    ta, link, supernet = aeq_bfw(case, max_iter=spec["max_iter"], target=gaps[-1],
+                                 cores=spec["threads"] or 0)
     hist: list[float] = []
     own: list[float] = []
     at: dict[str, Any] = {}
@@ -314,10 +332,8 @@ def aeq_ue(case: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], 
     def measured(self: Any) -> Any:
         if self.iter != seen["iter"]:  # once per iteration (a retried direction calls again)
             seen["iter"] = self.iter
-            c = self.congested_time + self.traffic_classes[0].fixed_cost
-            x, y = self.fw_total_flow, self.aon_total_flow
-            total = float(np.einsum("i,i->", c, x))
-            gap = (total - float(np.einsum("i,i->", c, y))) / total if total > 0 else 0.0
+            x = self.fw_total_flow
+            gap = aeq_gap(self)
             hist.append(max(gap, 0.0))
             own.append(float(self.rgap))
             for target in gaps:
