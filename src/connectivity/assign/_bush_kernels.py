@@ -24,6 +24,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 ByteArray = npt.NDArray[np.uint8]
+Int32Array = npt.NDArray[np.int32]
 
 #: Flow left on an edge after a shift, relative to its flow before, that counts as
 #: rounding and is set to zero.
@@ -98,7 +99,7 @@ def initial_bushes(
 @jit()
 def _order(  # noqa: PLR0913, PLR0917 (numba kernel)
     origin: int, bush: ByteArray, head: IntArray, out_ptr: IntArray, out_edge: IntArray,
-    in_ptr: IntArray, in_edge: IntArray, indeg: IntArray, order: IntArray,
+    in_ptr: IntArray, in_edge: IntArray, indeg: IntArray, order: Int32Array,
 ) -> int:
     """Topological order of the bush's nodes reachable from ``origin`` (Kahn), into
     ``order``; returns how many there are."""
@@ -127,7 +128,7 @@ def _order(  # noqa: PLR0913, PLR0917 (numba kernel)
 
 @jit()
 def _labels(  # noqa: PLR0913, PLR0917 (numba kernel)
-    order: IntArray, size: int, bush: ByteArray, xo: FloatArray, cost: FloatArray,
+    order: Int32Array, size: int, bush: ByteArray, xo: FloatArray, cost: FloatArray,
     tail: IntArray, in_ptr: IntArray, in_edge: IntArray, lo: FloatArray, lo_pred: IntArray,
     hi: FloatArray, hi_pred: IntArray, used_only: bool,
 ) -> None:
@@ -171,7 +172,7 @@ def _labels(  # noqa: PLR0913, PLR0917 (numba kernel)
 def update_bush(  # noqa: PLR0913, PLR0917 (numba kernel)
     origin: int, bush: ByteArray, xo: FloatArray, cost: FloatArray, tail: IntArray,
     head: IntArray, out_ptr: IntArray, out_edge: IntArray, in_ptr: IntArray,
-    in_edge: IntArray, work: IntArray, order: IntArray, lo: FloatArray, lo_pred: IntArray,
+    in_edge: IntArray, work: IntArray, order: Int32Array, lo: FloatArray, lo_pred: IntArray,
     hi: FloatArray, hi_pred: IntArray,
 ) -> int:
     """Dial's bush update: drop the edges without flow (but the shortest-path tree's),
@@ -212,7 +213,7 @@ def update_bush(  # noqa: PLR0913, PLR0917 (numba kernel)
 @jit()
 def shift_flows(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
     bush: ByteArray, xo: FloatArray, x: FloatArray, cost: FloatArray,
-    der: FloatArray, tail: IntArray, in_ptr: IntArray, in_edge: IntArray, order: IntArray,
+    der: FloatArray, tail: IntArray, in_ptr: IntArray, in_edge: IntArray, order: Int32Array,
     size: int, pos: IntArray,
     lo: FloatArray, lo_pred: IntArray, hi: FloatArray, hi_pred: IntArray,
     t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray, queue: BoolArray,
@@ -304,7 +305,7 @@ def shift_flows(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel
 @jit()
 def sweep(  # noqa: PLR0913, PLR0917 (numba kernel)
     update: bool, bush: ByteArray, xo: FloatArray, x: FloatArray, cost: FloatArray,
-    der: FloatArray, orders: IntArray, sizes: IntArray, origins: IntArray, tail: IntArray,
+    der: FloatArray, orders: Int32Array, sizes: IntArray, origins: IntArray, tail: IntArray,
     head: IntArray, out_ptr: IntArray, out_edge: IntArray, in_ptr: IntArray,
     in_edge: IntArray, t0: FloatArray, cap: FloatArray, alpha: FloatArray,
     beta: FloatArray, queue: BoolArray, service: FloatArray, rho_max: float,

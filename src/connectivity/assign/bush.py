@@ -20,8 +20,8 @@ increasing in its flow. Links of constant cost (uncongested, ``alpha = 0`` or in
 capacity) may share flow in many ways at the same total cost; the origin flows (how an
 origin's demand splits) and path flows are never unique, and are not reported.
 
-Memory: two ``n_origins x n_edges`` arrays (the bushes, one byte per edge; the origin
-flows, eight).
+Memory: per origin and edge, one byte (the bushes) and eight (the origin flows); per
+origin and node, four (each bush's topological order).
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def solve_bushes(
         x = xo.sum(axis=0)
     k.price_all(x, *params, cost, der)
     total = float(q.sum())
-    orders = np.empty((o.shape[0], n), dtype=np.int64)  # each bush's topological order
+    orders = np.empty((o.shape[0], n), dtype=np.int32)  # each bush's topological order
     sizes = np.zeros(o.shape[0], dtype=np.int64)
     gaps: list[float] = []
     excess: list[float] = []
