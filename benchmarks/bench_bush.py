@@ -156,6 +156,7 @@ def bench_network(name: str, files: dict[str, Path | None], caps: Caps, tmp: Pat
 
     from connectivity import io
     from connectivity.assign import volume_delay
+    from connectivity.assign.problems import interzonal_demand
     from connectivity.assign.tntp import tntp_problem
 
     assert files["net"] is not None and files["trips"] is not None
@@ -202,25 +203,21 @@ def bench_network(name: str, files: dict[str, Path | None], caps: Caps, tmp: Pat
         print(f"{name} {algorithm}: {_summary(run)}", flush=True)
     return dict(name=name, nodes=net.n_nodes, links=int(net.init_node.shape[0]),
                 zones=trips.n_zones, toll_factor=toll_factor, distance_factor=distance_factor,
-                demand=float(_interzonal(problem).sum()), published_beckmann=published,
+                demand=float(interzonal_demand(problem).sum()), published_beckmann=published,
                 load=load, runs=runs)
-
-
-def _interzonal(problem: Any) -> np.ndarray:
-    """The demand that is assigned (intrazonal trips are not)."""
-    p = problem
-    return np.where(np.equal.outer(p.origins, p.destinations), 0.0, p.demand)
 
 
 def _case(problem: Any) -> dict[str, Any]:
     """The problem in ``_ue_workers.save_case``'s arrays, for AequilibraE."""
+    from connectivity.assign.problems import interzonal_demand
+
     p = problem
     if p.queue.any() or not np.array_equal(p.origins, p.destinations):
         raise ValueError("AequilibraE gets networks without queues, origins = destinations")
     nt = p.no_through if p.no_through is not None else np.zeros(0, dtype=np.int64)
     return dict(tail=p.tail, head=p.head, fft=p.free_flow_time, cap=p.capacity,
                 alpha=p.alpha, beta=p.beta, fixed=p.fixed_cost, zones=p.origins,
-                demand=_interzonal(p), no_through=nt, n_nodes=p.n_nodes)
+                demand=interzonal_demand(p), no_through=nt, n_nodes=p.n_nodes)
 
 
 def _run_worker(spec: dict[str, Any], spec_path: Path) -> dict[str, Any]:
@@ -258,10 +255,11 @@ def checked_gap(problem: Any, flow: np.ndarray) -> float:
     leave one it entered."""
     from connectivity import paths
     from connectivity.assign import volume_delay
+    from connectivity.assign.problems import interzonal_demand
 
     p = problem
     cost = volume_delay(p).cost(flow)
-    demand = _interzonal(p)
+    demand = interzonal_demand(p)
     tail, sources, n = p.tail, p.origins, p.n_nodes
     if p.no_through is not None:
         out_node = np.full(n, -1, dtype=np.int64)
@@ -281,8 +279,10 @@ def imbalance(problem: Any, flow: np.ndarray) -> tuple[float, int]:
     """The largest violation of flow conservation by ``flow`` (trips), and where: at each
     node, flow out minus flow in against the trips it sends minus those it receives.
     The node is numbered from 1, as in the TNTP files."""
+    from connectivity.assign.problems import interzonal_demand
+
     p = problem
-    q = _interzonal(p)
+    q = interzonal_demand(p)
     n = p.n_nodes
     sent = np.bincount(p.origins, q.sum(axis=1), minlength=n)
     received = np.bincount(p.destinations, q.sum(axis=0), minlength=n)

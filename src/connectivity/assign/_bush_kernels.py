@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from connectivity._jit import jit
+from connectivity.assign.vdf import edge_cost as _price
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -29,29 +30,6 @@ Int32Array = npt.NDArray[np.int32]
 #: Flow left on an edge after a shift, relative to its flow before, that counts as
 #: rounding and is set to zero.
 _RESIDUE = 1e-12
-
-
-@jit(inline=True)
-def _price(  # noqa: PLR0913, PLR0917 (numba kernel: one argument per parameter array)
-    e: int, v: float, t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray,
-    queue: BoolArray, service: FloatArray, rho_max: float, fixed: FloatArray,
-) -> tuple[float, float]:
-    """Generalized cost of edge ``e`` at flow ``v`` and its derivative (the formulas of
-    :class:`~connectivity.assign.vdf.VolumeDelay`)."""
-    rho = max(v, 0.0) / cap[e]
-    if queue[e]:
-        r = min(rho, rho_max)
-        slope = 1.0 / ((1.0 - rho_max) * (1.0 - rho_max))
-        g = r / (1.0 - r) + slope * max(rho - rho_max, 0.0)
-        return t0[e] + service[e] * g + fixed[e], service[e] / ((1.0 - r) * (1.0 - r)) / cap[e]
-    b = beta[e]
-    if rho > 0.0:
-        p1 = rho * rho * rho if b == 4.0 else math.pow(rho, b - 1.0)
-        pb = p1 * rho
-    else:
-        p1 = 1.0 if b == 1.0 else 0.0
-        pb = 0.0
-    return t0[e] * (1.0 + alpha[e] * pb) + fixed[e], t0[e] * alpha[e] * b * p1 / cap[e]
 
 
 @jit()

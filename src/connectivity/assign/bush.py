@@ -130,8 +130,6 @@ def solve_bushes(
     t = p.tail
     m = p.n_edges
     o = p.origins
-    out_ptr, out_edge = _csr(t, n)
-    in_ptr, in_edge = _csr(h, n)
     params = (vdf.t0, vdf.capacity, vdf.alpha, vdf.beta, vdf.queue, vdf.service_time,
               vdf.rho_max, vdf.fixed_cost)
     cost = np.empty(m)
@@ -139,6 +137,9 @@ def solve_bushes(
     x = np.zeros(m)
     k.price_all(x, *params, cost, der)
     graph = paths.from_arrays(t, h, cost, n)
+    # the kernels walk the edges leaving and entering each node: the graph's own CSR
+    out_ptr, out_edge = graph.indptr, graph.edge_index
+    in_ptr, in_edge = graph.rev_indptr, graph.edge_index[graph.rev_slots]
     if warm_start is None:
         bush = np.zeros((o.shape[0], m), dtype=np.uint8)
         xo = np.zeros((o.shape[0], m))
@@ -191,14 +192,6 @@ def solve_bushes(
         state=BushState(bush=bush, origin_flow=xo, demand=q, n_edges=m, tail=p.tail.copy(),
                         head=p.head.copy()),
     )
-
-
-def _csr(node: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """Edges grouped by ``node[e]``: ``ptr`` (``n + 1``) and the edge ids."""
-    edge = np.argsort(node, kind="stable").astype(np.int64)
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(node, minlength=n), out=ptr[1:])
-    return ptr, edge
 
 
 def _dot(a: FloatArray, b: FloatArray) -> float:

@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from connectivity._jit import jit
 
-__all__ = ["VolumeDelay"]
+__all__ = ["VolumeDelay", "edge_cost"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -115,8 +115,31 @@ def _big_g(rho: FloatArray, rho_max: float) -> FloatArray:
     return base + gm * over + 0.5 * slope * over * over
 
 
+@jit(inline=True)
+def edge_cost(  # noqa: PLR0913, PLR0917 (numba kernel: one argument per parameter array)
+    e: int, v: float, t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray,
+    queue: BoolArray, service: FloatArray, rho_max: float, fixed: FloatArray,
+) -> tuple[float, float]:
+    """Generalized cost of edge ``e`` at flow ``v`` (taken as at least 0) and its
+    derivative: the formulas of :class:`VolumeDelay`, for kernels (numba, inlined)."""
+    rho = max(v, 0.0) / cap[e]
+    if queue[e]:
+        r = min(rho, rho_max)
+        slope = 1.0 / ((1.0 - rho_max) * (1.0 - rho_max))
+        g = r / (1.0 - r) + slope * max(rho - rho_max, 0.0)
+        return t0[e] + service[e] * g + fixed[e], service[e] / ((1.0 - r) * (1.0 - r)) / cap[e]
+    b = beta[e]
+    if rho > 0.0:
+        p1 = rho * rho * rho if b == 4.0 else math.pow(rho, b - 1.0)
+        pb = p1 * rho
+    else:
+        p1 = 1.0 if b == 1.0 else 0.0  # rho ** (b - 1): inf below 1, taken as 0
+        pb = 0.0
+    return t0[e] * (1.0 + alpha[e] * pb) + fixed[e], t0[e] * alpha[e] * b * p1 / cap[e]
+
+
 @jit()
-def _slope(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
+def _slope(  # noqa: PLR0913, PLR0917 (numba kernel)
     t0: FloatArray, cap: FloatArray, alpha: FloatArray, beta: FloatArray, queue: BoolArray,
     service: FloatArray, rho_max: float, fixed: FloatArray, x: FloatArray, d: FloatArray,
     step: float,
@@ -124,27 +147,12 @@ def _slope(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 (numba kernel)
     """Kernel of :meth:`VolumeDelay.slope` (the same formulas as the numpy methods)."""
     f = 0.0
     fp = 0.0
-    gm_slope = 1.0 / ((1.0 - rho_max) * (1.0 - rho_max))
     for e in range(x.shape[0]):
         de = d[e]
         if de == 0.0:
             continue
-        rho = max(x[e] + step * de, 0.0) / cap[e]
-        if queue[e]:
-            r = min(rho, rho_max)
-            g = r / (1.0 - r) + gm_slope * max(rho - rho_max, 0.0)
-            c = t0[e] + service[e] * g
-            dc = service[e] / ((1.0 - r) * (1.0 - r)) / cap[e]
-        else:
-            b = beta[e]
-            if rho > 0.0:
-                p1 = rho * rho * rho if b == 4.0 else math.pow(rho, b - 1.0)
-                pb = p1 * rho
-            else:
-                p1 = 1.0 if b == 1.0 else 0.0  # rho ** (b - 1): inf below 1, taken as 0
-                pb = 0.0
-            c = t0[e] * (1.0 + alpha[e] * pb)
-            dc = t0[e] * alpha[e] * b * p1 / cap[e]
-        f += (c + fixed[e]) * de
+        c, dc = edge_cost(e, x[e] + step * de, t0, cap, alpha, beta, queue, service,
+                          rho_max, fixed)
+        f += c * de
         fp += dc * de * de
     return f, fp

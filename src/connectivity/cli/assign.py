@@ -82,7 +82,7 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         assign_system_optimum,
     )
     from connectivity.graph import compile_network
-    from connectivity.tables import load_bundled_demand
+    from connectivity.tables import load_bundled_demand, split_intrazonal
 
     net = network(args)
     comp = compile_network(net)
@@ -99,8 +99,8 @@ def _cmd_assign(args: argparse.Namespace) -> None:
         result = assign_equilibrium(comp, demand, commodity=args.commodity, scenario=scen,
                                     algorithm=args.algorithm, gap=args.gap,
                                     max_iter=args.max_iter)
-    routed = demand["origin"] != demand["destination"]  # intrazonal rows are not routed
-    totals = _totals(result, float(demand["tonnes_per_year"][routed].sum()))
+    routed, _ = split_intrazonal(demand)  # intrazonal rows are not routed
+    totals = _totals(result, float(routed["tonnes_per_year"].sum()))
     if args.format == "csv":
         sys.stdout.write(result.links.to_csv(index=False))
     elif args.format == "json":

@@ -104,9 +104,14 @@ def fits(cost: float, budget: float) -> bool:
 
 
 def check_method_options(
-    budget: float, *, gap: float, demand_factor: float, time_limit: float | None = None
+    budget: float, *, gap: float, demand_factor: float, time_limit: float | None = None,
+    algorithm: str = "bfw",
 ) -> None:
-    """Refuse a bad budget, gap, demand factor or time limit, naming the value."""
+    """Refuse a bad budget, gap, demand factor, time limit or equilibrium algorithm,
+    naming the value."""
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"unknown equilibrium algorithm {algorithm!r}; choose one of "
+                         f"{', '.join(ALGORITHMS)}")
     if not (isinstance(budget, int | float) and math.isfinite(budget) and budget >= 0):
         raise ValueError(f"budget must be a finite number >= 0, got {budget!r}")
     if not (isinstance(gap, int | float) and 0 < gap < 1):
@@ -171,9 +176,6 @@ class DesignEvaluator:
     def __init__(self, net: TntpNetwork, trips: TntpTrips, cands: CandidateLinks,
                  table: ProjectTable, *, gap: float, demand_factor: float,
                  algorithm: str = "bfw") -> None:
-        if algorithm not in ALGORITHMS:
-            raise ValueError(f"unknown equilibrium algorithm {algorithm!r}; choose one of "
-                             f"{', '.join(ALGORITHMS)}")
         bad = np.flatnonzero((cands.init_node > net.n_nodes) | (cands.term_node > net.n_nodes))
         if bad.size:
             i = int(bad[0])

@@ -49,7 +49,6 @@ from connectivity.assign import (
     volume_delay,
 )
 from connectivity.assign.bush import BushState
-from connectivity.assign.equilibrium import ALGORITHMS
 from connectivity.errors import SolverError
 from connectivity.graph import CompiledNetwork, active_projects, compiled_of
 from connectivity.invest._bnb import Branching, branch_and_bound, check_search_options
@@ -176,7 +175,8 @@ def bilevel_prioritize(  # noqa: PLR0913 (the network, the demand and keyword op
     See the module example.
     """
     start = time.perf_counter()
-    check_method_options(budget, gap=gap, demand_factor=1.0, time_limit=time_limit)
+    check_method_options(budget, gap=gap, demand_factor=1.0, time_limit=time_limit,
+                         algorithm=algorithm)
     check_search_options(tol=tol, branching=branching)
     deadline = math.inf if time_limit is None else start + time_limit
     compiled = compiled_of(network)
@@ -323,9 +323,6 @@ class _NetworkEvaluator:
     def __init__(self, compiled: CompiledNetwork, demand: pd.DataFrame, base: Scenario,
                  cands: Candidates, *, commodity: str, gap: float,
                  algorithm: str = "bfw") -> None:
-        if algorithm not in ALGORITHMS:
-            raise ValueError(f"unknown equilibrium algorithm {algorithm!r}; choose one of "
-                             f"{', '.join(ALGORITHMS)}")
         self.algorithm = algorithm
         self.compiled = compiled
         self.demand = demand

@@ -122,7 +122,7 @@ def evaluate_design(
     --------
     See the module example.
     """
-    check_method_options(0.0, gap=gap, demand_factor=demand_factor)
+    check_method_options(0.0, gap=gap, demand_factor=demand_factor, algorithm=algorithm)
     table = project_table(cands)
     design = table.design_of(selected)
     return DesignEvaluator(net, trips, cands, table, gap=gap, demand_factor=demand_factor,
@@ -211,7 +211,8 @@ def bilevel_design(  # noqa: PLR0913 (the network, the budget and keyword option
     See the module example.
     """
     start = time.perf_counter()
-    check_method_options(budget, gap=gap, demand_factor=demand_factor, time_limit=time_limit)
+    check_method_options(budget, gap=gap, demand_factor=demand_factor, time_limit=time_limit,
+                         algorithm=algorithm)
     check_search_options(tol=tol, branching=branching)
     deadline = math.inf if time_limit is None else start + time_limit
     table = project_table(cands)
@@ -282,7 +283,7 @@ def brute_force_design(
     (('FAST',), 100.0, True, 3)
     """
     start = time.perf_counter()
-    check_method_options(budget, gap=gap, demand_factor=demand_factor)
+    check_method_options(budget, gap=gap, demand_factor=demand_factor, algorithm=algorithm)
     table = project_table(cands)
     if table.n > BRUTE_FORCE_MAX_PROJECTS:
         raise ValueError(

@@ -47,7 +47,7 @@ from connectivity.routing import route, skim
 from connectivity.scenarios.figures import MAIN_CORRIDORS, Corridor, key_figures
 from connectivity.scenarios.spec import RouteQuery, ScenarioSpec, SkimQuery
 from connectivity.scenarios.validate import demand_corridors, spec_problems
-from connectivity.tables import Network, find_place, read_demand
+from connectivity.tables import Network, find_place, read_demand, split_intrazonal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -239,8 +239,7 @@ def run_scenario(
     with _one_thread():
         result = _assign(spec, compiled, grown)
         # intrazonal rows stay in their place: not routed, not in the demand assigned
-        routed_t = float(grown["tonnes_per_year"][grown["origin"]
-                                                  != grown["destination"]].sum())
+        routed_t = float(split_intrazonal(grown)[0]["tonnes_per_year"].sum())
         figures = key_figures(compiled, result, routed_t, corridors=corridors,
                               crossings=crossings)
         labels: dict[str, str] = {}
