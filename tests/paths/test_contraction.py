@@ -399,3 +399,29 @@ def test_customize_rejects_bad_weights_naming_the_edge():
         h.customize([[1.0, 1.0, 1.0]])
     # a refused vector leaves the hierarchy answering as before
     assert paths.distances(g, [0], [2], hierarchy=h).tolist() == [[2.0]]
+
+
+@settings(SETTINGS, max_examples=30)
+@given(GRAPHS)
+def test_how_names_an_input_edge_or_two_lower_arcs_of_the_same_cost(graph):
+    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
+    g = paths.from_arrays(tail, head, weight, n)
+    h = paths.hierarchy(g)
+    topo = h.topology
+    for costs, via, direction in ((h.up_w, h.how()[0], "up"), (h.down_w, h.how()[1], "down")):
+        for a in np.flatnonzero(np.isfinite(costs)):
+            lo, hi = topo.order[topo.tails[a]], topo.order[topo.heads[a]]
+            if via[a] >= 0:  # an input edge of this arc, in this direction, of this cost
+                e = via[a]
+                ends = (lo, hi) if direction == "up" else (hi, lo)
+                assert (tail[e], head[e]) == ends and weight[e] == costs[a]
+                continue
+            k = -1 - int(via[a])
+            zx, zy = k >> 32, k & 0xFFFFFFFF
+            z = topo.tails[zx]
+            assert topo.tails[zy] == z and z < topo.tails[a]
+            assert (topo.heads[zx], topo.heads[zy]) == (topo.tails[a], topo.heads[a])
+            if direction == "up":  # x -> z -> y
+                assert h.down_w[zx] + h.up_w[zy] == costs[a]
+            else:  # y -> z -> x
+                assert h.down_w[zy] + h.up_w[zx] == costs[a]

@@ -13,8 +13,7 @@ from numba import prange
 from numpy.typing import NDArray
 
 from connectivity._jit import jit
-from connectivity.paths._cch_build import find_arc
-from connectivity.paths._cch_kernels import upward
+from connectivity.paths._cch_kernels import lower_arcs, upward
 
 __all__: list[str] = []
 
@@ -106,9 +105,8 @@ def load(origins: IntArray, destinations_local: IntArray, demand: FloatArray,
 
 
 @jit()
-def unpack_flows(flow_up: FloatArray, flow_down: FloatArray, up_ptr: IntArray,
-                 heads: Int32Array, tails: Int32Array, up_via: Int32Array,
-                 down_via: Int32Array, n_edges: int) -> FloatArray:
+def unpack_flows(flow_up: FloatArray, flow_down: FloatArray, up_via: IntArray,
+                 down_via: IntArray, n_edges: int) -> FloatArray:
     """Push the arcs' flows down to the input edges (``flow_up``/``flow_down`` are
     consumed): shortcuts by decreasing arc id, so an arc's flow is complete (every arc
     above it passed its share down) before it is split."""
@@ -122,9 +120,7 @@ def unpack_flows(flow_up: FloatArray, flow_down: FloatArray, up_ptr: IntArray,
             if via >= 0:
                 out[via] += f
                 continue
-            z = -via - 1
-            zx = find_arc(up_ptr, heads, z, tails[a])
-            zy = find_arc(up_ptr, heads, z, heads[a])
+            zx, zy = lower_arcs(via)
             if direction == 0:  # x -> z -> y
                 flow_down[zx] += f
                 flow_up[zy] += f

@@ -61,9 +61,8 @@ _PARALLEL_ARCS = 5_000_000
 # (a few per thread, heaviest first, handed out dynamically)
 _PIECES = 16
 
-# forward and backward labels and predecessor arcs of a point-to-point query
-_Buffers = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64],
-                 NDArray[np.int64]]
+# forward and backward labels of a point-to-point query, and a path up the tree
+_Buffers = tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,7 +169,7 @@ class Hierarchy:
     # graphs whose weights were found equal to this customization's (checked once)
     _same: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
     # how each arc's cost is made, found when a path or a load is first unpacked
-    _how: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = field(
+    _how: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(
         default_factory=list, init=False, repr=False)
 
     def __repr__(self) -> str:
@@ -201,12 +200,13 @@ class Hierarchy:
         return (self.topology.nbytes + sum(int(a.nbytes) for a in own) + self.up.nbytes
                 + self.down.nbytes)
 
-    def how(self) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
-        """How each arc's cost is made, up and down: an input edge index ``>= 0``, or
-        ``-(z + 1)`` for the path through the lower node ``z`` (the lowest such ``z``
-        where several tie; an input edge before any of them). Found on first use (a
-        pass like the customization's) and kept: unpacking paths and loads needs it,
-        distances do not."""
+    def how(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """How each arc's cost is made, up and down: an input edge index ``>= 0``, or,
+        for the path through a lower node ``z``, ``-1 - (zx << 32 | zy)``, where ``zx``
+        and ``zy`` are the arcs from ``z`` to the arc's lower and upper end (the lowest
+        such ``z`` where several tie; an input edge before any of them). Found on first
+        use (a pass like the customization's) and kept: unpacking paths and loads needs
+        it, distances do not."""
         if not self._how:
             self._how.append(_find_how(self))
         return self._how[0]
@@ -419,13 +419,13 @@ def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.flo
                 *args)
 
 
-def _find_how(h: Hierarchy) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+def _find_how(h: Hierarchy) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     from connectivity.paths import _cch_kernels
 
     topo = h.topology
     w = _original_order(h.graph.weights, h.graph)
-    up_via = np.empty(topo.n_arcs, dtype=np.int32)
-    down_via = np.empty(topo.n_arcs, dtype=np.int32)
+    up_via = np.empty(topo.n_arcs, dtype=np.int64)
+    down_via = np.empty(topo.n_arcs, dtype=np.int64)
     args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, h.up_w,
             h.down_w, h.up_edge, h.down_edge, w, up_via, down_via)
     if _serial(topo):
@@ -501,7 +501,7 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
         chunks = max(1, min(int(numba.get_num_threads()), n_batches))
         u = h.up
         _cch_kernels.many_to_many(src, tgt_local, LANES, chunks, topo.parent, u.ptr,
-                                  u.heads, u.weights, u.arc, local, ptr, lh, lw, out)
+                                  u.heads, u.weights, local, ptr, lh, lw, out)
     if targets is None:  # columns are ranks: back to node ids
         out = out[:, topo.rank]
     return out
@@ -516,15 +516,13 @@ def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64
     try:
         b = topo._buffers.pop()
     except IndexError:
-        n = topo.n_nodes
-        b = (np.full(n, np.inf), np.full(n, np.inf), np.empty(n, dtype=np.int64),
-             np.empty(n, dtype=np.int64))
+        b = (np.full(topo.n_nodes, np.inf), np.full(topo.n_nodes, np.inf),
+             np.empty(topo.n_nodes, dtype=np.int64))
     u, d = h.up, h.down
     up_via, down_via = h.how()
     cost, edges = _cch_kernels.path(
-        rs, rt, topo.parent, u.ptr, u.heads, u.weights, u.arc, d.ptr, d.heads, d.weights,
-        d.arc, topo.up_ptr, topo.heads, topo.tails, up_via, down_via, b[0], b[1], b[2],
-        b[3])
+        rs, rt, topo.parent, u.ptr, u.heads, u.weights, d.ptr, d.heads, d.weights, h.up_w,
+        h.down_w, topo.up_ptr, topo.heads, up_via, down_via, b[0], b[1], b[2])
     topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
     return float(cost), edges
 
@@ -560,6 +558,5 @@ def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArr
                 bad)
         f_up, f_down = fu.sum(axis=0), fd.sum(axis=0)  # row by row: same sum every run
     up_via, down_via = h.how()
-    flow = _cch_loading.unpack_flows(f_up, f_down, topo.up_ptr, topo.heads, topo.tails,
-                                     up_via, down_via, topo.n_edges)
+    flow = _cch_loading.unpack_flows(f_up, f_down, up_via, down_via, topo.n_edges)
     return flow, bad
