@@ -189,12 +189,16 @@ def tntp_case(folder: Path, name: str) -> tuple[dict[str, Any], float | None] | 
 
 
 def auto_method(case: dict[str, Any]) -> str:
-    """What ``method="auto"`` picks for this network's equilibrium loads."""
-    from connectivity.paths.contraction import AUTO_NODES, AUTO_SOURCES
+    """What ``method="auto"`` picks for this network's equilibrium loads (on the graph
+    the loads search: zones split in two)."""
+    from connectivity import paths
+    from connectivity.assign.problems import zone_sinks
+    from connectivity.paths.contraction import auto_picks_hierarchy
 
-    n = case["n_nodes"] + case["no_through"].shape[0]  # zones split in two, as the loads see it
-    big = n >= AUTO_NODES and case["zones"].shape[0] >= AUTO_SOURCES
-    return "hierarchy" if big else "dijkstra"
+    p = ours_problem(case)
+    head, _, n_nodes = zone_sinks(p)
+    graph = paths.from_arrays(p.tail, head, np.ones(p.n_edges), n_nodes)
+    return "hierarchy" if auto_picks_hierarchy(graph, p.origins.shape[0], "loads") else "dijkstra"
 
 
 class Metrics:

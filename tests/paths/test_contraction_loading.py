@@ -84,6 +84,32 @@ def test_method_rule_and_bad_methods() -> None:
     assert "cch" in small._structure_cache
 
 
+def test_auto_rule_weighs_the_customization_against_the_searches() -> None:
+    from connectivity.paths import contraction
+
+    rng = np.random.default_rng(8)
+    # a long two-way road: almost no fill, a customization costs less than one search
+    n = 2_000
+    ring = paths.from_arrays(np.r_[np.arange(n), (np.arange(n) + 1) % n],
+                             np.r_[(np.arange(n) + 1) % n, np.arange(n)],
+                             rng.uniform(1, 2, 2 * n), n)
+    assert contraction.auto_picks_hierarchy(ring, 32, "distances")
+    assert not contraction.auto_picks_hierarchy(ring, 31, "distances")  # too few sources
+    # a dense random graph fills in completely: its customization (about n^3 / 6
+    # triangles) outweighs a few dozen searches, not thousands
+    n, m = 600, 20_000
+    dense = paths.from_arrays(rng.integers(0, n, m), rng.integers(0, n, m),
+                              rng.uniform(1, 2, m), n)
+    assert not contraction.auto_picks_hierarchy(dense, 64, "loads")
+    tri = dense._structure_cache["cch"].n_triangles
+    assert tri > n**3 / 12
+    assert contraction.auto_picks_hierarchy(dense, 20 * tri // m, "loads")
+    # whatever the rule picks, the distances are Dijkstra's
+    src = rng.integers(0, n, 64)
+    np.testing.assert_array_equal(paths.distances(dense, src, method="auto"),
+                                  paths.distances(dense, src, method="dijkstra"))
+
+
 def test_reweighted_graphs_share_the_order_and_contraction() -> None:
     g, w, _o, _d, _q = _instance(4)
     h = paths.hierarchy(g)

@@ -176,7 +176,7 @@ def user_equilibrium(
         How each all-or-nothing load finds its shortest paths: ``"dijkstra"``,
         ``"hierarchy"`` (a contraction hierarchy, ordered and contracted once and
         re-customized with each iteration's costs) or ``"auto"`` (default: the
-        hierarchy on networks of at least 1,000 nodes with at least 32 origins, see
+        hierarchy where a cost model predicts it faster, see
         :func:`connectivity.paths.all_or_nothing`). For ``"bush"``, how the gap's
         shortest paths are found.
     warm_start

@@ -89,6 +89,7 @@ class Topology:
     indptr: NDArray[np.int64]  # the graph's, to recognise the same topology
     order_s: float
     contract_s: float
+    n_triangles: int  # lower triangles a customization goes through, plus the arcs
     # point-to-point work buffers, one set per concurrent query (list pop/append are atomic)
     _buffers: list[_Buffers] = field(default_factory=list, init=False, repr=False)
 
@@ -339,7 +340,7 @@ def topology(graph: CSRGraph) -> Topology:
         task_nodes=readonly(task_nodes), top=readonly(top),
         edge_arc=readonly(edge_arc),
         edge_up=readonly(edge_up), indptr=graph.indptr, order_s=t1 - t0,
-        contract_s=t2 - t1,
+        contract_s=t2 - t1, n_triangles=int(work.sum()),
     )
 
 
@@ -438,20 +439,30 @@ def _find_how(h: Hierarchy) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 # ---------------------------------------------------------------- queries (used by search)
 
 METHODS = ("auto", "dijkstra", "hierarchy")
-# the rule of method="auto": a hierarchy pays for itself on graphs of this many nodes or
-# more when this many sources search it. Customizing costs about as much as 10 to 20
-# one-to-all Dijkstra searches on road-like grids with a quarter of the links missing
-# (10k to 1M nodes), about 100 on a full 4-connected 100k-node grid
-# (benchmarks/results/ue_hierarchy.md); a first order and contraction 10 to 30 more
-# (kept with the structure for every later reweighting).
-AUTO_NODES = 1_000
+# The rule of method="auto", a cost model measured on this project's 2-core machine
+# (road-like and full grids of 10k and 100k nodes, TNTP Chicago-Sketch; one thread):
+#   Dijkstra: about AUTO_EDGE_S per edge and source (21-56 ns), sources in parallel;
+#   hierarchy: a customization of about AUTO_TRIANGLE_S per lower triangle (11-20 ns;
+#     serial: on 2 threads it saves little), then per source a share of Dijkstra's time
+#     (AUTO_SHARE: loads 0.08-0.67, distances 0.03-0.22), sources in parallel.
+# The hierarchy is taken when it is predicted faster. Its order and contraction are paid
+# once per topology and kept, so they are left out; deciding needs the triangle count,
+# so a graph of AUTO_NODES nodes or more searched from AUTO_SOURCES sources or more is
+# ordered and contracted on the first such call (about a third of one customization on
+# the grids; 10 s for a 1M-node grid), whatever the decision. Below those sizes Dijkstra
+# always runs: nothing is built, and small jobs give the figures they always gave.
+AUTO_NODES = 500
 AUTO_SOURCES = 32
+AUTO_EDGE_S = 30e-9
+AUTO_TRIANGLE_S = 10e-9
+AUTO_SHARE = {"distances": 0.15, "loads": 0.35}
 
 
-def choose(graph: CSRGraph, n_sources: int, method: str,
-           h: Hierarchy | None) -> Hierarchy | None:
+def choose(graph: CSRGraph, n_sources: int, method: str, h: Hierarchy | None, *,
+           kind: str = "distances") -> Hierarchy | None:
     """The hierarchy a many-source search uses under ``method``, or ``None`` for
-    Dijkstra (see :data:`METHODS`; ``h``: one the caller passed)."""
+    Dijkstra (see :data:`METHODS`; ``h``: one the caller passed; ``kind``: the work per
+    source, ``"distances"`` or ``"loads"``, for the rule of ``"auto"``)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got "
                          f"{method!r}")
@@ -461,9 +472,26 @@ def choose(graph: CSRGraph, n_sources: int, method: str,
         return check(graph, h)
     if method == "dijkstra":
         return None
-    if method == "hierarchy" or (graph.n_nodes >= AUTO_NODES and n_sources >= AUTO_SOURCES):
+    if method == "hierarchy" or auto_picks_hierarchy(graph, n_sources, kind):
         return hierarchy(graph)
     return None
+
+
+def auto_picks_hierarchy(graph: CSRGraph, n_sources: int, kind: str = "distances") -> bool:
+    """Whether ``method="auto"`` takes the hierarchy for ``n_sources`` searches of
+    ``graph`` (``kind``: ``"distances"`` or ``"loads"``): its cost model predicts the
+    hierarchy faster. Orders and contracts the graph if the model needs it (see the
+    comment above :data:`AUTO_NODES`)."""
+    if graph.n_nodes < AUTO_NODES or n_sources < AUTO_SOURCES:
+        return False
+    threads = max(1, min(int(numba.get_num_threads()), n_sources))
+    cache = graph._structure_cache
+    topo = cache.get("cch")
+    if not isinstance(topo, Topology):
+        topo = cache["cch"] = topology(graph)
+    dijkstra_s = n_sources * graph.n_edges * AUTO_EDGE_S / threads
+    customize_s = topo.n_triangles * AUTO_TRIANGLE_S
+    return customize_s + AUTO_SHARE[kind] * dijkstra_s < dijkstra_s
 
 
 def check(graph: CSRGraph, h: object) -> Hierarchy:

@@ -46,8 +46,9 @@ def all_or_nothing(
         A :class:`~connectivity.paths.Hierarchy` customized for this graph's weights.
     method
         ``"dijkstra"``, ``"hierarchy"`` or ``"auto"`` (default), as in
-        :func:`~connectivity.paths.distances`: the hierarchy when one is given, or on
-        graphs of at least 1,000 nodes with at least 32 origins. An equilibrium's
+        :func:`~connectivity.paths.distances`: the hierarchy when one is given, or
+        where the cost model predicts it faster (at least 500 nodes and 32 origins,
+        and a customization cheaper than what the origins' loads save). An equilibrium's
         reweighted graphs share the hierarchy's order and contraction: each load only
         customizes.
 
@@ -92,7 +93,7 @@ def all_or_nothing(
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
     chunks = n_chunks(o.shape[0])
-    h = contraction.choose(graph, o.shape[0], method, hierarchy)
+    h = contraction.choose(graph, o.shape[0], method, hierarchy, kind="loads")
     if h is not None:
         flow, unreachable = contraction.all_or_nothing(h, o, d, q, chunks)
         _raise_unreachable(unreachable, q, o, d)
