@@ -89,15 +89,21 @@ def test_auto_rule_weighs_the_customization_against_the_searches() -> None:
 
     rng = np.random.default_rng(8)
     # a long two-way road: almost no fill, a customization costs less than one search
-    n = 2_000
+    n = 40_000
     ring = paths.from_arrays(np.r_[np.arange(n), (np.arange(n) + 1) % n],
                              np.r_[(np.arange(n) + 1) % n, np.arange(n)],
                              rng.uniform(1, 2, 2 * n), n)
-    assert contraction.auto_picks_hierarchy(ring, 32, "distances")
     assert not contraction.auto_picks_hierarchy(ring, 31, "distances")  # too few sources
+    assert "cch" not in ring._structure_cache  # nothing was built to decide that
+    assert contraction.auto_picks_hierarchy(ring, 32, "distances")
+    # a small job (under 100,000 edge visits) never builds one
+    short = paths.from_arrays(ring.tails[:1_000] % 500, ring.heads[:1_000] % 500,
+                              np.ones(1_000), 500)
+    assert not contraction.auto_picks_hierarchy(short, 99, "loads")
+    assert "cch" not in short._structure_cache
     # a dense random graph fills in completely: its customization (about n^3 / 6
     # triangles) outweighs a few dozen searches, not thousands
-    n, m = 600, 20_000
+    n, m = 1_000, 20_000
     dense = paths.from_arrays(rng.integers(0, n, m), rng.integers(0, n, m),
                               rng.uniform(1, 2, m), n)
     assert not contraction.auto_picks_hierarchy(dense, 64, "loads")

@@ -441,17 +441,24 @@ def _find_how(h: Hierarchy) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 METHODS = ("auto", "dijkstra", "hierarchy")
 # The rule of method="auto", a cost model measured on this project's 2-core machine
 # (road-like and full grids of 10k and 100k nodes, TNTP Chicago-Sketch; one thread):
-#   Dijkstra: about AUTO_EDGE_S per edge and source (21-56 ns), sources in parallel;
-#   hierarchy: a customization of about AUTO_TRIANGLE_S per lower triangle (11-20 ns;
-#     serial: on 2 threads it saves little), then per source a share of Dijkstra's time
-#     (AUTO_SHARE: loads 0.08-0.67, distances 0.03-0.22), sources in parallel.
-# The hierarchy is taken when it is predicted faster. Its order and contraction are paid
-# once per topology and kept, so they are left out; deciding needs the triangle count,
-# so a graph of AUTO_NODES nodes or more searched from AUTO_SOURCES sources or more is
-# ordered and contracted on the first such call (about a third of one customization on
-# the grids; 10 s for a 1M-node grid), whatever the decision. Below those sizes Dijkstra
-# always runs: nothing is built, and small jobs give the figures they always gave.
-AUTO_NODES = 500
+#   Dijkstra: about AUTO_EDGE_S per edge and source (21-56 ns);
+#   hierarchy: a customization of about AUTO_TRIANGLE_S per lower triangle (11-20 ns),
+#     then per source a share of Dijkstra's time (AUTO_SHARE: loads 0.08-0.67,
+#     distances 0.03-0.22).
+# The hierarchy is taken when it is predicted faster on one thread. Threads are left
+# out on purpose: the choice (and so the last bits of the results) must not depend on
+# the thread count; more threads favour Dijkstra, whose searches spread over them while
+# a customization mostly does not, and the measured cases still come out right. The
+# order and contraction are paid once per topology and kept, so they are left out;
+# deciding needs the triangle count, so a job of AUTO_SOURCES sources or more and
+# AUTO_WORK edge visits (sources x edges, about 3 ms of Dijkstra) or more orders and
+# contracts its graph on its first call (about a third of one customization on the
+# grids; 10 s for a 1M-node grid), whatever the decision. Smaller jobs always run
+# Dijkstra and build nothing: the hierarchy could save them a millisecond or two. (An
+# equilibrium repeats its loads a hundred times and more, so the floor stays low: the
+# TNTP Barcelona and Winnipeg loads, 280k and 420k edge visits, are 1.2x and 2x faster
+# on the hierarchy.)
+AUTO_WORK = 100_000
 AUTO_SOURCES = 32
 AUTO_EDGE_S = 30e-9
 AUTO_TRIANGLE_S = 10e-9
@@ -481,15 +488,14 @@ def auto_picks_hierarchy(graph: CSRGraph, n_sources: int, kind: str = "distances
     """Whether ``method="auto"`` takes the hierarchy for ``n_sources`` searches of
     ``graph`` (``kind``: ``"distances"`` or ``"loads"``): its cost model predicts the
     hierarchy faster. Orders and contracts the graph if the model needs it (see the
-    comment above :data:`AUTO_NODES`)."""
-    if graph.n_nodes < AUTO_NODES or n_sources < AUTO_SOURCES:
+    comment above :data:`AUTO_WORK`)."""
+    if n_sources < AUTO_SOURCES or n_sources * graph.n_edges < AUTO_WORK:
         return False
-    threads = max(1, min(int(numba.get_num_threads()), n_sources))
     cache = graph._structure_cache
     topo = cache.get("cch")
     if not isinstance(topo, Topology):
         topo = cache["cch"] = topology(graph)
-    dijkstra_s = n_sources * graph.n_edges * AUTO_EDGE_S / threads
+    dijkstra_s = n_sources * graph.n_edges * AUTO_EDGE_S
     customize_s = topo.n_triangles * AUTO_TRIANGLE_S
     return customize_s + AUTO_SHARE[kind] * dijkstra_s < dijkstra_s
 

@@ -47,8 +47,9 @@ def all_or_nothing(
     method
         ``"dijkstra"``, ``"hierarchy"`` or ``"auto"`` (default), as in
         :func:`~connectivity.paths.distances`: the hierarchy when one is given, or
-        where the cost model predicts it faster (at least 500 nodes and 32 origins,
-        and a customization cheaper than what the origins' loads save). An equilibrium's
+        where the cost model predicts it faster (at least 32 origins and 100,000
+        edge visits, and a customization cheaper than what the origins' loads save).
+        An equilibrium's
         reweighted graphs share the hierarchy's order and contraction: each load only
         customizes.
 

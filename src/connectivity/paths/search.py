@@ -52,10 +52,10 @@ def distances(
     method
         ``"dijkstra"``, ``"hierarchy"`` (built for the graph, or only customized when
         its structure has one already), or ``"auto"`` (default): the hierarchy when one
-        is given, or when a cost model predicts it faster than Dijkstra (graphs of at
-        least 500 nodes searched from at least 32 sources, where one customization
-        costs less than what the hierarchy saves over the searches; see
-        ``docs/hierarchies.md``); Dijkstra otherwise.
+        is given, or when a cost model predicts it faster than Dijkstra (at least 32
+        sources and 100,000 edge visits, and one customization cheaper than what the
+        hierarchy saves over the searches; see ``docs/hierarchies.md``); Dijkstra
+        otherwise.
 
     Returns
     -------
