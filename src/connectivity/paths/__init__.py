@@ -18,6 +18,8 @@ Modules, one task each:
   (customizable contraction hierarchies: exact queries and OD matrices, re-customized
   per weight vector);
 - :mod:`~connectivity.paths.loading`: :func:`all_or_nothing`;
+- :mod:`~connectivity.paths.sums`: :class:`PathSums`, :func:`path_sums` (edge values added
+  up along the shortest paths: skims);
 - :mod:`~connectivity.paths.kshortest`: :func:`k_shortest_paths` (Yen);
 - :mod:`~connectivity.paths.pareto`: :func:`pareto_paths` (multi-criteria label setting).
 
@@ -55,6 +57,7 @@ if TYPE_CHECKING:
     from connectivity.paths.loading import all_or_nothing
     from connectivity.paths.pareto import pareto_paths
     from connectivity.paths.search import distances, shortest_path, shortest_path_tree
+    from connectivity.paths.sums import PathSums, path_sums
 else:
     from connectivity._lazy import exports
 
@@ -66,6 +69,7 @@ else:
         "loading": ("all_or_nothing",),
         "pareto": ("pareto_paths",),
         "search": ("distances", "shortest_path", "shortest_path_tree"),
+        "sums": ("PathSums", "path_sums"),
     })
 
 __all__ = [
@@ -79,6 +83,8 @@ __all__ = [
     "distances",
     "shortest_path",
     "shortest_path_tree",
+    "path_sums",
+    "PathSums",
     "all_or_nothing",
     "k_shortest_paths",
     "pareto_paths",

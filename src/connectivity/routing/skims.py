@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
 from connectivity import paths
 from connectivity.graph import CompiledNetwork, compiled_of, priced_edges
@@ -24,25 +23,6 @@ from connectivity.tables import Network, Scenario
 __all__ = ["skim"]
 
 
-def _tree_sums(
-    pred: NDArray[np.int64], tail: NDArray[np.int64], values: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Sum ``values`` along each node's predecessor chain (pointer doubling, O(n log depth))."""
-    n = pred.shape[0]
-    has = pred >= 0
-    acc = np.zeros(n + 1)
-    acc[:n][has] = values[pred[has]]
-    up = np.full(n + 1, n, dtype=np.int64)  # node n is a sink with value 0
-    up[:n][has] = tail[pred[has]]
-    while True:
-        active = up[:n] != n
-        if not active.any():
-            break
-        acc[:n] += acc[up[:n]]
-        up[:n] = up[up[:n]]
-    return acc[:n]
-
-
 def skim(
     network: Network | CompiledNetwork,
     origins: Sequence[str],
@@ -50,11 +30,14 @@ def skim(
     *,
     commodity: str = "container",
     scenario: Scenario | None = None,
+    method: str = "auto",
 ) -> Skim:
     """Origin-destination matrices of generalized cost, time, distance, money and CO2e.
 
     Each cell describes the least generalized-cost route; ``inf`` where none exists and
-    0 on the diagonal.
+    0 on the diagonal. The measures are added up along that one route
+    (:func:`~connectivity.paths.path_sums`); where several routes tie on generalized
+    cost, the method's choice among them is reported.
 
     Parameters
     ----------
@@ -64,10 +47,21 @@ def skim(
         Place ids or names (destinations default to the origins).
     commodity, scenario
         As for :func:`route`.
+    method
+        ``"dijkstra"`` (one search per origin), ``"hierarchy"`` (a contraction
+        hierarchy of the network, kept with its structure, customized for these costs)
+        or ``"auto"`` (default): the rule of :func:`~connectivity.paths.distances`,
+        which takes the hierarchy for many origins on larger networks. Both give the
+        same costs (to rounding) and, where routes are unique, the same measures.
 
     Returns
     -------
     Skim
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method``.
     """
     compiled = compiled_of(network)
     scenario = scenario or Scenario()
@@ -75,16 +69,16 @@ def skim(
     d_ids = o_ids if destinations is None else [resolve(compiled, p) for p in destinations]
     costs, attrs = priced_edges(compiled, commodity, scenario)
     graph = paths.reweight(compiled.graph, costs)
+    sources = np.array([compiled.origin_node[o] for o in o_ids], dtype=np.int64)
     targets = np.array([compiled.destination_node[d] for d in d_ids], dtype=np.int64)
-    shape = (len(o_ids), len(d_ids))
-    out = {k: np.full(shape, np.inf) for k in ("gc", *attrs)}
+    names = list(attrs)
+    # a closed edge (cost inf) is on no route: its measures, which a scenario may have
+    # made non-finite, never count, and path_sums refuses non-finite values
+    open_ = np.isfinite(costs)
+    values = np.stack([np.where(open_, attrs[name], 0.0) for name in names])
+    found = paths.path_sums(graph, sources, targets, values=values, method=method)
+    out = {"gc": found.distances, **dict(zip(names, found.sums, strict=True))}
     for i, o in enumerate(o_ids):
-        dist, pred = paths.shortest_path_tree(graph, compiled.origin_node[o])
-        out["gc"][i] = dist[targets]
-        reach = np.isfinite(dist[targets])
-        for name, values in attrs.items():
-            sums = _tree_sums(pred, compiled.tail, values)[targets]
-            out[name][i] = np.where(reach, sums, np.inf)
         for j, d in enumerate(d_ids):
             if d == o:
                 for arr in out.values():
