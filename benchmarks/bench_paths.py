@@ -291,7 +291,8 @@ def bench_od_matrix(b: Bench, r: dict[str, Any]) -> None:
         assert np.allclose(od, od_nx, rtol=1e-12, atol=0), "networkx OD differs"
 
 
-def machine_info() -> list[str]:
+def cpu_line() -> str:
+    """The results files' machine line: logical CPUs, CPU model, OS."""
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -300,12 +301,16 @@ def machine_info() -> list[str]:
                 break
     except OSError:
         cpu = platform.processor() or "unknown"
+    return (f"- machine: {os.cpu_count()} logical CPUs (nproc), {cpu}, {platform.system()} "
+            f"{platform.release()}")
+
+
+def machine_info() -> list[str]:
     import igraph as ig
     import networkx as nx
 
     return [
-        f"- machine: {os.cpu_count()} logical CPUs (nproc), {cpu}, {platform.system()} "
-        f"{platform.release()}",
+        cpu_line(),
         f"- numba threads: {numba.get_num_threads()} (NUMBA_NUM_THREADS default); "
         "BLAS thread variables are irrelevant to these kernels",
         f"- python {platform.python_version()}, numpy {np.__version__}, numba "

@@ -49,7 +49,7 @@ import numba
 import numpy as np
 import scipy
 import scipy.sparse as sp
-from bench_paths import fmt, road_graph
+from bench_paths import cpu_line, fmt, road_graph
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
@@ -189,17 +189,8 @@ def check(out: dict[str, Any], k: int) -> dict[str, float]:
 
 
 def machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor() or "unknown"
     return [
-        f"- machine: {os.cpu_count()} logical CPUs (nproc), {cpu}, {platform.system()} "
-        f"{platform.release()}",
+        cpu_line(),
         f"- threads: numba {numba.get_num_threads()} (its default; the hierarchy's "
         "searches run on all of them, the Dijkstra method's trees one after another, "
         "scipy on one)",

@@ -369,6 +369,17 @@ def clear(s: int, t: int, parent: Int32Array, dist_f: FloatArray,
 
 
 @jit(inline=True)
+def _push(arr: IntArray, n: int, value: int) -> IntArray:
+    """``arr`` with ``value`` at position ``n``, grown to twice its size when full."""
+    if n == arr.shape[0]:
+        grown = np.empty(2 * n, dtype=np.int64)
+        grown[:n] = arr
+        arr = grown
+    arr[n] = value
+    return arr
+
+
+@jit(inline=True)
 def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int32Array,
                up_ptr: IntArray, heads: Int32Array, chain: IntArray) -> IntArray:
     """The arcs from ``meet`` down to ``end`` (``end`` an descendant of ``meet``): each
@@ -398,11 +409,7 @@ def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int
                     break
         if found < 0:
             raise RuntimeError("hierarchy path: a label without a predecessor")
-        if n_arcs == arcs.shape[0]:
-            grown = np.empty(2 * n_arcs, dtype=np.int64)
-            grown[:n_arcs] = arcs
-            arcs = grown
-        arcs[n_arcs] = found
+        arcs = _push(arcs, n_arcs, found)
         n_arcs += 1
         v = x
     return arcs[:n_arcs]
@@ -450,11 +457,7 @@ def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
             is_up = stack_up[top]
             via = up_via[a] if is_up else down_via[a]
             if via >= 0:
-                if n_out == out.shape[0]:
-                    grown = np.empty(2 * n_out, dtype=np.int64)
-                    grown[:n_out] = out
-                    out = grown
-                out[n_out] = via
+                out = _push(out, n_out, via)
                 n_out += 1
                 continue
             zx, zy = lower_arcs(via)

@@ -514,9 +514,11 @@ def check(graph: CSRGraph, h: object) -> Hierarchy:
     return h
 
 
-def distances(h: Hierarchy, sources: NDArray[np.int64],
-              targets: NDArray[np.int64] | None) -> NDArray[np.float64]:
-    """Distance matrix by batched downward sweeps (inputs already checked)."""
+def sweep_of(h: Hierarchy, sources: NDArray[np.int64], targets: NDArray[np.int64] | None,
+             ) -> tuple[NDArray[np.int32], NDArray[np.int32], tuple[Any, ...]]:
+    """The ranks of ``sources`` and ``targets`` (every node if ``None``) and the
+    downward sweep graph over the targets' ancestors (``_cch_kernels.sweep_graph``:
+    ``local, ptr, heads, weights, arc``) that many-to-many searches share."""
     from connectivity.paths import _cch_kernels
 
     topo = h.topology
@@ -526,8 +528,17 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
     sel = (np.arange(n - 1, -1, -1, dtype=np.int32) if targets is None
            else _cch_kernels.selection(tgt, topo.parent))
     d = h.down
-    local, ptr, lh, lw, _ = _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights,
-                                                     d.arc)
+    return src, tgt, _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights, d.arc)
+
+
+def distances(h: Hierarchy, sources: NDArray[np.int64],
+              targets: NDArray[np.int64] | None) -> NDArray[np.float64]:
+    """Distance matrix by batched downward sweeps (inputs already checked)."""
+    from connectivity.paths import _cch_kernels
+
+    topo = h.topology
+    src, tgt, sweep = sweep_of(h, sources, targets)
+    local, ptr, lh, lw, _ = sweep
     tgt_local = local[tgt].astype(np.int64)
     out = np.empty((src.shape[0], tgt.shape[0]))
     if src.shape[0]:

@@ -189,20 +189,13 @@ def _on_hierarchy(h: Hierarchy, src: NDArray[np.int64], tgt: NDArray[np.int64] |
                                                       NDArray[np.float64]]:
     """The many-to-many search of ``contraction.distances`` carrying the sums: the same
     target selection, sweep graph, lanes and chunks."""
-    from connectivity.paths import _cch_kernels, _cch_sums
+    from connectivity.paths import _cch_sums
 
     topo = h.topology
-    n = topo.n_nodes
     k = vals.shape[0]
     up_via, down_via = h.how()
     up_sum, down_sum = _cch_sums.arc_sums(up_via, down_via, np.ascontiguousarray(vals.T))
-    ranks = topo.rank[src]
-    tgt_r = topo.rank[tgt] if tgt is not None else np.arange(n, dtype=np.int32)
-    sel = (np.arange(n - 1, -1, -1, dtype=np.int32) if tgt is None
-           else _cch_kernels.selection(tgt_r, topo.parent))
-    d = h.down
-    local, ptr, lh, lw, la = _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights,
-                                                      d.arc)
+    ranks, tgt_r, (local, ptr, lh, lw, la) = contraction.sweep_of(h, src, tgt)
     lsum = np.ascontiguousarray(down_sum[la])
     tgt_local = local[tgt_r].astype(np.int64)
     out = np.empty((src.shape[0], tgt_r.shape[0]))
