@@ -11,7 +11,7 @@ them. An arc without any path has weight ``inf`` and is never used.
 
 Queries search upwards only: a shortest path always runs up and then down the
 hierarchy, with its highest node a common ancestor of both ends in the elimination
-tree.
+tree. The many-to-many sweeps are here; point-to-point queries are in ``_cch_path``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from numba import prange
 from numpy.typing import NDArray
 
 from connectivity._jit import jit
-from connectivity.paths._cch_build import find_arc
 
 __all__: list[str] = []
 
@@ -294,7 +293,7 @@ def upward(s: int, parent: Int32Array, ptr: IntArray, qh: Int32Array, qw: FloatA
 
 
 @jit(inline=True)
-def _relax(x: int, ptr: IntArray, qh: Int32Array, qw: FloatArray, dist: FloatArray) -> None:
+def relax(x: int, ptr: IntArray, qh: Int32Array, qw: FloatArray, dist: FloatArray) -> None:
     """Distances only, without a branch per arc (the predecessors of a path's nodes are
     found afterwards, :func:`half_paths`): about half the time of :func:`_relax_up`."""
     dx = dist[x]
@@ -311,195 +310,8 @@ def upward_distances(s: int, parent: Int32Array, ptr: IntArray, qh: Int32Array,
     """:func:`upward` without the predecessors."""
     v = s
     while v != -1:
-        _relax(v, ptr, qh, qw, dist)
+        relax(v, ptr, qh, qw, dist)
         v = parent[v]
-
-
-@jit()
-def point_to_point(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
-                   f_w: FloatArray, b_ptr: IntArray, b_h: Int32Array, b_w: FloatArray,
-                   dist_f: FloatArray, dist_b: FloatArray) -> tuple[float, int]:
-    """Elimination-tree search: ``(cost, meeting node)``, ``(inf, -1)`` without a path.
-
-    ``f_*`` are the query arcs upwards (forward search from ``s``), ``b_*`` downwards
-    (backward search from ``t``). ``dist_f`` and ``dist_b`` are ``inf`` on entry; the
-    search leaves its labels on the ancestors of ``s`` and ``t`` (for
-    :func:`half_paths`), and :func:`clear` resets them.
-    """
-    dist_f[s] = 0.0
-    dist_b[t] = 0.0
-    x = s
-    y = t
-    while x != -1 and y != -1 and x != y:  # below the lowest common ancestor
-        if x < y:
-            _relax(x, f_ptr, f_h, f_w, dist_f)
-            x = parent[x]
-        else:
-            _relax(y, b_ptr, b_h, b_w, dist_b)
-            y = parent[y]
-    best = np.inf
-    meet = -1
-    if x == y:
-        v = x
-        while v != -1:
-            c = dist_f[v] + dist_b[v]
-            if c < best:
-                best = c
-                meet = v
-            if dist_f[v] < best:
-                _relax(v, f_ptr, f_h, f_w, dist_f)
-            if dist_b[v] < best:
-                _relax(v, b_ptr, b_h, b_w, dist_b)
-            v = parent[v]
-    return best, meet
-
-
-@jit()
-def clear(s: int, t: int, parent: Int32Array, dist_f: FloatArray,
-          dist_b: FloatArray) -> None:
-    """Reset the labels :func:`point_to_point` left to ``inf``."""
-    v = s
-    while v != -1:
-        dist_f[v] = np.inf
-        v = parent[v]
-    v = t
-    while v != -1:
-        dist_b[v] = np.inf
-        v = parent[v]
-
-
-@jit(inline=True)
-def _push(arr: IntArray, n: int, value: int) -> IntArray:
-    """``arr`` with ``value`` at position ``n``, grown to twice its size when full."""
-    if n == arr.shape[0]:
-        grown = np.empty(2 * n, dtype=np.int64)
-        grown[:n] = arr
-        arr = grown
-    arr[n] = value
-    return arr
-
-
-@jit(inline=True)
-def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int32Array,
-               up_ptr: IntArray, heads: Int32Array, chain: IntArray) -> IntArray:
-    """The arcs from ``meet`` down to ``end`` (``end`` an descendant of ``meet``): each
-    node's predecessor is the highest lower node ``x`` on ``end``'s path up the
-    elimination tree (where every label lies) with an arc to it whose weight adds up to
-    its label exactly; one pass down that path, a binary search per candidate."""
-    k = 0
-    x = end
-    while x != meet:
-        chain[k] = x
-        k += 1
-        x = parent[x]
-    arcs = np.empty(16, dtype=np.int64)
-    n_arcs = 0
-    v = meet
-    i = k - 1
-    while v != end:
-        dv = dist[v]
-        found = -1
-        while i >= 0:
-            x = chain[i]
-            i -= 1
-            if dist[x] <= dv:
-                a = find_arc(up_ptr, heads, x, v)
-                if a >= 0 and dist[x] + w[a] == dv:
-                    found = a
-                    break
-        if found < 0:
-            raise RuntimeError("hierarchy path: a label without a predecessor")
-        arcs = _push(arcs, n_arcs, found)
-        n_arcs += 1
-        v = x
-    return arcs[:n_arcs]
-
-
-@jit()
-def half_paths(s: int, t: int, meet: int, dist_f: FloatArray, dist_b: FloatArray,
-               up_w: FloatArray, down_w: FloatArray, parent: Int32Array, up_ptr: IntArray,
-               heads: Int32Array, chain: IntArray) -> tuple[IntArray, BoolArray]:
-    """The arcs of the path ``s -> meet -> t`` in order, and whether each runs up, from
-    the labels :func:`point_to_point` left (``chain``: scratch of ``n`` entries).
-
-    Each label is the sum of a lower node's final label and the customized weight of
-    the arc between them (the same floats as the search's), so walking down from
-    ``meet`` along arcs whose sums match exactly finds a predecessor at every node;
-    every label is the length of a real path, so the path found costs ``best``.
-    """
-    arcs_f = _half_path(s, meet, dist_f, up_w, parent, up_ptr, heads, chain)
-    arcs_b = _half_path(t, meet, dist_b, down_w, parent, up_ptr, heads, chain)
-    n_f = arcs_f.shape[0]
-    arcs = np.empty(n_f + arcs_b.shape[0], dtype=np.int64)
-    up = np.zeros(arcs.shape[0], dtype=np.bool_)
-    for i in range(n_f):
-        arcs[i] = arcs_f[n_f - 1 - i]
-        up[i] = True
-    arcs[n_f:] = arcs_b
-    return arcs, up
-
-
-@jit()
-def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
-           down_via: IntArray) -> IntArray:
-    """The input edges of a path of arcs (each arc up or down), in path order."""
-    out = np.empty(16, dtype=np.int64)
-    n_out = 0
-    stack_a = np.empty(64, dtype=np.int64)
-    stack_up = np.empty(64, dtype=np.bool_)
-    for i in range(arcs.shape[0]):
-        stack_a[0] = arcs[i]
-        stack_up[0] = up[i]
-        top = 1
-        while top > 0:
-            top -= 1
-            a = stack_a[top]
-            is_up = stack_up[top]
-            via = up_via[a] if is_up else down_via[a]
-            if via >= 0:
-                out = _push(out, n_out, via)
-                n_out += 1
-                continue
-            zx, zy = lower_arcs(via)
-            if top + 2 > stack_a.shape[0]:
-                ga = np.empty(2 * stack_a.shape[0], dtype=np.int64)
-                ga[:top] = stack_a[:top]
-                stack_a = ga
-                gu = np.empty(2 * stack_up.shape[0], dtype=np.bool_)
-                gu[:top] = stack_up[:top]
-                stack_up = gu
-            # pushed second part first: the stack pops the first part first
-            if is_up:  # x -> z (down on z - x), then z -> y (up on z - y)
-                stack_a[top] = zy
-                stack_up[top] = True
-                stack_a[top + 1] = zx
-                stack_up[top + 1] = False
-            else:  # y -> z (down on z - y), then z -> x (up on z - x)
-                stack_a[top] = zx
-                stack_up[top] = True
-                stack_a[top + 1] = zy
-                stack_up[top + 1] = False
-            top += 2
-    return out[:n_out].copy()
-
-
-@jit()
-def path(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
-         f_w: FloatArray, b_ptr: IntArray, b_h: Int32Array, b_w: FloatArray,
-         up_w: FloatArray, down_w: FloatArray, up_ptr: IntArray, heads: Int32Array,
-         up_via: IntArray, down_via: IntArray, dist_f: FloatArray, dist_b: FloatArray,
-         chain: IntArray) -> tuple[float, IntArray]:
-    """:func:`point_to_point`, :func:`half_paths` and :func:`unpack` in one call:
-    ``(cost, input edges)``, ``(inf, [])`` without a path."""
-    cost, meet = point_to_point(s, t, parent, f_ptr, f_h, f_w, b_ptr, b_h, b_w, dist_f,
-                                dist_b)
-    if meet < 0:
-        clear(s, t, parent, dist_f, dist_b)
-        return cost, np.zeros(0, dtype=np.int64)
-    arcs, up = half_paths(s, t, meet, dist_f, dist_b, up_w, down_w, parent, up_ptr, heads,
-                          chain)
-    clear(s, t, parent, dist_f, dist_b)
-    return cost, unpack(arcs, up, up_via, down_via)
 
 
 @jit()

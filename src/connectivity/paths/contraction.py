@@ -43,8 +43,8 @@ from connectivity.checks import readonly, restore_readonly
 from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
 
-# the kernel modules (_cch_build, _cch_kernels, _cch_loading) are imported in the functions
-# that call them: a process that builds no hierarchy never creates their dispatchers
+# the kernel modules (_cch_build, _cch_kernels, _cch_path, _cch_loading) are imported in
+# the functions that call them: a process that builds no hierarchy never creates them
 
 __all__ = ["Hierarchy", "hierarchy"]
 
@@ -439,25 +439,17 @@ def _find_how(h: Hierarchy) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
 # ---------------------------------------------------------------- queries (used by search)
 
 METHODS = ("auto", "dijkstra", "hierarchy")
-# The rule of method="auto", a cost model measured on this project's 2-core machine
-# (road-like and full grids of 10k and 100k nodes, TNTP Chicago-Sketch; one thread):
-#   Dijkstra: about AUTO_EDGE_S per edge and source (21-56 ns);
-#   hierarchy: a customization of about AUTO_TRIANGLE_S per lower triangle (11-20 ns),
-#     then per source a share of Dijkstra's time (AUTO_SHARE: loads 0.08-0.67,
-#     distances 0.03-0.22).
-# The hierarchy is taken when it is predicted faster on one thread. Threads are left
-# out on purpose: the choice (and so the last bits of the results) must not depend on
-# the thread count; more threads favour Dijkstra, whose searches spread over them while
-# a customization mostly does not, and the measured cases still come out right. The
-# order and contraction are paid once per topology and kept, so they are left out;
-# deciding needs the triangle count, so a job of AUTO_SOURCES sources or more and
-# AUTO_WORK edge visits (sources x edges, about 3 ms of Dijkstra) or more orders and
-# contracts its graph on its first call (about a third of one customization on the
-# grids; 10 s for a 1M-node grid), whatever the decision. Smaller jobs always run
-# Dijkstra and build nothing: the hierarchy could save them a millisecond or two. (An
-# equilibrium repeats its loads a hundred times and more, so the floor stays low: the
-# TNTP Barcelona and Winnipeg loads, 280k and 420k edge visits, are 1.2x and 2x faster
-# on the hierarchy.)
+# The rule of method="auto" (docs/hierarchies.md has it in full), a cost model measured
+# on this project's 2-core machine, one thread: Dijkstra about AUTO_EDGE_S per edge and
+# source (21-56 ns measured); the hierarchy one customization of about AUTO_TRIANGLE_S
+# per lower triangle (11-20 ns), then per source a share of Dijkstra's time
+# (AUTO_SHARE; loads 0.08-0.67, distances 0.03-0.22 measured). The thread count is left
+# out so that the choice, and the results' last bits, never depend on it. Jobs under
+# AUTO_SOURCES sources or AUTO_WORK edge visits (about 3 ms of Dijkstra) run Dijkstra
+# and build nothing; larger ones order and contract the graph on their first call, to
+# count its triangles, whatever the decision. The floor is low because an equilibrium
+# repeats its loads: TNTP Barcelona's and Winnipeg's (280k and 420k edge visits) are
+# 1.2x and 2x faster on the hierarchy.
 AUTO_WORK = 100_000
 AUTO_SOURCES = 32
 AUTO_EDGE_S = 30e-9
@@ -554,7 +546,7 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
 
 def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64]]:
     """``(cost, input edges)`` of a shortest path, ``(inf, [])`` without one."""
-    from connectivity.paths import _cch_kernels
+    from connectivity.paths import _cch_path
 
     topo = h.topology
     rs, rt = int(topo.rank[s]), int(topo.rank[t])
@@ -565,7 +557,7 @@ def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64
              np.empty(topo.n_nodes, dtype=np.int64))
     u, d = h.up, h.down
     up_via, down_via = h.how()
-    cost, edges = _cch_kernels.path(
+    cost, edges = _cch_path.path(
         rs, rt, topo.parent, u.ptr, u.heads, u.weights, d.ptr, d.heads, d.weights, h.up_w,
         h.down_w, topo.up_ptr, topo.heads, up_via, down_via, b[0], b[1], b[2])
     topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
