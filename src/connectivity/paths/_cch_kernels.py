@@ -295,7 +295,7 @@ def upward(s: int, parent: Int32Array, ptr: IntArray, qh: Int32Array, qw: FloatA
 @jit(inline=True)
 def relax(x: int, ptr: IntArray, qh: Int32Array, qw: FloatArray, dist: FloatArray) -> None:
     """Distances only, without a branch per arc (the predecessors of a path's nodes are
-    found afterwards, :func:`half_paths`): about half the time of :func:`_relax_up`."""
+    found afterwards, ``_cch_path.half_paths``): about half the time of :func:`_relax_up`."""
     dx = dist[x]
     if dx == np.inf:
         return
