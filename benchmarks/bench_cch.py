@@ -53,7 +53,7 @@ import numpy as np
 import scipy.sparse as sp
 from _cch_peers import ch_od, p2p_methods, peer_od, prk_od, rk_od
 from _cch_report import LIBS, header, table, targets
-from bench_paths import one_thread, road_graph
+from bench_paths import one_thread, publish, road_graph
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
@@ -488,12 +488,7 @@ def main(argv: list[str] | None = None) -> None:
         lines += targets(r)
     lines.append("Wall time of the benchmark per graph: "
                  + ", ".join(f"{r['name']} {r['wall'] / 60:.1f} min" for r in results))
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not (args.no_write or q):
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS}", file=sys.stderr)
+    publish(lines, RESULTS, not (args.no_write or q))
 
 
 if __name__ == "__main__":

@@ -291,6 +291,17 @@ def bench_od_matrix(b: Bench, r: dict[str, Any]) -> None:
         assert np.allclose(od, od_nx, rtol=1e-12, atol=0), "networkx OD differs"
 
 
+def publish(lines: list[str], path: Path, write: bool) -> None:
+    """Print a results page and, if ``write``, save it to ``path`` (the file the README
+    links)."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"written to {path}", file=sys.stderr)
+
+
 def cpu_line() -> str:
     """The results files' machine line: logical CPUs, CPU model, OS."""
     cpu = "unknown"
@@ -497,12 +508,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     lines += table(results)
     lines += targets(results[-1])
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS}", file=sys.stderr)
+    publish(lines, RESULTS, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ import numba
 import numpy as np
 import scipy
 import scipy.sparse as sp
-from bench_paths import cpu_line, fmt, road_graph
+from bench_paths import cpu_line, fmt, publish, road_graph
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
@@ -311,12 +311,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     for r in results:
         lines += table(r)
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(text)
-        print(f"written to {RESULTS}", file=sys.stderr)
+    publish(lines, RESULTS, not args.no_write)
 
 
 if __name__ == "__main__":

@@ -88,3 +88,20 @@ def multigraphs(
         source, target = draw(st.lists(node, min_size=2, max_size=2, unique=True))
     return Multigraph(n, np.array(tail, dtype=np.int64), np.array(head, dtype=np.int64), w,
                       source, target)
+
+
+# exact arithmetic: quarters, many zeros, some closed edges (sums are exact, so ties are
+# real ties)
+EXACT = st.one_of(quarters(), st.just(0.0), st.just(INF))
+
+
+@st.composite
+def float_graphs(draw: st.DrawFn, *, closed: float = 0.1) -> Multigraph:
+    """Random topology (self-loops, parallel edges) with distinct random float weights
+    in [0.5, 2), about ``closed`` of the edges closed (``inf``): shortest paths unique."""
+    g = draw(multigraphs(nodes=(1, 40), edges=(0, 120), weight=st.just(1.0), parallel=8,
+                         parallel_weight=st.just(1.0)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    w = rng.uniform(0.5, 2.0, g.weight.shape[0])
+    w[rng.random(w.shape[0]) < closed] = INF
+    return g._replace(weight=w)

@@ -20,29 +20,15 @@ from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 from connectivity import paths
 from connectivity.errors import NoRouteError
 from oracles import path_cost
-from strategies import Multigraph, multigraphs, quarters
+from strategies import EXACT, float_graphs, multigraphs, quarters
 
 INF = np.inf
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-# exact arithmetic: quarters, many zeros, some closed edges; parallel copies likely
-EXACT = st.one_of(quarters(), st.just(0.0), st.just(INF))
 GRAPHS = multigraphs(nodes=(1, 40), edges=(0, 120), weight=EXACT, parallel=8,
                      parallel_weight=st.one_of(quarters(), st.just(0.0)))
-
-
-@st.composite
-def float_graphs(draw: st.DrawFn, *, closed: float = 0.1) -> Multigraph:
-    """Random topology (self-loops, parallel edges) with distinct random float weights
-    in [0.5, 2), about ``closed`` of the edges closed (``inf``): shortest paths unique."""
-    g = draw(multigraphs(nodes=(1, 40), edges=(0, 120), weight=st.just(1.0), parallel=8,
-                         parallel_weight=st.just(1.0)))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    w = rng.uniform(0.5, 2.0, g.weight.shape[0])
-    w[rng.random(w.shape[0]) < closed] = INF
-    return g._replace(weight=w)
 
 
 # ----------------------------------------------------------------------------- oracles

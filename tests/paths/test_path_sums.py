@@ -14,30 +14,15 @@ from hypothesis import strategies as st
 import connectivity as cn
 from connectivity import paths
 from connectivity.graph import priced_edges
-from strategies import Multigraph, multigraphs, quarters
+from strategies import EXACT, float_graphs, multigraphs, quarters
 
 INF = np.inf
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-# exact arithmetic: quarters, many zeros, some closed edges; parallel copies likely, so
-# shortest paths often tie
-EXACT = st.one_of(quarters(), st.just(0.0), st.just(INF))
 GRAPHS = multigraphs(nodes=(1, 30), edges=(0, 90), weight=EXACT, parallel=8,
                      parallel_weight=st.one_of(quarters(), st.just(0.0)))
-
-
-@st.composite
-def float_graphs(draw: st.DrawFn) -> Multigraph:
-    """Random topology (self-loops, parallel edges) with random float weights in
-    [0.5, 2), a tenth of the edges closed: shortest paths unique almost surely."""
-    g = draw(multigraphs(nodes=(1, 40), edges=(0, 120), weight=st.just(1.0), parallel=8,
-                         parallel_weight=st.just(1.0)))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    w = rng.uniform(0.5, 2.0, g.weight.shape[0])
-    w[rng.random(w.shape[0]) < 0.1] = INF
-    return g._replace(weight=w)
 
 
 def hierarchies(g, weight):

@@ -6,7 +6,7 @@ each arc ``a`` (lower end ``x = tails[a]``, upper end ``y = heads[a]``) two weig
 for each direction how that cost is made (``up_via``/``down_via``, int64): an input
 edge index ``e >= 0``, or, for the path through a lower node ``z`` (a lower triangle
 ``z < x < y``), ``-1 - (zx << 32 | zy)`` with ``zx`` and ``zy`` the arcs ``z - x`` and
-``z - y`` (:func:`lower_arcs`), so unpacking reads the two arcs without searching for
+``z - y`` (:func:`halves`), so unpacking reads the two arcs without searching for
 them. An arc without any path has weight ``inf`` and is never used.
 
 Queries search upwards only: a shortest path always runs up and then down the
@@ -45,10 +45,26 @@ def via_code(zx: int, zy: int) -> int:
 
 
 @jit(inline=True)
-def lower_arcs(via: int) -> tuple[int, int]:
-    """``(zx, zy)`` of a ``via < 0`` (see :func:`via_code`)."""
+def halves(via: int, is_up: bool) -> tuple[int, int]:
+    """The two lower arcs of a ``via < 0`` (see :func:`via_code`) in path order: the
+    one walked down to the middle node ``z``, then the one walked up from it. Upwards
+    (``x -> y``) that is ``x -> z`` on ``z - x``, then ``z -> y`` on ``z - y``;
+    downwards (``y -> x``), ``y -> z`` on ``z - y``, then ``z -> x`` on ``z - x``."""
     k = -1 - via
-    return k >> 32, k & _LOW
+    zx = k >> 32
+    zy = k & _LOW
+    if is_up:
+        return zx, zy
+    return zy, zx
+
+
+@jit(inline=True)
+def reset_path(v: int, parent: Int32Array, dist: FloatArray) -> None:
+    """Set ``dist`` back to ``inf`` on ``v`` and its ancestors, where searches up the
+    elimination tree leave their labels."""
+    while v != -1:
+        dist[v] = np.inf
+        v = parent[v]
 
 
 @jit()

@@ -13,7 +13,7 @@ from numba import prange
 from numpy.typing import NDArray
 
 from connectivity._jit import jit
-from connectivity.paths._cch_kernels import lower_arcs, upward
+from connectivity.paths._cch_kernels import halves, reset_path, upward
 
 __all__: list[str] = []
 
@@ -83,10 +83,7 @@ def load_chunk(origins: IntArray, destinations_local: IntArray, demand: FloatArr
                 a = pred[v]
                 flow_up[a] += q
                 v = tails[a]
-        v = s
-        while v != -1:
-            dist[v] = np.inf
-            v = parent[v]
+        reset_path(s, parent, dist)
 
 
 @jit(parallel=True)
@@ -120,11 +117,7 @@ def unpack_flows(flow_up: FloatArray, flow_down: FloatArray, up_via: IntArray,
             if via >= 0:
                 out[via] += f
                 continue
-            zx, zy = lower_arcs(via)
-            if direction == 0:  # x -> z -> y
-                flow_down[zx] += f
-                flow_up[zy] += f
-            else:  # y -> z -> x
-                flow_down[zy] += f
-                flow_up[zx] += f
+            first, then = halves(via, direction == 0)
+            flow_down[first] += f
+            flow_up[then] += f
     return out

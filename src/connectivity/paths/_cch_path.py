@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from connectivity._jit import jit
 from connectivity.paths._cch_build import find_arc
-from connectivity.paths._cch_kernels import lower_arcs, relax
+from connectivity.paths._cch_kernels import halves, relax, reset_path
 
 __all__: list[str] = []
 
@@ -67,14 +67,8 @@ def point_to_point(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int
 def clear(s: int, t: int, parent: Int32Array, dist_f: FloatArray,
           dist_b: FloatArray) -> None:
     """Reset the labels :func:`point_to_point` left to ``inf``."""
-    v = s
-    while v != -1:
-        dist_f[v] = np.inf
-        v = parent[v]
-    v = t
-    while v != -1:
-        dist_b[v] = np.inf
-        v = parent[v]
+    reset_path(s, parent, dist_f)
+    reset_path(t, parent, dist_b)
 
 
 @jit(inline=True)
@@ -169,7 +163,7 @@ def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
                 out = _push(out, n_out, via)
                 n_out += 1
                 continue
-            zx, zy = lower_arcs(via)
+            first, then = halves(via, is_up)
             if top + 2 > stack_a.shape[0]:
                 ga = np.empty(2 * stack_a.shape[0], dtype=np.int64)
                 ga[:top] = stack_a[:top]
@@ -178,16 +172,10 @@ def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
                 gu[:top] = stack_up[:top]
                 stack_up = gu
             # pushed second part first: the stack pops the first part first
-            if is_up:  # x -> z (down on z - x), then z -> y (up on z - y)
-                stack_a[top] = zy
-                stack_up[top] = True
-                stack_a[top + 1] = zx
-                stack_up[top + 1] = False
-            else:  # y -> z (down on z - y), then z -> x (up on z - x)
-                stack_a[top] = zx
-                stack_up[top] = True
-                stack_a[top + 1] = zy
-                stack_up[top + 1] = False
+            stack_a[top] = then
+            stack_up[top] = True
+            stack_a[top + 1] = first
+            stack_up[top + 1] = False
             top += 2
     return out[:n_out].copy()
 

@@ -17,7 +17,7 @@ from numba import prange
 from numpy.typing import NDArray
 
 from connectivity._jit import jit
-from connectivity.paths._cch_kernels import UNSET, lower_arcs, upward
+from connectivity.paths._cch_kernels import UNSET, halves, upward
 
 __all__: list[str] = []
 
@@ -43,24 +43,17 @@ def arc_sums(up_via: IntArray, down_via: IntArray,
     up_sum = np.empty((n_arcs, k))
     down_sum = np.empty((n_arcs, k))
     for a in range(n_arcs):
-        via = up_via[a]
-        if via >= 0:
-            up_sum[a] = values[via]
-        elif via == UNSET:
-            up_sum[a] = np.nan
-        else:
-            zx, zy = lower_arcs(via)
-            for q in range(k):  # x -> z (down on z - x), then z -> y (up on z - y)
-                up_sum[a, q] = down_sum[zx, q] + up_sum[zy, q]
-        via = down_via[a]
-        if via >= 0:
-            down_sum[a] = values[via]
-        elif via == UNSET:
-            down_sum[a] = np.nan
-        else:
-            zx, zy = lower_arcs(via)
-            for q in range(k):  # y -> z (down on z - y), then z -> x (up on z - x)
-                down_sum[a, q] = down_sum[zy, q] + up_sum[zx, q]
+        for is_up in (True, False):
+            out = up_sum if is_up else down_sum
+            via = up_via[a] if is_up else down_via[a]
+            if via >= 0:
+                out[a] = values[via]
+            elif via == UNSET:
+                out[a] = np.nan
+            else:  # down to the middle node, then up from it
+                first, then = halves(via, is_up)
+                for q in range(k):
+                    out[a, q] = down_sum[first, q] + up_sum[then, q]
     return up_sum, down_sum
 
 
