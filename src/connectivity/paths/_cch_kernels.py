@@ -17,10 +17,9 @@ tree. The many-to-many sweeps are here; point-to-point queries are in ``_cch_pat
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numpy.typing import NDArray
 
-from connectivity._jit import jit
+from connectivity._jit import jit, prange
 
 __all__: list[str] = []
 

@@ -9,10 +9,9 @@ the input edges once (:func:`unpack_flows`). Arrays as in ``_cch_build`` and
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numpy.typing import NDArray
 
-from connectivity._jit import jit
+from connectivity._jit import jit, prange
 from connectivity.paths._cch_kernels import halves, reset_path, upward
 
 __all__: list[str] = []

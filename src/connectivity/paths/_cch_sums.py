@@ -13,10 +13,9 @@ bit: the same additions and minima in the same order. Arrays as in ``_cch_build`
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numpy.typing import NDArray
 
-from connectivity._jit import jit
+from connectivity._jit import jit, prange
 from connectivity.paths._cch_kernels import UNSET, halves, upward
 
 __all__: list[str] = []

@@ -25,10 +25,9 @@ Every function here works on plain arrays and trusts its inputs: the public modu
 from __future__ import annotations
 
 import numpy as np
-from numba import prange
 from numpy.typing import NDArray
 
-from connectivity._jit import jit
+from connectivity._jit import jit, prange
 
 __all__: list[str] = []
 

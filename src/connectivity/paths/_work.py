@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
+
+from connectivity._jit import load_numba
 
 __all__: list[str] = []
 
@@ -35,7 +36,7 @@ def serial(n_tasks: int, n_edges: int) -> bool:
 
 def n_chunks(n_tasks: int) -> int:
     """Work chunks for ``n_tasks`` searches: 1 when serial, else ~4 per thread."""
-    threads = int(numba.get_num_threads())
+    threads = int(load_numba().get_num_threads())
     if threads == 1 or n_tasks == 1:
         return 1
     return max(1, min(4 * threads, n_tasks))
@@ -46,11 +47,11 @@ def dynamic(kernel: Callable[..., _T], *args: Any) -> _T:
 
     numba's chunk size is per calling thread; it is restored afterwards.
     """
-    old = numba.set_parallel_chunksize(1)
+    old = load_numba().set_parallel_chunksize(1)
     try:
         return kernel(*args)
     finally:
-        numba.set_parallel_chunksize(old)
+        load_numba().set_parallel_chunksize(old)
 
 
 # --------------------------------------------------------------------------- buffers

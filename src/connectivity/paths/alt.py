@@ -5,11 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import NDArray
 
 from connectivity import checks
+from connectivity._jit import load_numba
 from connectivity.checks import readonly
 from connectivity.paths import _kernels
 from connectivity.paths.csr import CSRGraph
@@ -127,7 +127,7 @@ def landmarks(graph: CSRGraph, *, k: int = 8, seed: int = 0) -> Landmarks:
     def backward(v: int) -> NDArray[np.float64]:
         return _kernels.one_to_all(graph.rev_indptr, graph.rev_heads, graph.rev_weights, v)[0]
 
-    pool = ThreadPoolExecutor(max_workers=2) if numba.get_num_threads() > 1 else None
+    pool = ThreadPoolExecutor(max_workers=2) if load_numba().get_num_threads() > 1 else None
 
     def both(v: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if pool is None:

@@ -35,10 +35,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from connectivity._jit import load_numba
 from connectivity.checks import readonly, restore_readonly
 from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
@@ -406,7 +406,7 @@ def _query_arcs(topo: Topology, w: NDArray[np.float64],
 
 
 def _serial(topo: Topology) -> bool:
-    return int(numba.get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS
+    return int(load_numba().get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS
 
 
 def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64]) -> None:
@@ -535,7 +535,7 @@ def distances(h: Hierarchy, sources: NDArray[np.int64],
     out = np.empty((src.shape[0], tgt.shape[0]))
     if src.shape[0]:
         n_batches = -(-src.shape[0] // LANES)
-        chunks = max(1, min(int(numba.get_num_threads()), n_batches))
+        chunks = max(1, min(int(load_numba().get_num_threads()), n_batches))
         u = h.up
         _cch_kernels.many_to_many(src, tgt_local, LANES, chunks, topo.parent, u.ptr,
                                   u.heads, u.weights, local, ptr, lh, lw, out)

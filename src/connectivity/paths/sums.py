@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
+from connectivity._jit import load_numba
 from connectivity.paths import contraction
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
@@ -202,7 +202,7 @@ def _on_hierarchy(h: Hierarchy, src: NDArray[np.int64], tgt: NDArray[np.int64] |
     out_sums = np.empty((k, src.shape[0], tgt_r.shape[0]))
     if src.shape[0]:
         n_batches = -(-src.shape[0] // contraction.LANES)
-        chunks = max(1, min(int(numba.get_num_threads()), n_batches))
+        chunks = max(1, min(int(load_numba().get_num_threads()), n_batches))
         u = h.up
         _cch_sums.many_to_many_sums(ranks, tgt_local, contraction.LANES, chunks, topo.parent,
                                     u.ptr, u.heads, u.weights, u.arc, topo.tails, up_sum,

@@ -32,9 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import numba
 import numpy as np
 
+from connectivity._jit import load_numba
 from connectivity.assign import (
     Assignment,
     assign_aon,
@@ -179,12 +179,12 @@ def _skim(compiled: CompiledNetwork, query: SkimQuery, spec: ScenarioSpec,
 @contextmanager
 def _one_thread() -> Iterator[None]:
     """numba kernels on one thread inside the block (numba's setting is per thread)."""
-    old = numba.get_num_threads()
-    numba.set_num_threads(1)
+    old = load_numba().get_num_threads()
+    load_numba().set_num_threads(1)
     try:
         yield
     finally:
-        numba.set_num_threads(old)
+        load_numba().set_num_threads(old)
 
 
 def run_scenario(

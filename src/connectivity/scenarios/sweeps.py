@@ -44,8 +44,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numba
-
+from connectivity._jit import load_numba
 from connectivity.graph import CompiledNetwork, compile_network
 from connectivity.scenarios.run import ScenarioResult, failed_result, run_scenario
 from connectivity.scenarios.spec import ScenarioSpec
@@ -102,7 +101,7 @@ def _here() -> tuple[str, int]:
 def _one_thread_worker(thread: int) -> None:
     """Numba and HiGHS on one thread for this thread of a worker process, once per
     thread (``thread``: its ident, the cache key)."""
-    numba.set_num_threads(1)
+    load_numba().set_num_threads(1)
     from connectivity.optimize.highs import new_highs
 
     h = new_highs(msg=False)
