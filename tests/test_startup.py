@@ -89,29 +89,47 @@ extra = {"help": out.getvalue(), "status": status}
         assert name in text and " ".join(str(help_text).split()) in text, name
 
 
-def test_tntp_equilibrium_loads_no_table_library_and_no_parallel_kernel() -> None:
-    code = f"""
+_UE = """
 import contextlib, io, json
 from connectivity.cli import main
 out = io.StringIO()
 with contextlib.redirect_stdout(out):
-    status = main(["assign", "--method", "ue", "--tntp-net", {str(DATA / "Braess_net.tntp")!r},
-                   "--tntp-trips", {str(DATA / "Braess_trips.tntp")!r}, "--gap", "1e-9",
-                   "--format", "json"])
+    status = main(["assign", "--method", "ue", "--tntp-net", {net!r}, "--tntp-trips", {trips!r},
+                   "--gap", "1e-9", "--format", "json", *{more!r}])
 import sys
-from numba.core.registry import CPUDispatcher
-loaded = {{f"{{name}}.{{k}}": d for name, mod in list(sys.modules.items())
-          if name.startswith("connectivity")
-          for k, d in vars(mod).items() if isinstance(d, CPUDispatcher) and d.signatures}}
+loaded = {{}}
+if "numba" in sys.modules:
+    from numba.core.registry import CPUDispatcher
+    loaded = {{f"{{name}}.{{k}}": d for name, mod in list(sys.modules.items())
+              if name.startswith("connectivity")
+              for k, d in vars(mod).items() if isinstance(d, CPUDispatcher) and d.signatures}}
 kernels = sorted(loaded)
 parallel = sorted(k for k, d in loaded.items() if d.targetoptions.get("parallel"))
 extra = {{"status": status, "out": json.loads(out.getvalue()), "kernels": kernels,
           "parallel": parallel}}
-""" + _LOADED
-    got = _child(code)
+"""
+
+
+@pytest.mark.parametrize("name", ["Braess", "Grid"])
+def test_small_tntp_equilibrium_loads_no_numba_and_no_table_library(name: str) -> None:
+    # below SMALL_WORK every step (graph build, all-or-nothing, line search) takes its
+    # numpy path: numba, its set-up and the scipy it imports are never loaded
+    net, trips = DATA / f"{name}_net.tntp", DATA / f"{name}_trips.tntp"
+    got = _child(_UE.format(net=str(net), trips=str(trips), more=[]) + _LOADED)
     assert got["status"] == 0
     out = got["out"]
-    assert out["converged"] and abs(out["tstt"] - 6 * (51 + 537 / 13)) < 1e-4
+    assert out["converged"] and out["relative_gap"] <= 1e-9
+    if name == "Braess":
+        assert abs(out["tstt"] - 6 * (51 + 537 / 13)) < 1e-4
+    assert set(got["top"]) & {*HEAVY, "numba"} == set()
+
+
+def test_bush_equilibrium_loads_kernels_but_no_parallel_kernel() -> None:
+    net, trips = DATA / "Braess_net.tntp", DATA / "Braess_trips.tntp"
+    got = _child(_UE.format(net=str(net), trips=str(trips), more=["--algorithm", "bush"])
+                 + _LOADED)
+    assert got["status"] == 0
+    assert abs(got["out"]["tstt"] - 6 * (51 + 537 / 13)) < 1e-4
     # numba itself imports scipy (a version check) and scipy.linalg (its BLAS check);
     # nothing of the package's own use of scipy is loaded
     loaded = set(got["all"])
@@ -126,18 +144,58 @@ def test_kernels_are_compiled_or_loaded_only_when_called() -> None:
     code = """
 import importlib, pkgutil, sys
 import connectivity
-from numba.core.registry import CPUDispatcher
+from connectivity._jit import _Kernel
 for info in pkgutil.walk_packages(connectivity.__path__, "connectivity."):
     if not info.name.endswith("__main__"):
         importlib.import_module(info.name)
-kernels = {f"{name}.{k}": len(d.overloads) for name, mod in list(sys.modules.items())
-           if name.startswith("connectivity")
-           for k, d in vars(mod).items() if isinstance(d, CPUDispatcher)}
+kernels = sorted(f"{name}.{k}" for name, mod in list(sys.modules.items())
+                 if name.startswith("connectivity")
+                 for k, d in vars(mod).items() if isinstance(d, _Kernel))
 extra = {"kernels": kernels}
 """ + _LOADED
-    kernels: dict[str, int] = _child(code)["kernels"]
-    assert len(kernels) >= 20  # the walk found the kernels
-    assert {k: n for k, n in kernels.items() if n} == {}
+    got = _child(code)
+    # every module imported, and still no numba: each kernel is a stand-in
+    assert len(got["kernels"]) >= 40  # the walk found the kernels
+    assert "numba" not in got["top"]
+
+
+def test_the_first_kernel_call_loads_numba_and_every_dispatcher() -> None:
+    code = """
+import sys
+import numpy as np
+from connectivity._jit import _Kernel
+from connectivity.paths import _kernels, distances, from_arrays
+held = _kernels.counting_sort  # a stand-in kept outside the module
+assert isinstance(held, _Kernel) and "numba" not in sys.modules
+g = from_arrays([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], 3)  # numpy path: no kernel
+before = "numba" in sys.modules
+d = distances(g, [0]).tolist()  # Dijkstra: the first kernel
+import numba
+from numba.core.registry import CPUDispatcher
+
+@numba.njit
+def user(keys):  # a user's kernel calling a stand-in it holds
+    return held(keys, 3)[0]
+
+from connectivity.assign import _bush_kernels  # kernels defined after numba loaded
+
+stand_ins = [f"{n}.{k}" for n, m in list(sys.modules.items()) if n.startswith("connectivity")
+             for k, v in vars(m).items() if isinstance(v, _Kernel)]
+extra = {"before": before, "d": d, "stand_ins": stand_ins,
+         "dispatcher": isinstance(_kernels.dijkstra, CPUDispatcher),
+         "prange": _kernels.prange is numba.prange,
+         "held": held(np.array([2, 0, 2], dtype=np.int32), 3)[1].tolist(),
+         "user": user(np.array([2, 0, 2], dtype=np.int32)).tolist(),
+         "later": isinstance(_bush_kernels.sweep, CPUDispatcher)}
+""" + _LOADED
+    got = _child(code)
+    assert got["before"] is False
+    assert got["d"] == [[0.0, 1.0, 2.0]]
+    assert got["stand_ins"] == []  # every module now holds the dispatchers
+    assert got["dispatcher"] and got["prange"]
+    assert got["held"] == [1, 0, 2]  # the stable order of [2, 0, 2]
+    assert got["user"] == [0, 1, 1, 3]  # bucket offsets of keys 0, 1, 2
+    assert got["later"] is True
 
 
 def _lazy_names(package: str) -> tuple[set[str], dict[str, set[str]]]:
@@ -197,7 +255,7 @@ def test_small_loads_on_one_thread_give_the_threads_flow_to_the_bit() -> None:
             origins, dests, demand, flows, np.full(origins.size, -1, dtype=np.int64),
             chunks)
     threads = flows.sum(axis=0)
-    one = paths.all_or_nothing(g, origins, dests, demand)
+    one = paths.all_or_nothing(g, origins, dests, demand, method="dijkstra")
     assert threads.tobytes() == one.tobytes()
     assert one.sum() > 0
 

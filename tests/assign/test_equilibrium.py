@@ -8,8 +8,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from connectivity._jit import SMALL_WORK
 from connectivity.assign import ALGORITHMS, VolumeDelay, equilibrium_problem, user_equilibrium
 from connectivity.assign import equilibrium as eq
+from connectivity.assign import vdf as vdf_kernels
 
 # Braess network (the same as tests/data/Braess_net.tntp), 0-based:
 # 0 origin, 1 destination, 2 and 3 middle nodes; t = t0 * (1 + b * x) (capacity 1, power 1)
@@ -237,11 +239,15 @@ def test_slope_kernel_matches_the_numpy_formulas() -> None:
     target = rng.uniform(0.0, 60.0, m) * (rng.random(m) < 0.8)
     target[:40] = x[:40]  # direction 0 on some edges
     d = target - x
+    kernel_args = (vdf.t0, vdf.capacity, vdf.alpha, vdf.beta, vdf.queue, vdf.service_time,
+                   vdf.rho_max, vdf.fixed_cost)
+    assert m <= SMALL_WORK  # so that vdf.slope takes the numpy path, checked beside the kernel
     for step in (0.0, 0.3, 1.0):
         v = x + step * d
-        f, fp = vdf.slope(x, d, step)
-        assert f == pytest.approx(float(np.sum(vdf.cost(v) * d)), rel=1e-12)
-        assert fp == pytest.approx(float(np.sum(vdf.derivative(v) * d * d)), rel=1e-12)
+        want = (float(np.sum(vdf.cost(v) * d)), float(np.sum(vdf.derivative(v) * d * d)))
+        for f, fp in (vdf.slope(x, d, step), vdf_kernels._slope(*kernel_args, x, d, step)):
+            assert f == pytest.approx(want[0], rel=1e-12)
+            assert fp == pytest.approx(want[1], rel=1e-12)
 
 
 def test_line_search_finds_the_exact_step() -> None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from connectivity._jit import jit
+from connectivity._jit import SMALL_WORK, jit
 
 __all__ = ["VolumeDelay", "edge_cost"]
 
@@ -66,8 +66,20 @@ class VolumeDelay:
 
         The first is d/dstep of the Beckmann objective along ``d``, the second its
         derivative; edges with ``d == 0`` are skipped. Flows are taken as at least 0
-        (a convex combination of non-negative flows can round to -1e-13).
+        (a convex combination of non-negative flows can round to -1e-13). Up to 8,192
+        edges, numpy's array formulas (no kernel to load; the sums may differ from the
+        kernel's in the last bits).
         """
+        if x.shape[0] <= SMALL_WORK:
+            moving = d != 0.0
+            dm = d[moving]
+            v = np.maximum(x[moving] + step * dm, 0.0)
+            part = VolumeDelay(self.t0[moving], self.capacity[moving], self.alpha[moving],
+                               self.beta[moving], self.queue[moving],
+                               self.service_time[moving], self.rho_max,
+                               self.fixed_cost[moving])
+            return (float(np.dot(part.cost(v), dm)),
+                    float(np.dot(part.derivative(v), dm * dm)))
         return _slope(self.t0, self.capacity, self.alpha, self.beta, self.queue,
                       self.service_time, self.rho_max, self.fixed_cost, x, d, step)
 

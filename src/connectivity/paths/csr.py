@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
+from connectivity._jit import SMALL_WORK
 from connectivity.checks import readonly, restore_readonly
 from connectivity.paths import _kernels
 from connectivity.paths._work import SearchBuffers, borrow_buffers
@@ -169,9 +170,9 @@ def from_arrays(
     w = checks.weights("weight", weight, t64.shape[0])
     t32 = t64.astype(np.int32)
     h32 = h64.astype(np.int32)
-    indptr, edge_index = _kernels.counting_sort(t32, n)
+    indptr, edge_index = _bucket_order(t32, n)
     heads = h32[edge_index]
-    rev_indptr, rev_slots = _kernels.counting_sort(heads, n)
+    rev_indptr, rev_slots = _bucket_order(heads, n)
     tails = t32[edge_index]
     weights = w[edge_index]
     return CSRGraph(
@@ -186,6 +187,18 @@ def from_arrays(
         rev_heads=readonly(tails[rev_slots]),
         rev_weights=readonly(weights[rev_slots]),
     )
+
+
+def _bucket_order(keys: NDArray[np.int32], n_keys: int) -> tuple[NDArray[np.int64],
+                                                                NDArray[np.int64]]:
+    """Stable bucket order of ``keys`` (``indptr``, ``order``): the counting-sort kernel,
+    or numpy's stable sort on small inputs (the same order; no kernel to load)."""
+    if keys.shape[0] + n_keys > SMALL_WORK:
+        return _kernels.counting_sort(keys, n_keys)
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    indptr = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n_keys), out=indptr[1:])
+    return indptr, order
 
 
 def reweight(graph: CSRGraph, weight: ArrayLike) -> CSRGraph:

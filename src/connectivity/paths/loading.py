@@ -6,13 +6,19 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
+from connectivity._jit import SMALL_WORK
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels, contraction
+from connectivity.paths._small import all_or_nothing_small
 from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
 
 __all__ = ["all_or_nothing"]
+
+#: The numpy loading's node limit (with ``SMALL_WORK`` origins x edges): its rounds are
+#: the shortest paths' hop depth, each a dozen numpy calls (~20 us)
+SMALL_NODES = 256
 
 
 def all_or_nothing(
@@ -32,7 +38,7 @@ def all_or_nothing(
     (see :func:`~connectivity.paths.hierarchy`) each origin's paths come from an upward
     search and one downward sweep over the destinations' ancestors, the demand is added
     up on the hierarchy's arcs and pushed down to the input edges once at the end.
-    Where several paths tie, the two methods may load different ones (of equal cost).
+    Where several paths tie, the methods may load different ones (of equal cost).
 
     Parameters
     ----------
@@ -48,10 +54,12 @@ def all_or_nothing(
         ``"dijkstra"``, ``"hierarchy"`` or ``"auto"`` (default), as in
         :func:`~connectivity.paths.distances`: the hierarchy when one is given, or
         where the cost model predicts it faster (at least 32 origins and 100,000
-        edge visits, and a customization cheaper than what the origins' loads save).
-        An equilibrium's
-        reweighted graphs share the hierarchy's order and contraction: each load only
-        customizes.
+        edge visits, and a customization cheaper than what the origins' loads save);
+        on at most 256 nodes and 8,192 origins x edges, a Bellman-Ford in numpy over all
+        origins at once, which needs no compiled kernel (a small job then never loads
+        numba; its rounds are the paths' hop depth, hence the node limit). An
+        equilibrium's reweighted graphs share the hierarchy's order and contraction:
+        each load only customizes.
 
     Returns
     -------
@@ -93,6 +101,13 @@ def all_or_nothing(
         contraction.choose(graph, 0, method, hierarchy)  # still refuse a bad method
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
+    if (method == "auto" and hierarchy is None and graph.n_nodes <= SMALL_NODES
+            and o.shape[0] * graph.n_edges <= SMALL_WORK):
+        flow, unreachable = all_or_nothing_small(
+            graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index,
+            graph.n_nodes, o, d, q)
+        _raise_unreachable(unreachable, q, o, d)
+        return flow
     chunks = n_chunks(o.shape[0])
     h = contraction.choose(graph, o.shape[0], method, hierarchy, kind="loads")
     if h is not None:
