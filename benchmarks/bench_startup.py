@@ -54,18 +54,14 @@ def mark(label):
     marks.append((label, time.perf_counter() - t0, cpu()))
 import numpy
 mark("import numpy")
-import numba
-mark("import numba (imports scipy)")
-from numba.core import dispatcher
-first = []
-real_compile = dispatcher.Dispatcher.compile
-def compile(self, sig):
-    out = real_compile(self, sig)
-    mark("first kernel call: numba set-up, cache load (and reading the files)" if not first
-         else "later first calls: cache loads (and the work between)")
-    first.append(self.py_func.__name__)
-    return out
-dispatcher.Dispatcher.compile = compile
+from connectivity import _jit
+real_load = _jit._load_all
+def load_all():
+    if not _jit._loaded:
+        mark("work before the first kernel")
+        real_load()
+        mark("first kernel call: import numba, make the dispatchers")
+_jit._load_all = load_all
 from connectivity.cli import main
 import connectivity.cli.entry
 mark("import the command line")
@@ -74,13 +70,20 @@ mark("import equilibrium, TNTP reader")
 with contextlib.redirect_stdout(io.StringIO()):
     main(["assign", "--method", "ue", "--tntp-net", sys.argv[1], "--tntp-trips", sys.argv[2],
           "--gap", "1e-5", "--format", "json"])
-mark("rest of the solve, print")
+mark("the solve (with any kernel cache loads), print")
+kernels = []
+if "numba" in sys.modules:
+    from numba.core.registry import CPUDispatcher
+    kernels = sorted({k for name, mod in list(sys.modules.items())
+                      if name.startswith("connectivity")
+                      for k, d in vars(mod).items()
+                      if isinstance(d, CPUDispatcher) and d.signatures})
 parts = {}
 prev = 0.0
 for label, _, c in marks:
     parts[label] = parts.get(label, 0.0) + c - prev
     prev = c
-print(json.dumps({"parts": parts, "kernels": first}))
+print(json.dumps({"parts": parts, "kernels": kernels}))
 """
 
 
@@ -245,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     if parts:
         lines += ["", f"Where the CPU of the {NETWORKS[0]} UE process goes (this version, "
                   f"timed inside the process, median of {args.runs}; kernels loaded: "
-                  f"{', '.join(kernels)}):", "", "| part | CPU s |", "|---|---|"]
+                  f"{', '.join(kernels) or 'none, numba not imported'}):", "",
+                  "| part | CPU s |", "|---|---|"]
         lines += [f"| {label} | {_fmt(s)} |" for label, s in parts.items()]
         lines.append(f"| total (sum of the medians) | {_fmt(sum(parts.values()))} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)

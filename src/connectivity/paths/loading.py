@@ -17,8 +17,9 @@ from connectivity.paths.csr import CSRGraph
 __all__ = ["all_or_nothing"]
 
 #: The numpy loading's node limit (with ``SMALL_WORK`` origins x edges): its rounds are
-#: the shortest paths' hop depth, each a dozen numpy calls (~20 us)
-SMALL_NODES = 256
+#: the shortest paths' hop depth, at most the number of nodes, each a dozen numpy calls
+#: (~30 us), so that one loading costs at most a few ms where the kernel takes ~0.1 ms
+SMALL_NODES = 64
 
 
 def all_or_nothing(
@@ -55,9 +56,9 @@ def all_or_nothing(
         :func:`~connectivity.paths.distances`: the hierarchy when one is given, or
         where the cost model predicts it faster (at least 32 origins and 100,000
         edge visits, and a customization cheaper than what the origins' loads save);
-        on at most 256 nodes and 8,192 origins x edges, a Bellman-Ford in numpy over all
-        origins at once, which needs no compiled kernel (a small job then never loads
-        numba; its rounds are the paths' hop depth, hence the node limit). An
+        on at most 64 nodes and 8,192 origins x edges, a Bellman-Ford in numpy over all
+        origins at once, which needs no compiled kernel: a small job then never loads
+        numba (about 0.6 s of CPU per process), at up to a few ms more per call. An
         equilibrium's reweighted graphs share the hierarchy's order and contraction:
         each load only customizes.
 
