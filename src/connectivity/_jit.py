@@ -12,9 +12,9 @@ dispatchers (and numba's ``prange`` in place of this module's :data:`prange`) in
 package's loaded modules, so that kernels calling kernels compile as before and later
 calls go to numba directly. Kernels defined after that are numba dispatchers at once.
 
-:data:`SMALL_WORK` is where the package's numpy code paths for tiny inputs end: below it
-(in element operations) the vectorized numpy version finishes before numba would have
-loaded, so a small job never loads numba.
+:data:`SMALL_WORK` bounds the package's numpy code paths for tiny inputs (graph
+building, and the loads of :func:`connectivity.paths.numpy_pays`): below it, in element
+operations, the vectorized numpy version finishes before numba would have loaded.
 """
 
 from __future__ import annotations

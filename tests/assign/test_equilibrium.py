@@ -8,7 +8,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from connectivity._jit import SMALL_WORK
 from connectivity.assign import ALGORITHMS, VolumeDelay, equilibrium_problem, user_equilibrium
 from connectivity.assign import equilibrium as eq
 from connectivity.assign import vdf as vdf_kernels
@@ -36,6 +35,19 @@ def test_braess_analytic_equilibrium(algorithm: str) -> None:
     assert r.tstt == pytest.approx(6 * route_time, rel=1e-6)
     assert r.converged
     assert r.gap <= 1e-9
+
+
+@pytest.mark.parametrize("algorithm", ["fw", "cfw", "bfw"])
+def test_braess_with_numpy_loads_and_line_search(algorithm: str) -> None:
+    r = _braess(algorithm=algorithm, gap=1e-9, max_iter=5000, method="numpy")
+    p, b = 27 / 13, 24 / 13
+    np.testing.assert_allclose(r.flow, [p + b, p, p, p + b, b], rtol=1e-5)
+    assert r.converged and r.gap <= 1e-9
+
+
+def test_numpy_method_is_refused_for_the_bush_algorithm() -> None:
+    with pytest.raises(ValueError, match="method='numpy' is for the Frank-Wolfe"):
+        _braess(algorithm="bush", method="numpy")
 
 
 def test_braess_without_bridge_is_faster() -> None:
@@ -241,11 +253,12 @@ def test_slope_kernel_matches_the_numpy_formulas() -> None:
     d = target - x
     kernel_args = (vdf.t0, vdf.capacity, vdf.alpha, vdf.beta, vdf.queue, vdf.service_time,
                    vdf.rho_max, vdf.fixed_cost)
-    assert m <= SMALL_WORK  # so that vdf.slope takes the numpy path, checked beside the kernel
     for step in (0.0, 0.3, 1.0):
         v = x + step * d
         want = (float(np.sum(vdf.cost(v) * d)), float(np.sum(vdf.derivative(v) * d * d)))
-        for f, fp in (vdf.slope(x, d, step), vdf_kernels._slope(*kernel_args, x, d, step)):
+        kernel = vdf_kernels._slope(*kernel_args, x, d, step)
+        assert vdf.slope(x, d, step) == kernel
+        for f, fp in (kernel, vdf.slope(x, d, step, numpy=True)):
             assert f == pytest.approx(want[0], rel=1e-12)
             assert fp == pytest.approx(want[1], rel=1e-12)
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
+from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels
 from connectivity.paths._small import all_or_nothing_small, shortest_trees
 from strategies import EXACT, float_graphs, multigraphs, quarters
@@ -310,3 +311,26 @@ print(json.dumps({"flow": flow.tolist(), "bad": bad.tolist(),
     assert out["flow"] == [13.0, 3.0, 0.0]  # edges 0->1, 1->2, 0->2
     assert out["bad"] == [-1]
     assert out["loaded"] == []
+
+
+def test_method_numpy_through_the_public_function():
+    g = paths.from_arrays([0, 1, 0, 2], [1, 2, 2, 3], [1.0, 1.0, 5.0, 1.0], 4)
+    q = [[10.0, 3.0], [0.0, 2.0]]
+    got = paths.all_or_nothing(g, [0, 1], [2, 3], q, method="numpy")
+    assert got.tolist() == paths.all_or_nothing(g, [0, 1], [2, 3], q).tolist()
+    assert got.tolist() == [13.0, 15.0, 0.0, 5.0]
+    assert paths.all_or_nothing(g, [], [2], np.zeros((0, 1)), method="numpy").tolist() == [0.0] * 4
+    with pytest.raises(NoRouteError, match="has no path"):
+        paths.all_or_nothing(g, [3], [0], [[1.0]], method="numpy")
+    with pytest.raises(ValueError, match="method='numpy' with a hierarchy"):
+        paths.all_or_nothing(g, [0], [2], [[1.0]], method="numpy",
+                             hierarchy=paths.hierarchy(g))
+    with pytest.raises(ValueError, match="or 'numpy', got 'bellman'"):
+        paths.all_or_nothing(g, [0], [2], [[1.0]], method="bellman")
+
+
+def test_numpy_pays_only_on_tiny_graphs():
+    assert paths.numpy_pays(24, 76, 24)  # Sioux Falls
+    assert not paths.numpy_pays(65, 100, 1)  # more nodes than rounds are cheap for
+    assert not paths.numpy_pays(40, 8193, 1)
+    assert paths.numpy_pays(64, 128, 64) and not paths.numpy_pays(64, 129, 64)

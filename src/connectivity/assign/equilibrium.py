@@ -177,8 +177,10 @@ def user_equilibrium(
         ``"hierarchy"`` (a contraction hierarchy, ordered and contracted once and
         re-customized with each iteration's costs) or ``"auto"`` (default: the
         hierarchy where a cost model predicts it faster, see
-        :func:`connectivity.paths.all_or_nothing`). For ``"bush"``, how the gap's
-        shortest paths are found.
+        :func:`connectivity.paths.all_or_nothing`), or ``"numpy"`` (no compiled kernel
+        in the loads nor the line search: for one-off runs on tiny networks, see
+        :func:`connectivity.paths.numpy_pays`). For ``"bush"``, how the gap's shortest
+        paths are found.
     warm_start
         ``"bush"`` only: start from a previous bush result (or its ``state``) on a
         problem with the same edges, origins, destinations and demand (costs and
@@ -208,7 +210,8 @@ def user_equilibrium(
     ([8.3333, 1.6667], 0.0)
     """
     t0_clock = time.perf_counter()
-    _check_options(algorithm, gap, max_iter)
+    _check_options(algorithm, gap, max_iter, numpy=method == "numpy",
+                   bush=algorithm == "bush" or warm_start is not None)
     if algorithm == "bush" or warm_start is not None:
         return _bush(problem, gap=gap, max_iter=max_iter, keep_loads=keep_loads,
                      progress=progress, method=method, warm_start=warm_start,
@@ -269,7 +272,7 @@ def user_equilibrium(
                 if _dot(c, target - x) >= 0.0:  # not a descent direction: plain FW
                     target, mix = y, _PLAIN
             direction = target - x
-            step = _line_search(vdf, x, direction)
+            step = _line_search(vdf, x, direction, numpy=method == "numpy")
             x = x + step * direction
             if history is not None:
                 history.move(c, mix, step)
@@ -300,7 +303,11 @@ def user_equilibrium(
     )
 
 
-def _check_options(algorithm: str, gap: float, max_iter: int) -> None:
+def _check_options(algorithm: str, gap: float, max_iter: int, *, numpy: bool = False,
+                   bush: bool = False) -> None:
+    if numpy and bush:
+        raise ValueError("method='numpy' is for the Frank-Wolfe algorithms (fw, cfw, bfw); "
+                         "the bush algorithm runs compiled kernels anyway")
     if algorithm not in ALGORITHMS:
         raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
     if not (gap >= 0):
@@ -444,7 +451,8 @@ def _biconjugate(
     return b0 * y + nu * b0 * s1 + mu * b0 * s2, (b0, nu * b0, mu * b0)
 
 
-def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray) -> float:
+def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray, *,
+                 numpy: bool = False) -> float:
     """Exact step in [0, 1]: the root of d/dstep Beckmann(x + step * direction).
 
     The slope ``f(step) = cost(x + step d) . d`` is increasing (costs are increasing in
@@ -455,16 +463,16 @@ def _line_search(vdf: VolumeDelay, x: FloatArray, direction: FloatArray) -> floa
     """
     if not direction.any():
         return 0.0
-    f_hi = vdf.slope(x, direction, 1.0)[0]
+    f_hi = vdf.slope(x, direction, 1.0, numpy=numpy)[0]
     if f_hi <= 0.0:
         return 1.0
-    f_lo = vdf.slope(x, direction, 0.0)[0]
+    f_lo = vdf.slope(x, direction, 0.0, numpy=numpy)[0]
     if f_lo >= 0.0:
         return 0.0
     lo, hi = 0.0, 1.0
     step = f_lo / (f_lo - f_hi)  # secant through the bracket's ends
     for _ in range(100):
-        f, fp = vdf.slope(x, direction, step)
+        f, fp = vdf.slope(x, direction, step, numpy=numpy)
         if f == 0.0:
             return step
         if f > 0.0:

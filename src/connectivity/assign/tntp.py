@@ -32,6 +32,7 @@ def tntp_equilibrium(
     gap: float = 1e-4,
     max_iter: int = 500,
     progress: bool | None = None,
+    method: str = "auto",
 ) -> EquilibriumResult:
     """User equilibrium of a TNTP network and its trips, with the TNTP conventions.
 
@@ -46,7 +47,7 @@ def tntp_equilibrium(
         From :func:`connectivity.io.read_net` and :func:`connectivity.io.read_trips`.
     toll_factor, distance_factor
         As in :func:`~connectivity.assign.problems.equilibrium_problem`.
-    algorithm, gap, max_iter, progress
+    algorithm, gap, max_iter, progress, method
         As in :func:`~connectivity.assign.equilibrium.user_equilibrium`.
 
     Returns
@@ -62,7 +63,7 @@ def tntp_equilibrium(
     problem = tntp_problem(net, trips, toll_factor=toll_factor,
                            distance_factor=distance_factor)
     return user_equilibrium(problem, algorithm=algorithm, gap=gap, max_iter=max_iter,
-                            progress=progress)
+                            progress=progress, method=method)
 
 
 def tntp_problem(

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from connectivity._jit import SMALL_WORK, jit
+from connectivity._jit import jit
 
 __all__ = ["VolumeDelay", "edge_cost"]
 
@@ -61,16 +61,17 @@ class VolumeDelay:
         """Generalized cost: time plus the flow-independent part."""
         return self.time(v) + self.fixed_cost
 
-    def slope(self, x: FloatArray, d: FloatArray, step: float) -> tuple[float, float]:
+    def slope(self, x: FloatArray, d: FloatArray, step: float, *,
+              numpy: bool = False) -> tuple[float, float]:
         """``cost(x + step d) . d`` and ``cost'(x + step d) . d**2`` in one pass.
 
         The first is d/dstep of the Beckmann objective along ``d``, the second its
         derivative; edges with ``d == 0`` are skipped. Flows are taken as at least 0
-        (a convex combination of non-negative flows can round to -1e-13). Up to 8,192
-        edges, numpy's array formulas (no kernel to load; the sums may differ from the
-        kernel's in the last bits).
+        (a convex combination of non-negative flows can round to -1e-13). With
+        ``numpy=True``, numpy's array formulas instead of the kernel: no kernel to load,
+        for one-off small jobs (the sums may differ from the kernel's in the last bits).
         """
-        if x.shape[0] <= SMALL_WORK:
+        if numpy:
             moving = d != 0.0
             dm = d[moving]
             v = np.maximum(x[moving] + step * dm, 0.0)

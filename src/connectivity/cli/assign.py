@@ -205,6 +205,7 @@ def _print_tables(result: Assignment, totals: dict[str, Any], top: int) -> None:
 def _assign_tntp(args: argparse.Namespace) -> None:
     from connectivity.assign import tntp_equilibrium
     from connectivity.io import read_net, read_trips, write_flows
+    from connectivity.paths import numpy_pays
 
     if not (args.tntp_net and args.tntp_trips):
         raise ValueError("TNTP assignment needs both --tntp-net and --tntp-trips")
@@ -214,9 +215,13 @@ def _assign_tntp(args: argparse.Namespace) -> None:
         check_output_path(args.flows_out, "--flows-out")
     net = read_net(args.tntp_net)
     trips = read_trips(args.tntp_trips)
+    # one equilibrium per process: on a tiny network numpy's loads finish before numba
+    # would have loaded (the bush algorithm's own kernels load it anyway)
+    tiny = numpy_pays(net.n_nodes, net.n_links, trips.n_zones)
+    method = "numpy" if tiny and args.algorithm != "bush" else "auto"
     result = tntp_equilibrium(net, trips, toll_factor=args.toll_factor,
                               distance_factor=args.distance_factor, algorithm=args.algorithm,
-                              gap=args.gap, max_iter=args.max_iter)
+                              gap=args.gap, max_iter=args.max_iter, method=method)
     if args.flows_out:
         write_flows(args.flows_out, net, result.flow, result.cost)
     out = {

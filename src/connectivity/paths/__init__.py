@@ -17,7 +17,7 @@ Modules, one task each:
 - :mod:`~connectivity.paths.contraction`: :class:`Hierarchy`, :func:`hierarchy`
   (customizable contraction hierarchies: exact queries and OD matrices, re-customized
   per weight vector);
-- :mod:`~connectivity.paths.loading`: :func:`all_or_nothing`;
+- :mod:`~connectivity.paths.loading`: :func:`all_or_nothing`, :func:`numpy_pays`;
 - :mod:`~connectivity.paths.sums`: :class:`PathSums`, :func:`path_sums` (edge values added
   up along the shortest paths: skims);
 - :mod:`~connectivity.paths.kshortest`: :func:`k_shortest_paths` (Yen);
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from connectivity.paths.contraction import Hierarchy, hierarchy
     from connectivity.paths.csr import CSRGraph, from_arrays, reweight
     from connectivity.paths.kshortest import k_shortest_paths
-    from connectivity.paths.loading import all_or_nothing
+    from connectivity.paths.loading import all_or_nothing, numpy_pays
     from connectivity.paths.pareto import pareto_paths
     from connectivity.paths.search import distances, shortest_path, shortest_path_tree
     from connectivity.paths.sums import PathSums, path_sums
@@ -66,7 +66,7 @@ else:
         "contraction": ("Hierarchy", "hierarchy"),
         "csr": ("CSRGraph", "from_arrays", "reweight"),
         "kshortest": ("k_shortest_paths",),
-        "loading": ("all_or_nothing",),
+        "loading": ("all_or_nothing", "numpy_pays"),
         "pareto": ("pareto_paths",),
         "search": ("distances", "shortest_path", "shortest_path_tree"),
         "sums": ("PathSums", "path_sums"),
@@ -86,6 +86,7 @@ __all__ = [
     "path_sums",
     "PathSums",
     "all_or_nothing",
+    "numpy_pays",
     "k_shortest_paths",
     "pareto_paths",
 ]

@@ -14,11 +14,9 @@ from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
 
-__all__ = ["all_or_nothing"]
+__all__ = ["all_or_nothing", "numpy_pays"]
 
-#: The numpy loading's node limit (with ``SMALL_WORK`` origins x edges): its rounds are
-#: the shortest paths' hop depth, at most the number of nodes, each a dozen numpy calls
-#: (~30 us), so that one loading costs at most a few ms where the kernel takes ~0.1 ms
+#: Where a one-off job's loads take ``method="numpy"`` (see :func:`numpy_pays`).
 SMALL_NODES = 64
 
 
@@ -55,12 +53,13 @@ def all_or_nothing(
         ``"dijkstra"``, ``"hierarchy"`` or ``"auto"`` (default), as in
         :func:`~connectivity.paths.distances`: the hierarchy when one is given, or
         where the cost model predicts it faster (at least 32 origins and 100,000
-        edge visits, and a customization cheaper than what the origins' loads save);
-        on at most 64 nodes and 8,192 origins x edges, a Bellman-Ford in numpy over all
-        origins at once, which needs no compiled kernel: a small job then never loads
-        numba (about 0.6 s of CPU per process), at up to a few ms more per call. An
-        equilibrium's reweighted graphs share the hierarchy's order and contraction:
-        each load only customizes.
+        edge visits, and a customization cheaper than what the origins' loads save).
+        An equilibrium's reweighted graphs share the hierarchy's order and contraction:
+        each load only customizes. ``"numpy"``: a Bellman-Ford in numpy over all
+        origins at once, which needs no compiled kernel, so a job that never calls one
+        never loads numba (about 0.6 s of CPU per process); per call it is 10 to 30
+        times slower than the kernel, and its rounds are the paths' hop depth: for
+        one-off jobs on tiny graphs (:func:`numpy_pays`).
 
     Returns
     -------
@@ -85,30 +84,24 @@ def all_or_nothing(
     n = graph.n_nodes
     o = checks.node_array("origins", origins, n)
     d = checks.node_array("destinations", destinations, n)
-    q = np.asarray(demand, dtype=np.float64)
-    if q.shape != (o.shape[0], d.shape[0]):
-        raise ValueError(
-            f"demand has shape {q.shape}, expected {(o.shape[0], d.shape[0])} "
-            "(len(origins) x len(destinations))"
-        )
-    if q.size:
-        bad = np.argwhere(~(q >= 0) | np.isinf(q))
-        if bad.size:
-            i, j = (int(x) for x in bad[0])
-            raise ValueError(
-                f"demand[{i}, {j}] = {float(q[i, j])!r}; demand must be finite and >= 0"
-            )
+    q = _demand(demand, o.shape[0], d.shape[0])
+    if method not in (*contraction.METHODS, "numpy"):
+        raise ValueError(f"method must be one of {', '.join(map(repr, contraction.METHODS))} "
+                         f"or 'numpy', got {method!r}")
+    if method == "numpy":
+        if hierarchy is not None:
+            raise ValueError("method='numpy' with a hierarchy: give one or the other")
+        if o.size == 0 or d.size == 0:
+            return np.zeros(graph.n_edges, dtype=np.float64)
+        flow, unreachable = all_or_nothing_small(
+            graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index,
+            graph.n_nodes, o, d, np.ascontiguousarray(q))
+        _raise_unreachable(unreachable, q, o, d)
+        return flow
     if o.size == 0 or d.size == 0:
         contraction.choose(graph, 0, method, hierarchy)  # still refuse a bad method
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
-    if (method == "auto" and hierarchy is None and graph.n_nodes <= SMALL_NODES
-            and o.shape[0] * graph.n_edges <= SMALL_WORK):
-        flow, unreachable = all_or_nothing_small(
-            graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index,
-            graph.n_nodes, o, d, q)
-        _raise_unreachable(unreachable, q, o, d)
-        return flow
     chunks = n_chunks(o.shape[0])
     h = contraction.choose(graph, o.shape[0], method, hierarchy, kind="loads")
     if h is not None:
@@ -132,6 +125,41 @@ def all_or_nothing(
         flow = flows.sum(axis=0)  # row by row: the same sum every run for given chunks
     _raise_unreachable(unreachable, q, o, d)
     return flow
+
+
+def numpy_pays(n_nodes: int, n_edges: int, n_origins: int) -> bool:
+    """Whether a one-off job's all-or-nothing loads are better done by
+    ``method="numpy"``: at most 64 nodes and 8,192 origins x edges.
+
+    Below that, a process that solves one such problem (the command line's TNTP
+    equilibrium of Sioux Falls, say) finishes before numba would have loaded; a process
+    that solves many should keep the kernels (the default), which answer each load 10
+    to 30 times faster once loaded.
+
+    Examples
+    --------
+    >>> numpy_pays(24, 76, 24), numpy_pays(416, 914, 38)
+    (True, False)
+    """
+    return n_nodes <= SMALL_NODES and n_origins * n_edges <= SMALL_WORK
+
+
+def _demand(demand: ArrayLike, n_o: int, n_d: int) -> NDArray[np.float64]:
+    """``demand`` as an ``n_o x n_d`` float matrix, or a ValueError naming what is wrong."""
+    q = np.asarray(demand, dtype=np.float64)
+    if q.shape != (n_o, n_d):
+        raise ValueError(
+            f"demand has shape {q.shape}, expected {(n_o, n_d)} "
+            "(len(origins) x len(destinations))"
+        )
+    if q.size:
+        bad = np.argwhere(~(q >= 0) | np.isinf(q))
+        if bad.size:
+            i, j = (int(x) for x in bad[0])
+            raise ValueError(
+                f"demand[{i}, {j}] = {float(q[i, j])!r}; demand must be finite and >= 0"
+            )
+    return q
 
 
 def _raise_unreachable(unreachable: NDArray[np.int64], q: NDArray[np.float64],
