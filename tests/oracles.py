@@ -7,6 +7,8 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 
 def path_cost(tail: Any, head: Any, weight: Any, edges: Iterable[Any], source: int,
@@ -96,3 +98,36 @@ def conservation_error(compiled: Any, assignment: Any, demand: Any) -> float:
             expected[compiled.destination_node[row.destination]] -= served
         worst = max(worst, float(np.abs(balance - expected).max(initial=0.0)))
     return worst
+
+
+def scipy_distances(tail: Any, head: Any, weight: Any, n: int, sources: Any) -> Any:
+    """scipy.sparse.csgraph distances on the simple graph of the cheapest open edge per
+    ordered pair, built entry by entry so that zero weights stay stored edges."""
+    best: dict[tuple[int, int], float] = {}
+    for t, h, w in zip(np.asarray(tail).tolist(), np.asarray(head).tolist(),
+                       np.asarray(weight, dtype=float).tolist(), strict=True):
+        if t != h and w < np.inf and w < best.get((t, h), np.inf):
+            best[(t, h)] = w
+    keys = sorted(best)
+    counts = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(counts, [k[0] + 1 for k in keys], 1)
+    mat = sp.csr_matrix((np.array([best[k] for k in keys], dtype=float),
+                         np.array([k[1] for k in keys], dtype=np.int64), np.cumsum(counts)),
+                        shape=(n, n))
+    assert mat.nnz == len(keys)  # explicit zeros kept: csgraph reads them as edges
+    return np.atleast_2d(scipy_dijkstra(mat, directed=True,
+                                        indices=np.asarray(sources, dtype=np.int64)))
+
+
+def nx_distances(tail: Any, head: Any, weight: Any, n: int, source: int) -> Any:
+    """networkx Dijkstra from ``source`` on the multigraph of the open edges."""
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(range(n))
+    for t, h, w in zip(np.asarray(tail).tolist(), np.asarray(head).tolist(),
+                       np.asarray(weight, dtype=float).tolist(), strict=True):
+        if w != np.inf:
+            g.add_edge(t, h, weight=w)
+    out = np.full(n, np.inf)
+    for v, d in nx.single_source_dijkstra_path_length(g, int(source)).items():
+        out[v] = d
+    return out

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import pickle
 
-import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
-from oracles import path_cost
+from oracles import nx_distances, path_cost, scipy_distances
 from strategies import EXACT, float_graphs, multigraphs, quarters
 
 INF = np.inf
@@ -34,40 +31,9 @@ GRAPHS = multigraphs(nodes=(1, 40), edges=(0, 120), weight=EXACT, parallel=8,
 # ----------------------------------------------------------------------------- oracles
 
 
-def scipy_oracle(tail, head, weight, n, sources):
-    """scipy.sparse.csgraph distances on the simple graph of the cheapest open edge per
-    ordered pair, built entry by entry so that zero weights stay stored edges."""
-    best: dict[tuple[int, int], float] = {}
-    for t, h, w in zip(np.asarray(tail).tolist(), np.asarray(head).tolist(),
-                       np.asarray(weight, dtype=float).tolist(), strict=True):
-        if t != h and w < INF and w < best.get((t, h), INF):
-            best[(t, h)] = w
-    keys = sorted(best)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(indptr, [k[0] + 1 for k in keys], 1)
-    mat = sp.csr_matrix((np.array([best[k] for k in keys], dtype=float),
-                         np.array([k[1] for k in keys], dtype=np.int64), np.cumsum(indptr)),
-                        shape=(n, n))
-    assert mat.nnz == len(keys)  # explicit zeros kept: csgraph reads them as edges
-    return np.atleast_2d(scipy_dijkstra(mat, directed=True,
-                                        indices=np.asarray(sources, dtype=np.int64)))
-
-
-def nx_oracle(tail, head, weight, n, source):
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(range(n))
-    for t, h, w in zip(tail, head, weight, strict=True):
-        if w != INF:
-            g.add_edge(int(t), int(h), weight=float(w))
-    out = np.full(n, INF)
-    for v, d in nx.single_source_dijkstra_path_length(g, int(source)).items():
-        out[v] = d
-    return out
-
-
-def test_scipy_oracle_keeps_zero_weight_edges():
+def test_scipy_distances_keeps_zero_weight_edges():
     # the oracle must see a zero edge as an edge and take the cheaper of parallel edges
-    d = scipy_oracle([0, 1, 1, 2], [1, 2, 2, 2], [0.0, 3.0, 1.0, 0.0], 3, [0])
+    d = scipy_distances([0, 1, 1, 2], [1, 2, 2, 2], [0.0, 3.0, 1.0, 0.0], 3, [0])
     assert d.tolist() == [[0.0, 0.0, 1.0]]
 
 
@@ -98,7 +64,7 @@ def test_distances_exact_against_dijkstra_scipy_networkx(graph, data):
     g = paths.from_arrays(tail, head, weight, n)
     sources, targets = sources_and_targets(data, n)
     full = paths.distances(g, sources)
-    np.testing.assert_array_equal(full, scipy_oracle(tail, head, weight, n, sources))
+    np.testing.assert_array_equal(full, scipy_distances(tail, head, weight, n, sources))
     for h in both_customizations(g, weight):
         got = paths.distances(g, sources, hierarchy=h)
         assert got.shape == (len(sources), n)
@@ -109,7 +75,7 @@ def test_distances_exact_against_dijkstra_scipy_networkx(graph, data):
         np.testing.assert_array_equal(got_t, full[:, targets])
         for i in range(0, len(sources), 13):
             np.testing.assert_array_equal(got[i],
-                                          nx_oracle(tail, head, weight, n, sources[i]))
+                                          nx_distances(tail, head, weight, n, sources[i]))
 
 
 @SETTINGS
@@ -119,7 +85,7 @@ def test_distances_float_weights_against_dijkstra_and_scipy(graph, data):
     g = paths.from_arrays(tail, head, weight, n)
     sources, targets = sources_and_targets(data, n)
     full = paths.distances(g, sources)
-    np.testing.assert_allclose(full, scipy_oracle(tail, head, weight, n, sources), rtol=1e-12)
+    np.testing.assert_allclose(full, scipy_distances(tail, head, weight, n, sources), rtol=1e-12)
     for h in both_customizations(g, weight):
         got = paths.distances(g, sources, hierarchy=h)
         np.testing.assert_allclose(got, full, rtol=1e-12)

@@ -5,66 +5,19 @@ from __future__ import annotations
 import dataclasses
 import doctest
 
-import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
-from oracles import path_cost
+from oracles import nx_distances, path_cost, scipy_distances
 from strategies import multigraphs, quarters
 
 INF = np.inf
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def scipy_oracle(tail, head, weight, n, sources):
-    """scipy distances on the min-per-pair simple graph; zero weights kept explicit.
-
-    scipy sums duplicate entries and treats stored zeros as edges only in some code
-    paths, so we take the minimum per pair ourselves and shift every weight by a tiny
-    epsilon scaled so that it cannot change which path is shortest, then subtract
-    nothing: we only compare on instances where weights are multiples of 1/4 and the
-    epsilon total stays below 1/8.
-    """
-    tail = np.asarray(tail)
-    head = np.asarray(head)
-    weight = np.asarray(weight, dtype=float)
-    best = {}
-    for t, h, w in zip(tail.tolist(), head.tolist(), weight.tolist(), strict=True):
-        if w == INF or t == h:
-            continue
-        if (t, h) not in best or w < best[(t, h)]:
-            best[(t, h)] = w
-    eps = 1.0 / (16 * max(n, 1))
-    if best:
-        rows, cols = zip(*best.keys(), strict=True)
-        vals = np.array(list(best.values())) + eps
-    else:
-        rows, cols, vals = (), (), np.zeros(0)
-    mat = sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
-    d = scipy_dijkstra(mat, directed=True, indices=np.asarray(sources, dtype=np.int64))
-    d = np.atleast_2d(d)
-    # each path uses < n edges, so the epsilon total is < 1/16; round back to quarters
-    return np.where(np.isinf(d), INF, np.floor(d * 4) / 4)
-
-
-def nx_oracle(tail, head, weight, n, source):
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(range(n))
-    for t, h, w in zip(tail, head, weight, strict=True):
-        if w != INF:
-            g.add_edge(int(t), int(h), weight=float(w))
-    lengths = nx.single_source_dijkstra_path_length(g, int(source), weight="weight")
-    out = np.full(n, INF)
-    for v, dv in lengths.items():
-        out[v] = dv
-    return out
 
 
 def reference_aon(tail, head, weight, n, origins, destinations, demand):
@@ -287,9 +240,9 @@ def test_distances_match_scipy_and_networkx(graph):
     g = paths.from_arrays(tail, head, weight, n)
     sources = np.arange(n)
     ours = paths.distances(g, sources)
-    np.testing.assert_array_equal(ours, scipy_oracle(tail, head, weight, n, sources))
+    np.testing.assert_array_equal(ours, scipy_distances(tail, head, weight, n, sources))
     for s in range(0, n, 3):
-        np.testing.assert_allclose(ours[s], nx_oracle(tail, head, weight, n, s))
+        np.testing.assert_allclose(ours[s], nx_distances(tail, head, weight, n, s))
     targets = sources[::2][::-1]
     np.testing.assert_array_equal(paths.distances(g, sources, targets), ours[:, targets])
 
@@ -358,7 +311,7 @@ def test_larger_random_graph_against_scipy():
     g = paths.from_arrays(tail, head, weight, n)
     sources = rng.integers(0, n, 16)
     ours = paths.distances(g, sources)
-    np.testing.assert_array_equal(ours, scipy_oracle(tail, head, weight, n, sources))
+    np.testing.assert_array_equal(ours, scipy_distances(tail, head, weight, n, sources))
     for s, t in zip(sources[:8], sources[8:], strict=True):
         if ours[list(sources).index(s), t] < INF:
             edges = paths.shortest_path(g, s, t)
@@ -447,9 +400,9 @@ def test_serial_and_parallel_paths_agree():
 
 def all_pairs_oracle(tail, head, weight, n):
     """scipy all-pairs distances, checked against networkx from a few sources."""
-    oracle = scipy_oracle(tail, head, weight, n, np.arange(n))
+    oracle = scipy_distances(tail, head, weight, n, np.arange(n))
     for s in range(0, n, 4):
-        np.testing.assert_array_equal(oracle[s], nx_oracle(tail, head, weight, n, s))
+        np.testing.assert_array_equal(oracle[s], nx_distances(tail, head, weight, n, s))
     return oracle
 
 

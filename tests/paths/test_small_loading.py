@@ -12,18 +12,16 @@ import json
 import subprocess
 import sys
 
-import networkx as nx
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
 
 from connectivity import paths
 from connectivity.errors import NoRouteError
 from connectivity.paths import _kernels
 from connectivity.paths._small import all_or_nothing_small, shortest_trees
+from oracles import nx_distances, scipy_distances
 from strategies import EXACT, float_graphs, multigraphs, quarters
 
 INF = np.inf
@@ -39,37 +37,6 @@ DENSE = multigraphs(nodes=(1, 5), edges=(20, 70), weight=EXACT)
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def scipy_distances(tail, head, weight, n, sources):
-    """scipy.sparse.csgraph distances on the simple graph of the cheapest open edge per
-    ordered pair, built entry by entry so that zero weights stay stored edges."""
-    best: dict[tuple[int, int], float] = {}
-    for t, h, w in zip(np.asarray(tail).tolist(), np.asarray(head).tolist(),
-                       np.asarray(weight, dtype=float).tolist(), strict=True):
-        if t != h and w < INF and w < best.get((t, h), INF):
-            best[(t, h)] = w
-    keys = sorted(best)
-    counts = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(counts, [k[0] + 1 for k in keys], 1)
-    mat = sp.csr_matrix((np.array([best[k] for k in keys], dtype=float),
-                         np.array([k[1] for k in keys], dtype=np.int64), np.cumsum(counts)),
-                        shape=(n, n))
-    assert mat.nnz == len(keys)  # explicit zeros kept: csgraph reads them as edges
-    return np.atleast_2d(scipy_dijkstra(mat, directed=True,
-                                        indices=np.asarray(sources, dtype=np.int64)))
-
-
-def nx_distances(tail, head, weight, n, source):
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(range(n))
-    for t, h, w in zip(tail.tolist(), head.tolist(), weight.tolist(), strict=True):
-        if w != INF:
-            g.add_edge(t, h, weight=w)
-    out = np.full(n, INF)
-    for v, d in nx.single_source_dijkstra_path_length(g, source).items():
-        out[v] = d
-    return out
 
 
 def small(g, o, d, q):
@@ -132,28 +99,18 @@ def conservation(graph, flow, o, d, q, dist):
 
 
 @SETTINGS
-@given(st.one_of(GRAPHS, DENSE), st.data())
-def test_distances_and_trees_exact_weights(graph, data):
+@given(st.one_of(GRAPHS, DENSE, float_graphs()), st.data())
+def test_distances_and_trees(graph, data):
+    # exact (quarter) and random float weights: the distances equal the oracles' bit
+    # for bit either way (both are the least left-to-right float sum over the paths)
     n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
     g = paths.from_arrays(tail, head, weight, n)
     o, _, _ = draw_demand(data, n, quarters())
     dist, pred, rank = trees(g, o)
     np.testing.assert_array_equal(dist, scipy_distances(tail, head, weight, n, o))
     np.testing.assert_array_equal(dist, paths.distances(g, o, method="dijkstra"))
-    np.testing.assert_array_equal(dist[0], nx_distances(tail, head, weight, n, int(o[0])))
-    check_trees(g, o, dist, pred, rank)
-
-
-@SETTINGS
-@given(float_graphs(), st.data())
-def test_distances_and_trees_float_weights(graph, data):
-    n, tail, head, weight = graph.n, graph.tail, graph.head, graph.weight
-    g = paths.from_arrays(tail, head, weight, n)
-    o, _, _ = draw_demand(data, n, quarters())
-    dist, pred, rank = trees(g, o)
-    np.testing.assert_array_equal(dist, scipy_distances(tail, head, weight, n, o))
-    np.testing.assert_array_equal(dist, paths.distances(g, o, method="dijkstra"))
-    np.testing.assert_array_equal(dist[-1], nx_distances(tail, head, weight, n, int(o[-1])))
+    for k in (0, -1):
+        np.testing.assert_array_equal(dist[k], nx_distances(tail, head, weight, n, int(o[k])))
     check_trees(g, o, dist, pred, rank)
 
 
