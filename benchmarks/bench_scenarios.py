@@ -25,17 +25,23 @@ Executors: *in process* (``workers=1``: no pickling, no worker), a *1-process po
 and a *2-process pool* (``ProcessPoolExecutor``, spawned), a *2-worker LocalCluster*
 (``processes=True, threads_per_worker=1``). Each executor is started and warmed first
 (every worker imports the package, loads and compiles both networks and runs one
-scenario of each): that start-up is reported apart. Then each workload is timed on each
-warm executor, round-robin (the executors take turns, the first one changing from round
-to round, so all see the same machine load), ``--repeat`` times; the tables give
-medians. The speed-up is the 1-process pool's time over the 2-process pool's (the same
-code path, so it isolates the scaling); *busy* is the share of the workers' wall time
-spent inside scenarios, so a speed-up short of 2 splits into the sweep's own cost
-(busy below 100 %) and scenarios that run slower side by side than alone (the mean
-seconds per scenario in its worker). Each round also times a memory-bound numpy kernel
-alone and two at once, and records the machine's idle and stolen CPU shares. The Dask
-overhead per scenario is the LocalCluster's time minus the 2-process pool's, over the
-number of scenarios; the per-task latency of each executor is also measured on a
+scenario of each): that start-up is reported apart. Two phases, so that an idle
+cluster's heartbeats do not run beside the scaling measured without it:
+
+1. *Scaling*: in process, the 1-process pool and the 2-process pool take turns
+   (round-robin, the first one changing from round to round, so all see the same
+   machine load), ``--repeat`` rounds of every workload. The speed-up is the 1-process
+   pool's time over the 2-process pool's (the same code path, so it isolates the
+   scaling); *busy* is the share of the workers' wall time spent inside scenarios, so a
+   speed-up short of 2 splits into the sweep's own cost (busy below 100 %) and
+   scenarios that run slower side by side than alone (the mean seconds per scenario in
+   its worker). Each round also times a memory-bound numpy kernel alone and two at once,
+   and records the machine's idle and stolen CPU shares.
+2. *Dask overhead*: the 1-process pool is shut down, the LocalCluster started, and the
+   cluster and the 2-process pool take turns the same way. The overhead per scenario is
+   the cluster's time minus the pool's in this phase, over the number of scenarios.
+
+The tables give medians. The per-task latency of each executor is also measured on a
 trivial task. Every executor's JSON is checked identical to the in-process one.
 
 Writes ``benchmarks/results/scenarios.md``.
@@ -78,6 +84,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _generated_network import write_generated_network  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "scenarios.md"
+#: The 2-process pool timed again in the second phase, beside the running cluster.
+BESIDE = "2-process pool, cluster running"
 
 
 @dataclass
@@ -307,51 +315,57 @@ def main() -> None:  # noqa: PLR0915 (one benchmark, top to bottom)
 
     startup: dict[str, tuple[float, list[float]]] = {}
     latency: dict[str, tuple[float, float]] = {}
-    executors: dict[str, Executor] = {}
-    t = time.perf_counter()
+    loads: list[str] = []
+    machine: list[float] = []
+
+    def rounds(runners: dict[str, Callable[[Workload], list[Any]]]) -> None:
+        order = list(runners)
+        for rep in range(args.repeat):
+            before = _cpu()
+            if "2-process pool" in runners:
+                machine.append(_machine_scaling(pool2))
+            turn = order[rep % len(order):] + order[:rep % len(order)]  # who goes first rotates
+            for w in workloads:
+                for label in turn:
+                    _time_workload(w, label, lambda w=w, label=label: runners[label](w))
+                print(f"run {rep + 1}: {w.name}: " + ", ".join(
+                    f"{k} {w.times[k][-1]:.1f} s" for k in order), flush=True)
+            loads.append(f"{_load()} ({_share(before, _cpu())})")
+
+    def on(ex: Executor) -> Callable[[Workload], list[Any]]:
+        return lambda w: sweep(w.specs, source=w.source, executor=ex)
+
+    # phase 1, the scaling: this process and the pools, no cluster running beside them
     pool1 = _pool(1)
-    executors["1-process pool"] = pool1
     startup["1-process pool"] = _warm(pool1, warmups, sources, 1)
     pool2 = _pool(2)
-    executors["2-process pool"] = pool2
     startup["2-process pool"] = _warm(pool2, warmups, sources, 2)
+    for label, ex in (("1-process pool", pool1), ("2-process pool", pool2)):
+        latency[label] = _latency(ex, 200)
+    idle_children = [_idle_cpu()]
+    pool2.submit(_stream, 1).result()
+    rounds({"in process": lambda w: sweep(w.specs, source=w.source),
+            "1-process pool": on(pool1), "2-process pool": on(pool2)})
+    pool1.shutdown()
+
+    # phase 2, the Dask overhead: the cluster against the 2-process pool, both running
     t = time.perf_counter()
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                            dashboard_address=None)
     client = Client(cluster)
     cluster_start_s = time.perf_counter() - t
-    executors["2-worker LocalCluster"] = client.get_executor()
-    startup["2-worker LocalCluster"] = _warm(executors["2-worker LocalCluster"], warmups,
-                                             sources, 2)
-    for label, ex in executors.items():
-        latency[label] = _latency(ex, 200)
-        print(f"{label}: start-up {startup[label][0]:.1f} s, trivial task "
+    dask_ex = client.get_executor()
+    startup["2-worker LocalCluster"] = _warm(dask_ex, warmups, sources, 2)
+    latency["2-worker LocalCluster"] = _latency(dask_ex, 200)
+    for label, (seconds, _) in startup.items():
+        print(f"{label}: start-up {seconds:.1f} s, trivial task "
               f"{latency[label][0] * 1e3:.2f} ms / {latency[label][1] * 1e3:.2f} ms",
               flush=True)
-
-    idle_children = _idle_cpu()
-    loads: list[str] = []
-    machine: list[float] = []
-    pool2.submit(_stream, 1).result()
-    runners: dict[str, Callable[[Workload], list[Any]]] = {
-        "in process": lambda w: sweep(w.specs, source=w.source)}
-    for label, ex in executors.items():
-        runners[label] = lambda w, ex=ex: sweep(w.specs, source=w.source, executor=ex)
-    order = list(runners)
-    for rep in range(args.repeat):
-        before = _cpu()
-        machine.append(_machine_scaling(pool2))
-        turn = order[rep % len(order):] + order[:rep % len(order)]  # who goes first rotates
-        for w in workloads:
-            for label in turn:
-                _time_workload(w, label, lambda w=w, label=label: runners[label](w))
-            print(f"run {rep + 1}: {w.name}: " + ", ".join(
-                f"{k} {w.times[k][-1]:.1f} s" for k in order), flush=True)
-        loads.append(f"{_load()} ({_share(before, _cpu())})")
+    idle_children.append(_idle_cpu())
+    rounds({BESIDE: on(pool2), "2-worker LocalCluster": on(dask_ex)})
 
     client.close()
     cluster.close()
-    pool1.shutdown()
     pool2.shutdown()
     tmp.cleanup()
     _write(args, workloads, startup, latency, cluster_start_s, loads, f"{load_start} ({idle})",
@@ -374,7 +388,7 @@ def _busy(w: Workload, label: str) -> float:
 def _write(args: argparse.Namespace, workloads: list[Workload],  # noqa: PLR0913, PLR0917
            startup: dict[str, tuple[float, list[float]]],
            latency: dict[str, tuple[float, float]], cluster_start_s: float, loads: list[str],
-           load_start: str, machine: list[float], idle_children: float,
+           load_start: str, machine: list[float], idle_children: list[float],
            counts: dict[str, int],
            gen_net: cn.CompiledNetwork, b_net: cn.CompiledNetwork, b_rows: int, g_rows: int,
            parent_gen_s: float, parent_b_s: float, wall: float) -> None:
@@ -390,7 +404,8 @@ def _write(args: argparse.Namespace, workloads: list[Workload],  # noqa: PLR0913
         f"{wall / 60:.1f} minutes in all. Load average (1 / 5 / 15 min) {load_start} at "
         f"the start; after each round, with the machine's idle and stolen CPU shares over "
         f"the round: {'; '.join(loads)}. The idle executors beside the one measured used "
-        f"{idle_children * 100:.1f} % of one core.", "",
+        f"{idle_children[0] * 100:.1f} % of one core in the first phase (the pools) and "
+        f"{idle_children[1] * 100:.1f} % in the second (the pool and the cluster).", "",
         f"Networks: bundled ({b_net.graph.n_nodes:,} nodes, {b_net.n_edges:,} edges, "
         f"{b_rows} demand rows); generated ({gen_net.graph.n_nodes:,} nodes, "
         f"{gen_net.n_edges:,} edges, {counts['places']:,} places, {counts['links']:,} links, "
@@ -424,9 +439,10 @@ def _write(args: argparse.Namespace, workloads: list[Workload],  # noqa: PLR0913
               "2-process pool, each round): "
               + " / ".join(f"{x:.2f}x" for x in machine) + "."]
     lines += ["", "## Dask overhead", "",
-              "| workload | LocalCluster - 2-process pool, s per scenario |", "|---|---|"]
+              "| workload | LocalCluster - 2-process pool (both in the second phase), s per "
+              "scenario |", "|---|---|"]
     for w in workloads:
-        d = (_med(w.times["2-worker LocalCluster"]) - _med(w.times["2-process pool"]))
+        d = (_med(w.times["2-worker LocalCluster"]) - _med(w.times[BESIDE]))
         lines.append(f"| {w.name} | {d / len(w.specs) * 1e3:+.1f} ms |")
     lines += ["", "| executor | trivial task, 200 submitted at once: ms each | one at a "
               "time, round trip: ms |", "|---|---|---|"]
