@@ -40,7 +40,7 @@ DENSE = multigraphs(nodes=(1, 5), edges=(20, 70), weight=EXACT)
 
 
 def small(g, o, d, q):
-    return all_or_nothing_small(g.indptr, g.heads, g.tails, g.weights, g.edge_index,
+    return all_or_nothing_small(g.heads, g.tails, g.weights, g.edge_index,
                                 g.n_nodes, o, d, q)
 
 
@@ -252,9 +252,9 @@ import json, sys
 import numpy as np
 from connectivity.paths._small import all_or_nothing_small
 # edges 0->1 (1), 1->2 (1), 0->2 (5); CSR slots by tail: 0->1, 0->2, 1->2
-indptr = np.array([0, 2, 3, 3]); heads = np.array([1, 2, 2], dtype=np.int32)
+heads = np.array([1, 2, 2], dtype=np.int32)
 tails = np.array([0, 0, 1], dtype=np.int32); weights = np.array([1.0, 5.0, 1.0])
-flow, bad = all_or_nothing_small(indptr, heads, tails, weights, np.array([0, 2, 1]), 3,
+flow, bad = all_or_nothing_small(heads, tails, weights, np.array([0, 2, 1]), 3,
                                  np.array([0]), np.array([1, 2]), np.array([[10.0, 3.0]]))
 print(json.dumps({"flow": flow.tolist(), "bad": bad.tolist(),
                   "loaded": sorted(m for m in sys.modules

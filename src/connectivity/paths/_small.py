@@ -255,8 +255,7 @@ def _order_ranks(cells: IntArray, parents: IntArray, rank: IntArray, n_cells: in
     raise RuntimeError("the shortest-path trees have a cycle (a bug in paths._small)")
 
 
-def all_or_nothing_small(  # noqa: PLR0917 - the numba kernel's argument list
-    indptr: IntArray,
+def all_or_nothing_small(  # noqa: PLR0917 - the numba kernel's arrays, by position
     heads: Int32Array,
     tails: Int32Array,
     weights: FloatArray,
@@ -272,9 +271,9 @@ def all_or_nothing_small(  # noqa: PLR0917 - the numba kernel's argument list
 
     Parameters
     ----------
-    indptr, heads, tails, weights, edge_index
-        The CSR arrays of a :class:`~connectivity.paths.CSRGraph` (``indptr`` is not
-        needed: slots are grouped by head here; it is taken for the kernel's signature).
+    heads, tails, weights, edge_index
+        The CSR arrays of a :class:`~connectivity.paths.CSRGraph` (its ``indptr`` is not
+        needed: slots are grouped by head here).
     n_nodes
         Number of nodes.
     origins, destinations
@@ -294,13 +293,12 @@ def all_or_nothing_small(  # noqa: PLR0917 - the numba kernel's argument list
     --------
     >>> from connectivity.paths import from_arrays
     >>> g = from_arrays([0, 1, 0], [1, 2, 2], [1.0, 1.0, 5.0], 3)
-    >>> flow, bad = all_or_nothing_small(g.indptr, g.heads, g.tails, g.weights,
+    >>> flow, bad = all_or_nothing_small(g.heads, g.tails, g.weights,
     ...     g.edge_index, g.n_nodes, np.array([0]), np.array([1, 2]),
     ...     np.array([[10.0, 3.0]]))
     >>> flow.tolist(), bad.tolist()
     ([13.0, 3.0, 0.0], [-1])
     """
-    del indptr
     n_edges = heads.shape[0]
     unreachable = np.full(origins.shape[0], -1, dtype=np.int64)
     # like the kernel, search only from origins with some positive demand

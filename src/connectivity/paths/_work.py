@@ -47,11 +47,12 @@ def dynamic(kernel: Callable[..., _T], *args: Any) -> _T:
 
     numba's chunk size is per calling thread; it is restored afterwards.
     """
-    old = load_numba().set_parallel_chunksize(1)
+    numba = load_numba()
+    old = numba.set_parallel_chunksize(1)
     try:
         return kernel(*args)
     finally:
-        load_numba().set_parallel_chunksize(old)
+        numba.set_parallel_chunksize(old)
 
 
 # --------------------------------------------------------------------------- buffers

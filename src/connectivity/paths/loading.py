@@ -94,12 +94,11 @@ def all_or_nothing(
         if o.size == 0 or d.size == 0:
             return np.zeros(graph.n_edges, dtype=np.float64)
         flow, unreachable = all_or_nothing_small(
-            graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index,
-            graph.n_nodes, o, d, np.ascontiguousarray(q))
+            graph.heads, graph.tails, graph.weights, graph.edge_index, graph.n_nodes, o, d, q)
         _raise_unreachable(unreachable, q, o, d)
         return flow
     if o.size == 0 or d.size == 0:
-        contraction.choose(graph, 0, method, hierarchy)  # still refuse a bad method
+        contraction.choose(graph, 0, method, hierarchy)  # still refuse a bad hierarchy
         return np.zeros(graph.n_edges, dtype=np.float64)
     q = np.ascontiguousarray(q)
     chunks = n_chunks(o.shape[0])

@@ -179,12 +179,13 @@ def _skim(compiled: CompiledNetwork, query: SkimQuery, spec: ScenarioSpec,
 @contextmanager
 def _one_thread() -> Iterator[None]:
     """numba kernels on one thread inside the block (numba's setting is per thread)."""
-    old = load_numba().get_num_threads()
-    load_numba().set_num_threads(1)
+    numba = load_numba()
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
     try:
         yield
     finally:
-        load_numba().set_num_threads(old)
+        numba.set_num_threads(old)
 
 
 def run_scenario(
