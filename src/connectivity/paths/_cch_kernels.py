@@ -67,48 +67,78 @@ def reset_path(v: int, parent: Int32Array, dist: FloatArray) -> None:
 
 
 @jit()
-def initial_weights(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
-                    weights: FloatArray) -> tuple[FloatArray, FloatArray, Int32Array, Int32Array]:
+def initial_weights(edge_arc: IntArray, edge_up: BoolArray, weights: FloatArray,
+                    w: FloatArray) -> None:
+    """Each arc's cheapest input edge's weight in each direction into ``w`` (``inf``
+    where there is none), side by side: ``w[a, 0]`` up (``x -> y``), ``w[a, 1]`` down,
+    the layout :func:`customize_serial` works on."""
+    w[:] = np.inf
+    for e in range(edge_arc.shape[0]):
+        a = edge_arc[e]
+        if a < 0:
+            continue
+        we = weights[e]
+        d = 0 if edge_up[e] else 1
+        if we < w[a, d]:
+            w[a, d] = we
+
+
+@jit()
+def cheapest_edges(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
+                   weights: FloatArray) -> tuple[Int32Array, Int32Array]:
     """Each arc's cheapest input edge in each direction (the first of equal ones, ``-1``
-    where there is none) and its weight."""
-    up_w = np.full(n_arcs, np.inf)
-    down_w = np.full(n_arcs, np.inf)
+    where there is none)."""
+    best = np.full((n_arcs, 2), np.inf)
     up_edge = np.full(n_arcs, -1, dtype=np.int32)
     down_edge = np.full(n_arcs, -1, dtype=np.int32)
     for e in range(edge_arc.shape[0]):
         a = edge_arc[e]
         if a < 0:
             continue
-        w = weights[e]
+        we = weights[e]
         if edge_up[e]:
-            if w < up_w[a]:
-                up_w[a] = w
+            if we < best[a, 0]:
+                best[a, 0] = we
                 up_edge[a] = e
-        elif w < down_w[a]:
-            down_w[a] = w
+        elif we < best[a, 1]:
+            best[a, 1] = we
             down_edge[a] = e
-    return up_w, down_w, up_edge, down_edge
+    return up_edge, down_edge
 
 
 @jit(inline=True)
 def _triangles(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
-               down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-               down_w: FloatArray, pos: Int32Array) -> None:
+               down_ptr: IntArray, down_arc: IntArray, w: FloatArray,
+               pos: Int32Array) -> None:
     """Relax the arcs above ``x`` through every lower triangle ``z < x < y`` (weights
-    only: how each cost is made is found afterwards, when a path is unpacked)."""
+    only: how each cost is made is found afterwards, when a path is unpacked). ``w``
+    holds each arc's two weights side by side (up, down), so an arc's update touches
+    one cache line, not two (about 10 % faster than two arrays on the 1M-node grid)."""
     for a in range(up_ptr[x], up_ptr[x + 1]):
         pos[heads[a]] = a
     for d in range(down_ptr[x], down_ptr[x + 1]):
         zx = down_arc[d]  # the arc z - x, z below x
         z = tails[zx]
-        w_xz = down_w[zx]  # x -> z
-        w_zx = up_w[zx]  # z -> x
+        w_zx = w[zx, 0]  # z -> x
+        w_xz = w[zx, 1]  # x -> z
         if w_xz == np.inf and w_zx == np.inf:
             continue
         for zy in range(zx + 1, up_ptr[z + 1]):  # the arcs z - y, y above x
             xy = pos[heads[zy]]
-            up_w[xy] = min(up_w[xy], w_xz + up_w[zy])  # x -> z -> y
-            down_w[xy] = min(down_w[xy], down_w[zy] + w_zx)  # y -> z -> x
+            w[xy, 0] = min(w[xy, 0], w_xz + w[zy, 0])  # x -> z -> y
+            w[xy, 1] = min(w[xy, 1], w[zy, 1] + w_zx)  # y -> z -> x
+
+
+@jit(inline=True)
+def _customize_node(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+                    down_ptr: IntArray, down_arc: IntArray, w: FloatArray, pos: Int32Array,
+                    up_w: FloatArray, down_w: FloatArray) -> None:
+    """:func:`_triangles` of ``x``, after which the arcs above ``x`` are final: copied
+    out to ``up_w`` and ``down_w`` while they are in cache."""
+    _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos)
+    for a in range(up_ptr[x], up_ptr[x + 1]):
+        up_w[a] = w[a, 0]
+        down_w[a] = w[a, 1]
 
 
 @jit(inline=True)
@@ -142,34 +172,35 @@ def _how(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
 
 @jit()
 def customize_serial(up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
-                     down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-                     down_w: FloatArray) -> None:
-    """Basic customization in place, node by node in rank order."""
+                     down_ptr: IntArray, down_arc: IntArray, w: FloatArray,
+                     up_w: FloatArray, down_w: FloatArray) -> None:
+    """Basic customization of ``w`` (see :func:`initial_weights`) in place, node by node
+    in rank order; the result also into ``up_w`` and ``down_w``."""
     n = up_ptr.shape[0] - 1
     pos = np.empty(n, dtype=np.int32)
     for x in range(n):
-        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, pos)
+        _customize_node(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos, up_w, down_w)
 
 
 @jit(parallel=True)
 def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
                     up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
-                    down_ptr: IntArray, down_arc: IntArray, up_w: FloatArray,
-                    down_w: FloatArray) -> None:
-    """Basic customization in place: the independent subtrees of the elimination tree
-    in parallel (a subtree's nodes only read arcs of their own descendants), then the
-    top nodes above them in rank order on one thread (splitting a node between threads
+                    down_ptr: IntArray, down_arc: IntArray, w: FloatArray,
+                    up_w: FloatArray, down_w: FloatArray) -> None:
+    """:func:`customize_serial` with the independent subtrees of the elimination tree in
+    parallel (a subtree's nodes only read arcs of their own descendants), then the top
+    nodes above them in rank order on one thread (splitting a node between threads
     costs a barrier per node, which a busy machine makes slower than one thread). The
     result does not depend on the split."""
     n = up_ptr.shape[0] - 1
     for t in prange(task_ptr.shape[0] - 1):
         pos = np.empty(n, dtype=np.int32)
         for i in range(task_ptr[t], task_ptr[t + 1]):
-            _triangles(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, up_w,
-                       down_w, pos)
+            _customize_node(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, w,
+                            pos, up_w, down_w)
     pos = np.empty(n, dtype=np.int32)
     for x in top:
-        _triangles(x, up_ptr, heads, tails, down_ptr, down_arc, up_w, down_w, pos)
+        _customize_node(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos, up_w, down_w)
 
 
 @jit(parallel=True)

@@ -44,13 +44,11 @@ from connectivity.paths._work import dynamic
 from connectivity.paths.csr import CSRGraph, reweight
 
 # the kernel modules (_cch_build, _cch_kernels, _cch_path, _cch_loading) are imported in
-# the functions that call them: a process that builds no hierarchy never creates them
+# the functions that call them: a process that builds no hierarchy never creates them.
+# The queries on a hierarchy are in _cch_queries.
 
 __all__ = ["Hierarchy", "hierarchy"]
 
-# sources swept side by side (one lane each): enough to fill a vector register and to
-# reuse each arc read, few enough that a batch's labels stay in cache on road networks
-LANES = 8
 # below this many arcs, customization runs on one thread. Half of the work is in the
 # top separators, which one thread does anyway; on this project's 2-core machine the
 # subtrees in parallel saved 10 % on a 10.8M-arc grid when the machine was quiet, and a
@@ -86,16 +84,21 @@ class Topology:
     top: NDArray[np.int32]
     edge_arc: NDArray[np.int64]
     edge_up: NDArray[np.bool_]
+    arc_ids: NDArray[np.int32]  # 0, 1, ..., n_arcs - 1: the basic customization's query arcs
     indptr: NDArray[np.int64]  # the graph's, to recognise the same topology
     order_s: float
     contract_s: float
     n_triangles: int  # lower triangles a customization goes through, plus the arcs
     # point-to-point work buffers, one set per concurrent query (list pop/append are atomic)
     _buffers: list[_Buffers] = field(default_factory=list, init=False, repr=False)
+    # the customization's scratch (each arc's two weights side by side), kept for the
+    # next customization: allocating it anew costs a page fault per 4 kB
+    _scratch: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_buffers"] = []
+        state["_scratch"] = []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -145,12 +148,11 @@ class Hierarchy:
         Order and contraction, shared between customizations.
     up_w, down_w
         Cost of each arc upwards (lower to higher rank) and downwards; ``inf``: no path.
-    up_edge, down_edge
-        The cheapest input edge of each arc and direction, ``-1`` where there is none.
     up, down
         The arcs the searches use upwards (from a source) and downwards (towards a
         target): with ``perfect`` customization only those whose cost no path through
-        a higher node undercuts, else every arc with a finite cost.
+        a higher node undercuts, else every arc (the topology's arrays and this
+        customization's weights, ``inf`` where an arc has no path).
     perfect
         Whether the query arcs were pruned by perfect customization.
     customize_s
@@ -161,8 +163,6 @@ class Hierarchy:
     topology: Topology
     up_w: NDArray[np.float64]
     down_w: NDArray[np.float64]
-    up_edge: NDArray[np.int32]
-    down_edge: NDArray[np.int32]
     up: QueryArcs
     down: QueryArcs
     perfect: bool
@@ -171,6 +171,9 @@ class Hierarchy:
     _same: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
     # how each arc's cost is made, found when a path or a load is first unpacked
     _how: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(
+        default_factory=list, init=False, repr=False)
+    # each arc's cheapest input edge up and down, found with how()
+    _edges: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = field(
         default_factory=list, init=False, repr=False)
 
     def __repr__(self) -> str:
@@ -181,6 +184,7 @@ class Hierarchy:
         state = dict(self.__dict__)
         state["_same"] = []
         state["_how"] = []
+        state["_edges"] = []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -195,11 +199,22 @@ class Hierarchy:
     def nbytes(self) -> int:
         """Bytes of the hierarchy's own arrays (the topology's and this customization's,
         not the graph's)."""
-        own: list[NDArray[Any]] = [self.up_w, self.down_w, self.up_edge, self.down_edge]
-        for pair in self._how:
-            own.extend(pair)
-        return (self.topology.nbytes + sum(int(a.nbytes) for a in own) + self.up.nbytes
-                + self.down.nbytes)
+        own: list[NDArray[Any]] = [self.up_w, self.down_w]
+        for how in self._how:
+            own.extend(how)
+        for edges in self._edges:
+            own.extend(edges)
+        for q in (self.up, self.down):
+            own.extend((q.ptr, q.heads, q.weights, q.arc))
+        topo = self.topology
+        shared = {id(getattr(topo, f.name)) for f in dataclasses.fields(topo)}
+        seen: set[int] = set()
+        total = topo.nbytes
+        for a in own:  # each array once (basic query arcs are the topology's and weights)
+            if id(a) not in shared and id(a) not in seen:
+                seen.add(id(a))
+                total += int(a.nbytes)
+        return total
 
     def how(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """How each arc's cost is made, up and down: an input edge index ``>= 0``, or,
@@ -211,6 +226,28 @@ class Hierarchy:
         if not self._how:
             self._how.append(_find_how(self))
         return self._how[0]
+
+    @property
+    def up_edge(self) -> NDArray[np.int32]:
+        """The cheapest input edge of each arc upwards, ``-1`` where there is none (found
+        on first use)."""
+        return self._cheapest()[0]
+
+    @property
+    def down_edge(self) -> NDArray[np.int32]:
+        """The cheapest input edge of each arc downwards, ``-1`` where there is none."""
+        return self._cheapest()[1]
+
+    def _cheapest(self) -> tuple[NDArray[np.int32], NDArray[np.int32]]:
+        if not self._edges:
+            from connectivity.paths import _cch_kernels
+
+            topo = self.topology
+            up_edge, down_edge = _cch_kernels.cheapest_edges(
+                topo.n_arcs, topo.edge_arc, topo.edge_up,
+                _original_order(self.graph.weights, self.graph))
+            self._edges.append((readonly(up_edge), readonly(down_edge)))
+        return self._edges[0]
 
     def customize(self, weights: ArrayLike, *, perfect: bool | None = None) -> Hierarchy:
         """The hierarchy of the same topology for another weight vector.
@@ -339,7 +376,9 @@ def topology(graph: CSRGraph) -> Topology:
         down_arc=readonly(down_arc), task_ptr=readonly(task_ptr),
         task_nodes=readonly(task_nodes), top=readonly(top),
         edge_arc=readonly(edge_arc),
-        edge_up=readonly(edge_up), indptr=graph.indptr, order_s=t1 - t0,
+        edge_up=readonly(edge_up),
+        arc_ids=readonly(np.arange(heads.shape[0], dtype=np.int32)),
+        indptr=graph.indptr, order_s=t1 - t0,
         contract_s=t2 - t1, n_triangles=int(work.sum()),
     )
 
@@ -379,19 +418,31 @@ def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
 
     t0 = time.perf_counter()
     w = _original_order(graph.weights, graph)
-    up_w, down_w, up_edge, down_edge = _cch_kernels.initial_weights(
-        topo.n_arcs, topo.edge_arc, topo.edge_up, w)
-    _customize(topo, up_w, down_w)
+    try:
+        both = topo._scratch.pop()
+    except IndexError:
+        both = np.empty((topo.n_arcs, 2))
+    _cch_kernels.initial_weights(topo.edge_arc, topo.edge_up, w, both)
+    up_w = np.empty(topo.n_arcs)
+    down_w = np.empty(topo.n_arcs)
+    _customize(topo, both, up_w, down_w)
+    topo._scratch.append(both)  # not reached if the kernel raised: that scratch is dropped
+    del both
+    up_w, down_w = readonly(up_w), readonly(down_w)
     if perfect:
         keep_up, keep_down = _cch_kernels.perfect(topo.up_ptr, topo.heads, topo.tails,
                                                   topo.down_ptr, topo.down_arc, up_w, down_w)
+        up = _query_arcs(topo, up_w, keep_up)
+        down = _query_arcs(topo, down_w, keep_down)
     else:
-        keep_up, keep_down = up_w < np.inf, down_w < np.inf
-    up = _query_arcs(topo, up_w, keep_up)
-    down = _query_arcs(topo, down_w, keep_down)
+        # every arc, the topology's own: an arc without a path costs inf, which no search
+        # takes (they keep a label only if the sum is strictly lower)
+        up = QueryArcs(ptr=topo.up_ptr, heads=topo.heads, weights=up_w, arc=topo.arc_ids)
+        down = QueryArcs(ptr=topo.up_ptr, heads=topo.heads, weights=down_w,
+                         arc=topo.arc_ids)
     return Hierarchy(
-        graph=graph, topology=topo, up_w=readonly(up_w), down_w=readonly(down_w),
-        up_edge=readonly(up_edge), down_edge=readonly(down_edge), up=up, down=down,
+        graph=graph, topology=topo, up_w=up_w, down_w=down_w,
+        up=up, down=down,
         perfect=perfect, customize_s=time.perf_counter() - t0,
     )
 
@@ -409,10 +460,14 @@ def _serial(topo: Topology) -> bool:
     return int(load_numba().get_num_threads()) == 1 or topo.n_arcs < _PARALLEL_ARCS
 
 
-def _customize(topo: Topology, up_w: NDArray[np.float64], down_w: NDArray[np.float64]) -> None:
+def _customize(topo: Topology, both: NDArray[np.float64], up_w: NDArray[np.float64],
+               down_w: NDArray[np.float64]) -> None:
+    """Basic customization of ``both`` (each arc's up and down weights side by side) in
+    place, the result also into ``up_w`` and ``down_w``."""
     from connectivity.paths import _cch_kernels
 
-    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, up_w, down_w)
+    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, both, up_w,
+            down_w)
     if _serial(topo):
         _cch_kernels.customize_serial(*args)
     else:
@@ -504,96 +559,3 @@ def check(graph: CSRGraph, h: object) -> Hierarchy:
             "for another topology)"
         )
     return h
-
-
-def sweep_of(h: Hierarchy, sources: NDArray[np.int64], targets: NDArray[np.int64] | None,
-             ) -> tuple[NDArray[np.int32], NDArray[np.int32], tuple[Any, ...]]:
-    """The ranks of ``sources`` and ``targets`` (every node if ``None``) and the
-    downward sweep graph over the targets' ancestors (``_cch_kernels.sweep_graph``:
-    ``local, ptr, heads, weights, arc``) that many-to-many searches share."""
-    from connectivity.paths import _cch_kernels
-
-    topo = h.topology
-    n = topo.n_nodes
-    src = topo.rank[sources]
-    tgt = topo.rank[targets] if targets is not None else np.arange(n, dtype=np.int32)
-    sel = (np.arange(n - 1, -1, -1, dtype=np.int32) if targets is None
-           else _cch_kernels.selection(tgt, topo.parent))
-    d = h.down
-    return src, tgt, _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights, d.arc)
-
-
-def distances(h: Hierarchy, sources: NDArray[np.int64],
-              targets: NDArray[np.int64] | None) -> NDArray[np.float64]:
-    """Distance matrix by batched downward sweeps (inputs already checked)."""
-    from connectivity.paths import _cch_kernels
-
-    topo = h.topology
-    src, tgt, sweep = sweep_of(h, sources, targets)
-    local, ptr, lh, lw, _ = sweep
-    tgt_local = local[tgt].astype(np.int64)
-    out = np.empty((src.shape[0], tgt.shape[0]))
-    if src.shape[0]:
-        n_batches = -(-src.shape[0] // LANES)
-        chunks = max(1, min(int(load_numba().get_num_threads()), n_batches))
-        u = h.up
-        _cch_kernels.many_to_many(src, tgt_local, LANES, chunks, topo.parent, u.ptr,
-                                  u.heads, u.weights, local, ptr, lh, lw, out)
-    if targets is None:  # columns are ranks: back to node ids
-        out = out[:, topo.rank]
-    return out
-
-
-def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64]]:
-    """``(cost, input edges)`` of a shortest path, ``(inf, [])`` without one."""
-    from connectivity.paths import _cch_path
-
-    topo = h.topology
-    rs, rt = int(topo.rank[s]), int(topo.rank[t])
-    try:
-        b = topo._buffers.pop()
-    except IndexError:
-        b = (np.full(topo.n_nodes, np.inf), np.full(topo.n_nodes, np.inf),
-             np.empty(topo.n_nodes, dtype=np.int64))
-    u, d = h.up, h.down
-    up_via, down_via = h.how()
-    cost, edges = _cch_path.path(
-        rs, rt, topo.parent, u.ptr, u.heads, u.weights, d.ptr, d.heads, d.weights, h.up_w,
-        h.down_w, topo.up_ptr, topo.heads, up_via, down_via, b[0], b[1], b[2])
-    topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
-    return float(cost), edges
-
-
-def all_or_nothing(h: Hierarchy, origins: NDArray[np.int64], destinations: NDArray[np.int64],
-                   demand: NDArray[np.float64],
-                   chunks: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """Flow per input edge and, per origin, the first unreachable destination position
-    with demand (``-1``: none), the inputs already checked."""
-    from connectivity.paths import _cch_kernels, _cch_loading
-
-    topo = h.topology
-    n = topo.n_nodes
-    o = topo.rank[origins].astype(np.int64)
-    tgt = topo.rank[destinations]
-    sel = _cch_kernels.selection(tgt, topo.parent)
-    d, u = h.down, h.up
-    local, ptr, lh, lw, la = _cch_kernels.sweep_graph(sel, n, d.ptr, d.heads, d.weights,
-                                                      d.arc)
-    tgt_local = local[tgt].astype(np.int64)
-    bad = np.full(o.shape[0], -1, dtype=np.int64)
-    if chunks == 1:
-        f_up = np.zeros(topo.n_arcs)
-        f_down = np.zeros(topo.n_arcs)
-        _cch_loading.load_chunk(o, tgt_local, demand, 0, 1, topo.parent, u.ptr, u.heads,
-                                u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails,
-                                topo.heads, f_up, f_down, bad)
-    else:
-        fu = np.zeros((chunks, topo.n_arcs))
-        fd = np.zeros((chunks, topo.n_arcs))
-        dynamic(_cch_loading.load, o, tgt_local, demand, chunks, topo.parent, u.ptr, u.heads,
-                u.weights, u.arc, sel, local, ptr, lh, lw, la, topo.tails, topo.heads, fu, fd,
-                bad)
-        f_up, f_down = fu.sum(axis=0), fd.sum(axis=0)  # row by row: same sum every run
-    up_via, down_via = h.how()
-    flow = _cch_loading.unpack_flows(f_up, f_down, up_via, down_via, topo.n_edges)
-    return flow, bad

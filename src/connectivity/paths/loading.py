@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike, NDArray
 from connectivity import checks
 from connectivity._jit import SMALL_WORK
 from connectivity.errors import NoRouteError
-from connectivity.paths import _kernels, contraction
+from connectivity.paths import _cch_queries, _kernels, contraction
 from connectivity.paths._small import all_or_nothing_small
 from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.contraction import Hierarchy
@@ -104,7 +104,7 @@ def all_or_nothing(
     chunks = n_chunks(o.shape[0])
     h = contraction.choose(graph, o.shape[0], method, hierarchy, kind="loads")
     if h is not None:
-        flow, unreachable = contraction.all_or_nothing(h, o, d, q, chunks)
+        flow, unreachable = _cch_queries.all_or_nothing(h, o, d, q, chunks)
         _raise_unreachable(unreachable, q, o, d)
         return flow
     args = (graph.indptr, graph.heads, graph.tails, graph.weights, graph.edge_index, o, d, q)

@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
 from connectivity.errors import NoRouteError
-from connectivity.paths import _kernels, _p2p_kernels
+from connectivity.paths import _cch_queries, _kernels, _p2p_kernels
 from connectivity.paths import contraction as _hierarchy
 from connectivity.paths._work import dynamic, n_chunks, serial
 from connectivity.paths.alt import Landmarks
@@ -83,7 +83,7 @@ def distances(
     h = _hierarchy.choose(graph, src.shape[0], method, hierarchy)
     if h is not None:
         tgt_h = None if targets is None else checks.node_array("targets", targets, n)
-        return _hierarchy.distances(h, src, tgt_h)
+        return _cch_queries.distances(h, src, tgt_h)
     if targets is None:
         out = np.full((src.shape[0], n), np.inf)
         if src.size and n:
@@ -225,7 +225,7 @@ def shortest_path(
         if xy is not None or landmarks is not None:
             raise ValueError("give hierarchy alone, not with xy or landmarks")
         h = _hierarchy.check(graph, hierarchy)
-        cost_h, edges = _hierarchy.shortest_path(h, s, t)
+        cost_h, edges = _cch_queries.shortest_path(h, s, t)
         if cost_h == np.inf:
             raise NoRouteError(f"no path from node {s} to node {t}")
         return edges

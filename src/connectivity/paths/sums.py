@@ -17,7 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from connectivity import checks
 from connectivity._jit import load_numba
-from connectivity.paths import contraction
+from connectivity.paths import _cch_queries, contraction
 from connectivity.paths.contraction import Hierarchy
 from connectivity.paths.csr import CSRGraph
 from connectivity.paths.search import shortest_path_tree
@@ -187,7 +187,7 @@ def _tree_sums(pred: NDArray[np.int64], tail: NDArray[np.int64],
 def _on_hierarchy(h: Hierarchy, src: NDArray[np.int64], tgt: NDArray[np.int64] | None,
                   vals: NDArray[np.float64]) -> tuple[NDArray[np.float64],
                                                       NDArray[np.float64]]:
-    """The many-to-many search of ``contraction.distances`` carrying the sums: the same
+    """The many-to-many search of ``_cch_queries.distances`` carrying the sums: the same
     target selection, sweep graph, lanes and chunks."""
     from connectivity.paths import _cch_sums
 
@@ -195,16 +195,16 @@ def _on_hierarchy(h: Hierarchy, src: NDArray[np.int64], tgt: NDArray[np.int64] |
     k = vals.shape[0]
     up_via, down_via = h.how()
     up_sum, down_sum = _cch_sums.arc_sums(up_via, down_via, np.ascontiguousarray(vals.T))
-    ranks, tgt_r, (local, ptr, lh, lw, la) = contraction.sweep_of(h, src, tgt)
+    ranks, tgt_r, (local, ptr, lh, lw, la) = _cch_queries.sweep_of(h, src, tgt)
     lsum = np.ascontiguousarray(down_sum[la])
     tgt_local = local[tgt_r].astype(np.int64)
     out = np.empty((src.shape[0], tgt_r.shape[0]))
     out_sums = np.empty((k, src.shape[0], tgt_r.shape[0]))
     if src.shape[0]:
-        n_batches = -(-src.shape[0] // contraction.LANES)
+        n_batches = -(-src.shape[0] // _cch_queries.LANES)
         chunks = max(1, min(int(load_numba().get_num_threads()), n_batches))
         u = h.up
-        _cch_sums.many_to_many_sums(ranks, tgt_local, contraction.LANES, chunks, topo.parent,
+        _cch_sums.many_to_many_sums(ranks, tgt_local, _cch_queries.LANES, chunks, topo.parent,
                                     u.ptr, u.heads, u.weights, u.arc, topo.tails, up_sum,
                                     local, ptr, lh, lw, lsum, out, out_sums)
     if tgt is None:  # columns are ranks: back to node ids
