@@ -91,14 +91,10 @@ class Topology:
     n_triangles: int  # lower triangles a customization goes through, plus the arcs
     # point-to-point work buffers, one set per concurrent query (list pop/append are atomic)
     _buffers: list[_Buffers] = field(default_factory=list, init=False, repr=False)
-    # the customization's scratch (each arc's two weights side by side), kept for the
-    # next customization: allocating it anew costs a page fault per 4 kB
-    _scratch: list[NDArray[np.float64]] = field(default_factory=list, init=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_buffers"] = []
-        state["_scratch"] = []
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -418,15 +414,13 @@ def _customized(graph: CSRGraph, topo: Topology, perfect: bool) -> Hierarchy:
 
     t0 = time.perf_counter()
     w = _original_order(graph.weights, graph)
-    try:
-        both = topo._scratch.pop()
-    except IndexError:
-        both = np.empty((topo.n_arcs, 2))
+    # each arc's two weights side by side while customizing (kept between customizations,
+    # it saved nothing measurable on the 1M-node grid: not worth its 16 bytes per arc)
+    both = np.empty((topo.n_arcs, 2))
     _cch_kernels.initial_weights(topo.edge_arc, topo.edge_up, w, both)
     up_w = np.empty(topo.n_arcs)
     down_w = np.empty(topo.n_arcs)
     _customize(topo, both, up_w, down_w)
-    topo._scratch.append(both)  # not reached if the kernel raised: that scratch is dropped
     del both
     up_w, down_w = readonly(up_w), readonly(down_w)
     if perfect:
