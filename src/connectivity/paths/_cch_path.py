@@ -142,42 +142,69 @@ def half_paths(s: int, t: int, meet: int, dist_f: FloatArray, dist_b: FloatArray
     return arcs, up
 
 
+@jit(inline=True)
+def _grown(arr: IntArray, cap: int) -> IntArray:
+    """``arr`` with room for ``cap`` entries (its first entries kept)."""
+    if arr.shape[0] >= cap:
+        return arr
+    out = np.empty(max(cap, 2 * arr.shape[0]), dtype=arr.dtype)
+    out[:arr.shape[0]] = arr
+    return out
+
+
 @jit()
 def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
            down_via: IntArray) -> IntArray:
-    """The input edges of a path of arcs (each arc up or down), in path order."""
-    out = np.empty(16, dtype=np.int64)
-    n_out = 0
-    stack_a = np.empty(64, dtype=np.int64)
-    stack_up = np.empty(64, dtype=np.bool_)
-    for i in range(arcs.shape[0]):
-        stack_a[0] = arcs[i]
-        stack_up[0] = up[i]
-        top = 1
-        while top > 0:
-            top -= 1
-            a = stack_a[top]
-            is_up = stack_up[top]
-            via = up_via[a] if is_up else down_via[a]
-            if via >= 0:
-                out = _push(out, n_out, via)
-                n_out += 1
+    """The input edges of a path of arcs (each arc up or down), in path order.
+
+    Level by level: every shortcut of the path is replaced by its two lower arcs at
+    once, until only input edges are left. Each level first reads the codes of all
+    its arcs, reads that do not wait for one another, so their cache misses overlap
+    (one after another, as a depth-first unpacking reads them, they took about twice
+    as long on the New York graph). Entries: ``code >= 0`` an input edge found;
+    else ``-1 - arc`` with the arc's direction in ``cur_up``.
+    """
+    m = arcs.shape[0]
+    cur = np.empty(max(16, 2 * m), dtype=np.int64)
+    cur_up = np.empty(cur.shape[0], dtype=np.int64)
+    nxt = np.empty(cur.shape[0], dtype=np.int64)
+    nxt_up = np.empty(cur.shape[0], dtype=np.int64)
+    codes = np.empty(cur.shape[0], dtype=np.int64)
+    for i in range(m):
+        cur[i] = -1 - arcs[i]
+        cur_up[i] = 1 if up[i] else 0
+    while True:
+        n_short = 0
+        for i in range(m):  # the codes of the arcs still to unpack
+            c = cur[i]
+            if c < 0:
+                a = -1 - c
+                c = up_via[a] if cur_up[i] == 1 else down_via[a]
+                if c < 0:
+                    n_short += 1
+            codes[i] = c
+        if n_short == 0:
+            return codes[:m].copy()
+        m2 = m + n_short
+        nxt = _grown(nxt, m2)
+        nxt_up = _grown(nxt_up, m2)
+        j = 0
+        for i in range(m):
+            c = codes[i]
+            if c >= 0:
+                nxt[j] = c
+                j += 1
                 continue
-            first, then = halves(via, is_up)
-            if top + 2 > stack_a.shape[0]:
-                ga = np.empty(2 * stack_a.shape[0], dtype=np.int64)
-                ga[:top] = stack_a[:top]
-                stack_a = ga
-                gu = np.empty(2 * stack_up.shape[0], dtype=np.bool_)
-                gu[:top] = stack_up[:top]
-                stack_up = gu
-            # pushed second part first: the stack pops the first part first
-            stack_a[top] = then
-            stack_up[top] = True
-            stack_a[top + 1] = first
-            stack_up[top + 1] = False
-            top += 2
-    return out[:n_out].copy()
+            first, then = halves(c, cur_up[i] == 1)
+            nxt[j] = -1 - first
+            nxt_up[j] = 0  # walked down to the middle node
+            nxt[j + 1] = -1 - then
+            nxt_up[j + 1] = 1  # and up from it
+            j += 2
+        cur, nxt = nxt, cur
+        cur_up, nxt_up = nxt_up, cur_up
+        m = m2
+        codes = _grown(codes, m)
 
 
 @jit()
