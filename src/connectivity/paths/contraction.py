@@ -168,7 +168,7 @@ class Hierarchy:
     # how each arc's cost is made, found when a path or a load is first unpacked
     _how: list[tuple[NDArray[np.int64], NDArray[np.int64]]] = field(
         default_factory=list, init=False, repr=False)
-    # each arc's cheapest input edge up and down, found with how()
+    # each arc's cheapest input edge up and down, found on first use (how() needs them)
     _edges: list[tuple[NDArray[np.int32], NDArray[np.int32]]] = field(
         default_factory=list, init=False, repr=False)
 
