@@ -83,12 +83,16 @@ def _push(arr: IntArray, n: int, value: int) -> IntArray:
 
 
 @jit(inline=True)
-def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int32Array,
-               up_ptr: IntArray, heads: Int32Array, chain: IntArray) -> IntArray:
+def _half_path(end: int, meet: int, dist: FloatArray, parent: Int32Array, q_ptr: IntArray,
+               q_heads: Int32Array, q_w: FloatArray, q_arc: Int32Array,
+               chain: IntArray) -> IntArray:
     """The arcs from ``meet`` down to ``end`` (``end`` an descendant of ``meet``): each
     node's predecessor is the highest lower node ``x`` on ``end``'s path up the
-    elimination tree (where every label lies) with an arc to it whose weight adds up to
-    its label exactly; one pass down that path, a binary search per candidate."""
+    elimination tree (where every label lies) with a query arc to it whose weight adds
+    up to its label exactly; one pass down that path, a binary search per candidate.
+    The search (``q_*``: the query arcs it relaxed, sorted by head within each node) set
+    every label through one of these arcs, which it has just read: they are in cache,
+    where the topology's full arc lists are not."""
     k = 0
     x = end
     while x != meet:
@@ -106,9 +110,9 @@ def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int
             x = chain[i]
             i -= 1
             if dist[x] <= dv:
-                a = find_arc(up_ptr, heads, x, v)
-                if a >= 0 and dist[x] + w[a] == dv:
-                    found = a
+                j = find_arc(q_ptr, q_heads, x, v)
+                if j >= 0 and dist[x] + q_w[j] == dv:
+                    found = q_arc[j]
                     break
         if found < 0:
             raise RuntimeError("hierarchy path: a label without a predecessor")
@@ -120,18 +124,19 @@ def _half_path(end: int, meet: int, dist: FloatArray, w: FloatArray, parent: Int
 
 @jit()
 def half_paths(s: int, t: int, meet: int, dist_f: FloatArray, dist_b: FloatArray,
-               up_w: FloatArray, down_w: FloatArray, parent: Int32Array, up_ptr: IntArray,
-               heads: Int32Array, chain: IntArray) -> tuple[IntArray, BoolArray]:
+               parent: Int32Array, f_ptr: IntArray, f_h: Int32Array, f_w: FloatArray,
+               f_a: Int32Array, b_ptr: IntArray, b_h: Int32Array, b_w: FloatArray,
+               b_a: Int32Array, chain: IntArray) -> tuple[IntArray, BoolArray]:
     """The arcs of the path ``s -> meet -> t`` in order, and whether each runs up, from
     the labels :func:`point_to_point` left (``chain``: scratch of ``n`` entries).
 
-    Each label is the sum of a lower node's final label and the customized weight of
-    the arc between them (the same floats as the search's), so walking down from
+    Each label is the sum of a lower node's final label and the query weight of the
+    arc between them (the same floats as the search's), so walking down from
     ``meet`` along arcs whose sums match exactly finds a predecessor at every node;
     every label is the length of a real path, so the path found costs ``best``.
     """
-    arcs_f = _half_path(s, meet, dist_f, up_w, parent, up_ptr, heads, chain)
-    arcs_b = _half_path(t, meet, dist_b, down_w, parent, up_ptr, heads, chain)
+    arcs_f = _half_path(s, meet, dist_f, parent, f_ptr, f_h, f_w, f_a, chain)
+    arcs_b = _half_path(t, meet, dist_b, parent, b_ptr, b_h, b_w, b_a, chain)
     n_f = arcs_f.shape[0]
     arcs = np.empty(n_f + arcs_b.shape[0], dtype=np.int64)
     up = np.zeros(arcs.shape[0], dtype=np.bool_)
@@ -209,10 +214,9 @@ def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
 
 @jit()
 def path(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
-         f_w: FloatArray, b_ptr: IntArray, b_h: Int32Array, b_w: FloatArray,
-         up_w: FloatArray, down_w: FloatArray, up_ptr: IntArray, heads: Int32Array,
-         up_via: IntArray, down_via: IntArray, dist_f: FloatArray, dist_b: FloatArray,
-         chain: IntArray) -> tuple[float, IntArray]:
+         f_w: FloatArray, f_a: Int32Array, b_ptr: IntArray, b_h: Int32Array,
+         b_w: FloatArray, b_a: Int32Array, up_via: IntArray, down_via: IntArray,
+         dist_f: FloatArray, dist_b: FloatArray, chain: IntArray) -> tuple[float, IntArray]:
     """:func:`point_to_point`, :func:`half_paths` and :func:`unpack` in one call:
     ``(cost, input edges)``, ``(inf, [])`` without a path."""
     cost, meet = point_to_point(s, t, parent, f_ptr, f_h, f_w, b_ptr, b_h, b_w, dist_f,
@@ -220,7 +224,7 @@ def path(s: int, t: int, parent: Int32Array, f_ptr: IntArray, f_h: Int32Array,
     if meet < 0:
         clear(s, t, parent, dist_f, dist_b)
         return cost, np.zeros(0, dtype=np.int64)
-    arcs, up = half_paths(s, t, meet, dist_f, dist_b, up_w, down_w, parent, up_ptr, heads,
-                          chain)
+    arcs, up = half_paths(s, t, meet, dist_f, dist_b, parent, f_ptr, f_h, f_w, f_a, b_ptr,
+                          b_h, b_w, b_a, chain)
     clear(s, t, parent, dist_f, dist_b)
     return cost, unpack(arcs, up, up_via, down_via)

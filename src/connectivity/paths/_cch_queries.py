@@ -74,8 +74,8 @@ def shortest_path(h: Hierarchy, s: int, t: int) -> tuple[float, NDArray[np.int64
     u, d = h.up, h.down
     up_via, down_via = h.how()
     cost, edges = _cch_path.path(
-        rs, rt, topo.parent, u.ptr, u.heads, u.weights, d.ptr, d.heads, d.weights, h.up_w,
-        h.down_w, topo.up_ptr, topo.heads, up_via, down_via, b[0], b[1], b[2])
+        rs, rt, topo.parent, u.ptr, u.heads, u.weights, u.arc, d.ptr, d.heads, d.weights,
+        d.arc, up_via, down_via, b[0], b[1], b[2])
     topo._buffers.append(b)  # not reached if the kernel raised: those buffers are dropped
     return float(cost), edges
 
