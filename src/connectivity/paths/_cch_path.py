@@ -165,9 +165,9 @@ def unpack(arcs: IntArray, up: BoolArray, up_via: IntArray,
     Level by level: every shortcut of the path is replaced by its two lower arcs at
     once, until only input edges are left. Each level first reads the codes of all
     its arcs, reads that do not wait for one another, so their cache misses overlap
-    (one after another, as a depth-first unpacking reads them, they took about twice
-    as long on the New York graph). Entries: ``code >= 0`` an input edge found;
-    else ``-1 - arc`` with the arc's direction in ``cur_up``.
+    (read one after another, depth first, New York queries took about twice as
+    long). Entries: ``code >= 0`` an input edge found; else ``-1 - arc`` with the
+    arc's direction in ``cur_up``.
     """
     m = arcs.shape[0]
     cur = np.empty(max(16, 2 * m), dtype=np.int64)
