@@ -87,23 +87,19 @@ def initial_weights(edge_arc: IntArray, edge_up: BoolArray, weights: FloatArray,
 def cheapest_edges(n_arcs: int, edge_arc: IntArray, edge_up: BoolArray,
                    weights: FloatArray) -> tuple[Int32Array, Int32Array]:
     """Each arc's cheapest input edge in each direction (the first of equal ones, ``-1``
-    where there is none)."""
-    best = np.full((n_arcs, 2), np.inf)
-    up_edge = np.full(n_arcs, -1, dtype=np.int32)
-    down_edge = np.full(n_arcs, -1, dtype=np.int32)
+    where there is none or all cost ``inf``): the first edge whose weight is
+    :func:`initial_weights`' minimum."""
+    best = np.empty((n_arcs, 2))
+    initial_weights(edge_arc, edge_up, weights, best)
+    edge = np.full((2, n_arcs), -1, dtype=np.int32)
     for e in range(edge_arc.shape[0]):
         a = edge_arc[e]
         if a < 0:
             continue
-        we = weights[e]
-        if edge_up[e]:
-            if we < best[a, 0]:
-                best[a, 0] = we
-                up_edge[a] = e
-        elif we < best[a, 1]:
-            best[a, 1] = we
-            down_edge[a] = e
-    return up_edge, down_edge
+        d = 0 if edge_up[e] else 1
+        if edge[d, a] < 0 and weights[e] < np.inf and weights[e] == best[a, d]:
+            edge[d, a] = e
+    return edge[0].copy(), edge[1].copy()
 
 
 @jit(inline=True)
