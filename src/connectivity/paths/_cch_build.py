@@ -12,7 +12,12 @@ runs once per topology. Nodes are renumbered by rank (``0`` is contracted first)
 - ``down_ptr``/``down_arc``: the arcs whose upper end is ``y`` are
   ``down_arc[down_ptr[y]:down_ptr[y + 1]]``, by increasing lower end;
 - ``task_ptr``/``task_nodes``/``top``: independent subtrees of the elimination tree
-  (customized in parallel) and the nodes above them (customized after).
+  (customized in parallel) and the nodes above them (customized after);
+- ``span``: supernodes, as in sparse Cholesky factorization: ``span[x]`` is how many of
+  the nodes ``x, x + 1, ...`` in a row each have the next one as their lowest upper
+  neighbour and all their other upper neighbours in common with it. The upper
+  neighbours of ``x + i`` are then those of ``x`` from the ``i``-th on, so the arcs of
+  the nodes of a span are rows of one triangular block.
 """
 
 from __future__ import annotations
@@ -118,6 +123,20 @@ def contract(n: int, adj_ptr: IntArray,
             next_sibling[x] = first_child[p]
             first_child[p] = x
     return up_ptr, heads[:fill].copy(), parent
+
+
+@jit()
+def spans(up_ptr: IntArray, heads: Int32Array) -> Int32Array:
+    """``span`` (see the module's docstring): ``x`` joins ``x + 1`` when its lowest upper
+    neighbour is ``x + 1`` and it has one upper neighbour more than ``x + 1`` (its others
+    are all upper neighbours of ``x + 1``, as in any contraction: they are a clique)."""
+    n = up_ptr.shape[0] - 1
+    span = np.ones(n, dtype=np.int32)
+    for x in range(n - 2, -1, -1):
+        d = up_ptr[x + 1] - up_ptr[x]
+        if d > 0 and heads[up_ptr[x]] == x + 1 and d == up_ptr[x + 2] - up_ptr[x + 1] + 1:
+            span[x] = span[x + 1] + 1
+    return span
 
 
 @jit()

@@ -166,23 +166,127 @@ def _how(x: int, up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
                 down_via[xy] = via_code(zx, zy)
 
 
-@jit()
-def customize_serial(up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
+# spans of at least this many nodes are customized as blocks (:func:`_customize_span`):
+# on the 1M-node grid 1.3-1.4x faster than node by node (8 against 2: 1.37x and 1.28x)
+SPAN_MIN = 8
+# a span's arcs are updated from below this many arcs' rows at a time (256 KB of
+# weights, so that they stay in cache while the lower nodes' arcs stream past)
+SPAN_BLOCK = 16384
+
+
+@jit(inline=True)
+def _customize_span(s: int, k: int, up_ptr: IntArray, heads: Int32Array,
+                    tails: Int32Array, down_ptr: IntArray, down_arc: IntArray,
+                    w: FloatArray, pos: Int32Array, z_arc: IntArray, z_end: IntArray,
+                    up_w: FloatArray, down_w: FloatArray) -> None:
+    """:func:`_customize_node` of the ``k`` nodes ``s, ..., s + k - 1`` of a span (see
+    :mod:`._cch_build`), with the same result, as a block (as in supernodal Cholesky).
+
+    Row ``i`` (node ``s + i``) holds the arcs to the upper neighbours of ``s`` from the
+    ``i``-th on (column ``c`` at slot ``up_ptr[s + i] + c - i``). First, every lower
+    neighbour ``z`` below ``s`` (final) updates the rows it reaches, its arcs read once
+    for all of them, not once per row; then each row, in order, is updated from the
+    rows above it (final by then), two aligned runs of arcs. ``pos``, ``z_arc`` and
+    ``z_end`` are scratch of ``n`` entries."""
+    first = up_ptr[s]
+    m = up_ptr[s + 1] - first
+    for c in range(m):
+        pos[heads[first + c]] = c
+    end = s + k
+    # the lower neighbours below s, each once: at its first arc into the span
+    nz = 0
+    for i in range(k):
+        x = s + i
+        for d in range(down_ptr[x], down_ptr[x + 1]):
+            zx = down_arc[d]
+            z = tails[zx]
+            if z >= s:
+                break  # down arcs by increasing lower end: the rest are in the span
+            if zx == up_ptr[z] or heads[zx - 1] < s:
+                z_arc[nz] = zx
+                z_end[nz] = up_ptr[z + 1]
+                nz += 1
+    rows = max(1, SPAN_BLOCK // m)
+    for r0 in range(0, k, rows):
+        limit = min(end, s + r0 + rows)
+        for j in range(nz):
+            zx = z_arc[j]
+            stop = z_end[j]
+            while zx < stop and heads[zx] < limit:  # the arcs z - x into these rows
+                w_zx = w[zx, 0]
+                w_xz = w[zx, 1]
+                if w_xz != np.inf or w_zx != np.inf:
+                    r = heads[zx] - s
+                    row = up_ptr[s + r] - r
+                    for zy in range(zx + 1, stop):
+                        xy = row + pos[heads[zy]]
+                        w[xy, 0] = min(w[xy, 0], w_xz + w[zy, 0])  # x -> z -> y
+                        w[xy, 1] = min(w[xy, 1], w[zy, 1] + w_zx)  # y -> z -> x
+                zx += 1
+            z_arc[j] = zx
+    for i in range(k):
+        xi = up_ptr[s + i]
+        length = m - i
+        for j in range(i):  # z = s + j, in the span, below x = s + i
+            zj = up_ptr[s + j]
+            zx = zj + i - 1 - j
+            w_zx = w[zx, 0]
+            w_xz = w[zx, 1]
+            if w_xz == np.inf and w_zx == np.inf:
+                continue
+            zy = zj + i - j  # z's arc to x's first upper neighbour
+            for c in range(length):
+                w[xi + c, 0] = min(w[xi + c, 0], w_xz + w[zy + c, 0])
+                w[xi + c, 1] = min(w[xi + c, 1], w[zy + c, 1] + w_zx)
+        for a in range(xi, xi + length):
+            up_w[a] = w[a, 0]
+            down_w[a] = w[a, 1]
+
+
+@jit(inline=True)
+def _customize_nodes(nodes: Int32Array, lo: int, hi: int, span: Int32Array,
+                     up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
                      down_ptr: IntArray, down_arc: IntArray, w: FloatArray,
-                     up_w: FloatArray, down_w: FloatArray) -> None:
-    """Basic customization of ``w`` (see :func:`initial_weights`) in place, node by node
-    in rank order; the result also into ``up_w`` and ``down_w``."""
+                     pos: Int32Array, z_arc: IntArray, z_end: IntArray, up_w: FloatArray,
+                     down_w: FloatArray) -> None:
+    """Customize ``nodes[lo:hi]`` (increasing ranks) in order: a span whose nodes are
+    all there in a row as a block, any other node alone."""
+    i = lo
+    while i < hi:
+        x = nodes[i]
+        k = 1
+        while k < span[x] and i + k < hi and nodes[i + k] == x + k:
+            k += 1
+        if k >= SPAN_MIN:
+            _customize_span(x, k, up_ptr, heads, tails, down_ptr, down_arc, w, pos, z_arc,
+                            z_end, up_w, down_w)
+            i += k
+        else:
+            _customize_node(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos, up_w,
+                            down_w)
+            i += 1
+
+
+@jit()
+def customize_serial(span: Int32Array, up_ptr: IntArray, heads: Int32Array,
+                     tails: Int32Array, down_ptr: IntArray, down_arc: IntArray,
+                     w: FloatArray, up_w: FloatArray, down_w: FloatArray) -> None:
+    """Basic customization of ``w`` (see :func:`initial_weights`) in place, in rank
+    order (the spans as blocks); the result also into ``up_w`` and ``down_w``."""
     n = up_ptr.shape[0] - 1
     pos = np.empty(n, dtype=np.int32)
-    for x in range(n):
-        _customize_node(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos, up_w, down_w)
+    z_arc = np.empty(n, dtype=np.int64)
+    z_end = np.empty(n, dtype=np.int64)
+    nodes = np.arange(n, dtype=np.int32)
+    _customize_nodes(nodes, 0, n, span, up_ptr, heads, tails, down_ptr, down_arc, w, pos,
+                     z_arc, z_end, up_w, down_w)
 
 
 @jit(parallel=True)
 def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
-                    up_ptr: IntArray, heads: Int32Array, tails: Int32Array,
-                    down_ptr: IntArray, down_arc: IntArray, w: FloatArray,
-                    up_w: FloatArray, down_w: FloatArray) -> None:
+                    span: Int32Array, up_ptr: IntArray, heads: Int32Array,
+                    tails: Int32Array, down_ptr: IntArray, down_arc: IntArray,
+                    w: FloatArray, up_w: FloatArray, down_w: FloatArray) -> None:
     """:func:`customize_serial` with the independent subtrees of the elimination tree in
     parallel (a subtree's nodes only read arcs of their own descendants), then the top
     nodes above them in rank order on one thread (splitting a node between threads
@@ -191,12 +295,15 @@ def customize_tasks(task_ptr: IntArray, task_nodes: Int32Array, top: Int32Array,
     n = up_ptr.shape[0] - 1
     for t in prange(task_ptr.shape[0] - 1):
         pos = np.empty(n, dtype=np.int32)
-        for i in range(task_ptr[t], task_ptr[t + 1]):
-            _customize_node(task_nodes[i], up_ptr, heads, tails, down_ptr, down_arc, w,
-                            pos, up_w, down_w)
+        z_arc = np.empty(n, dtype=np.int64)
+        z_end = np.empty(n, dtype=np.int64)
+        _customize_nodes(task_nodes, task_ptr[t], task_ptr[t + 1], span, up_ptr, heads,
+                         tails, down_ptr, down_arc, w, pos, z_arc, z_end, up_w, down_w)
     pos = np.empty(n, dtype=np.int32)
-    for x in top:
-        _customize_node(x, up_ptr, heads, tails, down_ptr, down_arc, w, pos, up_w, down_w)
+    z_arc = np.empty(n, dtype=np.int64)
+    z_end = np.empty(n, dtype=np.int64)
+    _customize_nodes(top, 0, top.shape[0], span, up_ptr, heads, tails, down_ptr, down_arc,
+                     w, pos, z_arc, z_end, up_w, down_w)
 
 
 @jit(parallel=True)

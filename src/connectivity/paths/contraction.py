@@ -13,7 +13,7 @@ customizable contraction hierarchies):
    result (the upward arcs and the elimination tree) does not depend on weights;
 3. **customization**, once per weight vector (:meth:`Hierarchy.customize`): every arc
    gets its cost in both directions from the input edges and its lower triangles,
-   node by node in rank order (on graphs of 5 million arcs or more, the independent
+   in rank order, runs of nodes with nested upper neighbours as blocks (on graphs of 5 million arcs or more, the independent
    subtrees of the elimination tree in parallel, then the nodes above them). An
    ``inf`` weight closes an edge.
 
@@ -82,6 +82,7 @@ class Topology:
     task_ptr: NDArray[np.int64]
     task_nodes: NDArray[np.int32]
     top: NDArray[np.int32]
+    span: NDArray[np.int32]
     edge_arc: NDArray[np.int64]
     edge_up: NDArray[np.bool_]
     arc_ids: NDArray[np.int32]  # 0, 1, ..., n_arcs - 1: the basic customization's query arcs
@@ -363,6 +364,7 @@ def topology(graph: CSRGraph) -> Topology:
     tails = _cch_build.arc_tails(up_ptr)
     work = _cch_build.triangle_work(up_ptr, down_ptr, down_arc, tails)
     task_ptr, task_nodes, top = _cch_build.subtree_tasks(parent, work, _PIECES)
+    span = _cch_build.spans(up_ptr, heads)
     edge_arc, edge_up = _cch_build.edge_arcs(tail, head, rank, up_ptr, heads)
     t2 = time.perf_counter()
     return Topology(
@@ -370,7 +372,7 @@ def topology(graph: CSRGraph) -> Topology:
         up_ptr=readonly(up_ptr), heads=readonly(heads), tails=readonly(tails),
         parent=readonly(parent), down_ptr=readonly(down_ptr),
         down_arc=readonly(down_arc), task_ptr=readonly(task_ptr),
-        task_nodes=readonly(task_nodes), top=readonly(top),
+        task_nodes=readonly(task_nodes), top=readonly(top), span=readonly(span),
         edge_arc=readonly(edge_arc),
         edge_up=readonly(edge_up),
         arc_ids=readonly(np.arange(heads.shape[0], dtype=np.int32)),
@@ -460,8 +462,8 @@ def _customize(topo: Topology, both: NDArray[np.float64], up_w: NDArray[np.float
     place, the result also into ``up_w`` and ``down_w``."""
     from connectivity.paths import _cch_kernels
 
-    args = (topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc, both, up_w,
-            down_w)
+    args = (topo.span, topo.up_ptr, topo.heads, topo.tails, topo.down_ptr, topo.down_arc,
+            both, up_w, down_w)
     if _serial(topo):
         _cch_kernels.customize_serial(*args)
     else:
