@@ -105,3 +105,40 @@ def test_every_arc_weight_is_its_lower_shortest_path(make, parallel, monkeypatch
         src = np.arange(0, n, 7)
         np.testing.assert_array_equal(paths.distances(hh.graph, src, hierarchy=hh),
                                       paths.distances(paths.reweight(g, w), src))
+
+
+def test_thorough_order_is_kept_with_the_structure_and_answers_the_same():
+    tail, head, weight, n = grid_graph(3, 60)  # METIS tries more than one separator
+    g = paths.from_arrays(tail, head, weight, n)
+    fast = paths.hierarchy(g)
+    assert fast.topology.order_name == "fast"
+    thorough = paths.hierarchy(g, order="thorough")
+    topo = thorough.topology
+    assert topo.order_name == "thorough" and topo is not fast.topology
+    # METIS keeps the smallest of 8 separators at each dissection (of 1,000 nodes or
+    # more): on this grid, fewer triangles for every customization to go through
+    assert topo.n_triangles < fast.topology.n_triangles
+    src = np.arange(0, n, 37)
+    ref = paths.distances(g, src)
+    np.testing.assert_array_equal(paths.distances(g, src, hierarchy=thorough), ref)
+    np.testing.assert_array_equal(paths.distances(g, src, hierarchy=fast), ref)
+    # kept with the structure: later hierarchies of this graph or a reweighted one, and
+    # the library's own (method="hierarchy"), use it
+    w2 = np.where(weight < INF, weight * 2, INF)
+    g2 = paths.reweight(g, w2)
+    assert paths.hierarchy(g2).topology is topo
+    assert paths.hierarchy(g2, order="thorough").topology is topo
+    np.testing.assert_array_equal(paths.distances(g2, src, method="hierarchy"),
+                                  paths.distances(g2, src))
+    assert g2._structure_cache["cch"] is topo
+    # asking for the other order replaces it
+    assert paths.hierarchy(g, order="fast").topology.order_name == "fast"
+    assert paths.hierarchy(g2).topology.order_name == "fast"
+
+
+@pytest.mark.parametrize("bad", ["best", "", 8, "Thorough"])
+def test_bad_order_is_refused_naming_it(bad):
+    g = paths.from_arrays([0, 1], [1, 2], [1.0, 2.0], 3)
+    with pytest.raises(ValueError, match=f"order must be one of 'fast', 'thorough' or "
+                                         f"None, got {bad!r}"):
+        paths.hierarchy(g, order=bad)
