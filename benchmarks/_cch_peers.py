@@ -11,7 +11,8 @@ the end of this module run them.
 What each library is given (all directed; parallel arcs passed as they are):
 
 - ours: ``paths.from_arrays(tail, head, weight, n)`` with float weights, then
-  ``paths.hierarchy`` (METIS nested dissection, no coordinates);
+  ``paths.hierarchy`` (METIS nested dissection, no coordinates); ``ours-thorough``:
+  ``paths.hierarchy(g, order="thorough")`` (METIS keeps the best of 8 separators);
 - routingkit-cch: ``compute_order_inertial`` (inertial-flow nested dissection on the node
   coordinates) + ``CCH(order, tail, head)``, then ``CCHMetric(cch, weights)``;
 - pyroutingkit: ``CCHTopology.build`` (its inertial-flow nested dissection and chordal
@@ -94,7 +95,7 @@ def _warm_up(peer: str) -> None:
 def preprocess(peer: str, case: Path, out: Path | None) -> dict[str, Any]:
     """Build ``peer``'s structure for the arrays in ``case`` (an .npz), timed; save it
     under ``out`` if given. Runs in its own process (see the module docstring)."""
-    _warm_up(peer)
+    _warm_up("ours" if peer == "ours-thorough" else peer)
     z = np.load(case)
     n = int(z["n"])
     tail, head, wi = z["tail"].astype(np.uint32), z["head"].astype(np.uint32), z["weight_int"]
@@ -104,12 +105,12 @@ def preprocess(peer: str, case: Path, out: Path | None) -> dict[str, Any]:
     peak_reset = reset_peak()
     r: dict[str, Any] = {"peer": peer}
     c0, t0 = time.process_time(), time.perf_counter()
-    if peer == "ours":
+    if peer in ("ours", "ours-thorough"):
         from connectivity import paths
 
         g = paths.from_arrays(z["tail"], z["head"], z["weight"], n)
         c0, t0 = time.process_time(), time.perf_counter()
-        h = paths.hierarchy(g)
+        h = paths.hierarchy(g, order="thorough" if peer == "ours-thorough" else "fast")
         t2, c2 = time.perf_counter(), time.process_time()
         r["build_s"] = h.topology.order_s + h.topology.contract_s
         r["order_s"], r["contract_s"] = h.topology.order_s, h.topology.contract_s
@@ -159,8 +160,8 @@ def preprocess(peer: str, case: Path, out: Path | None) -> dict[str, Any]:
 
 
 def _save(peer: str, keep: Any, out: Path) -> None:
-    if peer == "ours":
-        with open(out / "ours.pkl", "wb") as f:
+    if peer in ("ours", "ours-thorough"):
+        with open(out / f"{peer}.pkl", "wb") as f:
             pickle.dump(keep, f, protocol=pickle.HIGHEST_PROTOCOL)
     elif peer == "routingkit-cch":
         np.save(out / "rk_order.npy", np.asarray(keep[0], dtype=np.uint32))
@@ -176,8 +177,8 @@ def load(peer: str, out: Path, n: int, tail: np.ndarray, head: np.ndarray,
     """``peer``'s structure saved by :func:`preprocess`, customized for ``weight_int``
     (ours: for the float weights it was built with)."""
     t32, h32 = tail.astype(np.uint32), head.astype(np.uint32)
-    if peer == "ours":
-        with open(out / "ours.pkl", "rb") as f:
+    if peer in ("ours", "ours-thorough"):
+        with open(out / f"{peer}.pkl", "rb") as f:
             return pickle.load(f)
     if peer == "routingkit-cch":
         import routingkit_cch as rk
