@@ -64,9 +64,9 @@ _PIECES = 16
 # dissection of 1,000 nodes or more, keeping the smallest (its nseps option). Measured on
 # the 1M-node road-like grid: 760M lower triangles in 6.6 s of ordering with 1, 617M in
 # 44 s with 8 (routingkit-cch's inertial flow: 606M in 106 s); on DIMACS New York 10.8M
-# in 1.7 s against 9.7M in 8.8 s. Customization time follows the triangles, so
-# "thorough" pays for itself after some tens of customizations on the grid and some
-# hundreds on New York
+# in 1.7 s against 9.7M in 8.8 s. Customization time follows the triangles: "thorough"
+# paid for itself after about 60 customizations on the grid (benchmarks/results/cch.md),
+# after thousands on New York
 ORDERS = {"fast": 1, "thorough": 8}
 
 # forward and backward labels of a point-to-point query, and a path up the tree
@@ -376,8 +376,8 @@ def hierarchy(graph: CSRGraph, *, perfect: bool = True, order: str | None = None
 
 
 def topology(graph: CSRGraph, order_name: str = "fast") -> Topology:
-    """Order (``order_name``, a key of :data:`ORDERS`) and contraction of ``graph``'s structure (its
-    weights are not read)."""
+    """Order (``order_name``, a key of :data:`ORDERS`) and contraction of ``graph``'s
+    structure (its weights are not read)."""
     from connectivity.paths import _cch_build
 
     n = graph.n_nodes
