@@ -237,20 +237,21 @@ def preprocessing(case: Case, npz: Path, tmp: Path, cfg: Config) -> dict[str, li
             if rep and (cfg.quick or case.n >= 500_000) and p in ("pyroutingkit", "ch-router"):
                 continue
             print(f"  preprocessing {p} (run {rep + 1})", file=sys.stderr, flush=True)
-            cmd = [sys.executable, __file__, "--worker", p, str(npz), str(tmp)]
-            run = subprocess.run(cmd + (["--keep"] if rep == 0 else []), capture_output=True,
-                                 text=True, check=False)
-            if run.returncode != 0:
-                raise RuntimeError(f"{p} preprocessing failed:\n{run.stderr[-3000:]}")
-            recs[p].append(json.loads(run.stdout.strip().splitlines()[-1]))
+            recs[p].append(worker(p, npz, tmp, keep=rep == 0))
     # ours with order="thorough", once: for its customization row, not a peer
-    print("  preprocessing ours, order='thorough'", file=sys.stderr, flush=True)
-    cmd = [sys.executable, __file__, "--worker", "ours-thorough", str(npz), str(tmp), "--keep"]
-    run = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if run.returncode != 0:
-        raise RuntimeError(f"ours-thorough preprocessing failed:\n{run.stderr[-3000:]}")
-    recs["ours-thorough"] = [json.loads(run.stdout.strip().splitlines()[-1])]
+    print("  preprocessing ours-thorough (run 1)", file=sys.stderr, flush=True)
+    recs["ours-thorough"] = [worker("ours-thorough", npz, tmp, keep=True)]
     return recs
+
+
+def worker(peer: str, npz: Path, tmp: Path, *, keep: bool) -> dict[str, Any]:
+    """One preprocessing run of ``peer`` in a fresh process (``--worker``), its record."""
+    cmd = [sys.executable, __file__, "--worker", peer, str(npz), str(tmp)]
+    run = subprocess.run(cmd + (["--keep"] if keep else []), capture_output=True, text=True,
+                         check=False)
+    if run.returncode != 0:
+        raise RuntimeError(f"{peer} preprocessing failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 
 # ------------------------------------------------------------------------- one graph
